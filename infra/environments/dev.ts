@@ -1,0 +1,28 @@
+import { project } from "./project.js";
+import type { EnvironmentInput } from "./schema.js";
+
+/**
+ * dev: the cheap shape. No NAT gateway (tasks get public IPs in public subnets, still behind
+ * their security group), the smallest database, one task, short retention, nothing protected.
+ */
+export const dev: EnvironmentInput = {
+  project: project.name,
+  name: "dev",
+  accountId: "123456789012",
+  region: "us-east-1",
+  availabilityZones: ["us-east-1a", "us-east-1b"],
+  network: { cidr: "10.10.0.0/16", natMode: "none", flowLogRetentionDays: 7 },
+  dns: { domain: "dev.platform.example.com", hostedZoneId: "Z0DEV0000000000000001" },
+  database: {
+    engineVersion: "16",
+    instanceClass: "db.t4g.micro",
+    allocatedStorageGb: 20,
+    maxAllocatedStorageGb: 50,
+    multiAz: false,
+    backupRetentionDays: 1,
+  },
+  service: { cpu: 256, memoryMiB: 512, desiredCount: 1, minCount: 1, maxCount: 2 },
+  logRetentionDays: 7,
+  deletionProtection: false,
+  alarms: { email: "platform-alerts@example.com", monthlyBudgetUsd: 150 },
+};

@@ -1,0 +1,189 @@
+/**
+ * The shape of an environment config, and the checks it must pass before anything is built.
+ * Every failure becomes one line naming the field: `dev.network.cidr: "10.0.0.0/33" is not ...`.
+ */
+import { z } from "zod";
+import { LOG_RETENTION_DAYS } from "../../modules/logs/retention.js";
+import { NAT_MODES, subnetLayout } from "../../modules/network/network.js";
+
+export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+const slug = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "must be lowercase letters, digits and single hyphens")
+  .max(20, "must be at most 20 characters (it prefixes every resource name)");
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "is not an AWS region name such as us-east-1");
+const domain = z
+  .string()
+  .min(1, "is required")
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "is not a lowercase DNS name such as app.example.com",
+  );
+const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+  message: `is not a CloudWatch Logs retention period (one of ${LOG_RETENTION_DAYS.join(", ")})`,
+});
+
+/** Fargate's allowed CPU (units) → memory (MiB) combinations. */
+const FARGATE_MEMORY: Record<number, readonly number[]> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
+  2048: Array.from({ length: 13 }, (_, i) => 4096 + i * 1024),
+  4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
+};
+
+export const environmentSchema = z
+  .object({
+    /** Project slug; prefixes every resource name. */
+    project: slug,
+    /** Which environment this is. */
+    name: z.enum(ENVIRONMENT_NAMES),
+    accountId,
+    region,
+    /** Spelled out, never looked up: synth and plan need no AWS call. */
+    availabilityZones: z.array(z.string()).min(2, "needs at least 2 zones").max(6, "allows at most 6 zones"),
+    network: z
+      .object({
+        cidr: z.string(),
+        natMode: z.enum(NAT_MODES as [string, ...string[]]),
+        flowLogRetentionDays: retentionDays,
+      })
+      .strict(),
+    dns: z
+      .object({
+        /** The service is served at this name (and `www.` is not assumed). */
+        domain,
+        /** The Route 53 hosted zone that holds `domain`; certificates are validated in it. */
+        hostedZoneId: z
+          .string()
+          .regex(/^Z[A-Z0-9]{1,31}$/, "is not a Route 53 hosted zone id such as Z0123456789ABC"),
+      })
+      .strict(),
+    database: z
+      .object({
+        engineVersion: z
+          .string()
+          .regex(/^1[6-9](\.\d+)?$/, "must be PostgreSQL 16 or newer, e.g. 16 or 16.4"),
+        instanceClass: z
+          .string()
+          .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "is not an RDS instance class such as db.t4g.micro"),
+        allocatedStorageGb: z.number().int().min(20, "must be at least 20 (the gp3 minimum)").max(65536),
+        maxAllocatedStorageGb: z.number().int().max(65536),
+        multiAz: z.boolean(),
+        backupRetentionDays: z.number().int().min(1, "must be at least 1").max(35, "must be at most 35"),
+      })
+      .strict(),
+    service: z
+      .object({
+        cpu: z.number().int(),
+        memoryMiB: z.number().int(),
+        desiredCount: z.number().int().min(1),
+        minCount: z.number().int().min(1),
+        maxCount: z.number().int().min(1).max(100),
+      })
+      .strict(),
+    /** Retention of application and platform logs. */
+    logRetentionDays: retentionDays,
+    /** Protects the database, load balancer and state from `terraform destroy`. */
+    deletionProtection: z.boolean(),
+    alarms: z
+      .object({
+        email: z.email("is not an email address"),
+        monthlyBudgetUsd: z.number().positive("must be more than 0"),
+      })
+      .strict(),
+    /** Extra tags on every resource. */
+    tags: z.record(z.string(), z.string()).optional(),
+  })
+  .strict()
+  .superRefine((env, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+    env.availabilityZones.forEach((az, i) => {
+      if (!new RegExp(`^${env.region}[a-z]$`).test(az)) {
+        issue(
+          ["availabilityZones", i],
+          `"${az}" is not a zone of region ${env.region} (expected e.g. ${env.region}a)`,
+        );
+      }
+      if (env.availabilityZones.indexOf(az) !== i) issue(["availabilityZones", i], `"${az}" is listed twice`);
+    });
+    try {
+      subnetLayout(env.network.cidr, Math.max(2, Math.min(6, env.availabilityZones.length)));
+    } catch (error) {
+      issue(["network", "cidr"], (error as Error).message.replace(/^network\.cidr: /, ""));
+    }
+    if (env.database.maxAllocatedStorageGb < env.database.allocatedStorageGb) {
+      issue(
+        ["database", "maxAllocatedStorageGb"],
+        "must be at least allocatedStorageGb (it is the autoscaling ceiling)",
+      );
+    }
+    const memory = FARGATE_MEMORY[env.service.cpu];
+    if (!memory) {
+      issue(
+        ["service", "cpu"],
+        `${env.service.cpu} is not a Fargate CPU size (one of ${Object.keys(FARGATE_MEMORY).join(", ")})`,
+      );
+    } else if (!memory.includes(env.service.memoryMiB)) {
+      issue(
+        ["service", "memoryMiB"],
+        `${env.service.memoryMiB} MiB is not allowed with ${env.service.cpu} CPU units (allowed: ${memory.join(", ")})`,
+      );
+    }
+    const { minCount, desiredCount, maxCount } = env.service;
+    if (!(minCount <= desiredCount && desiredCount <= maxCount)) {
+      issue(
+        ["service", "desiredCount"],
+        `must satisfy minCount ≤ desiredCount ≤ maxCount (got ${minCount} ≤ ${desiredCount} ≤ ${maxCount})`,
+      );
+    }
+  });
+
+/** What a config file holds. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** A config that passed every check. */
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+
+/** A config that failed validation; `problems` holds one line per field. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates `input` as the config of environment `label`; throws ConfigError listing every problem. */
+export function parseEnvironment(label: string, input: unknown): EnvironmentConfig {
+  const result = environmentSchema.safeParse(input, { reportInput: true });
+  if (result.success) return result.data;
+  // One line per field: the first problem found is the one worth fixing first.
+  const seen = new Set<string>();
+  const lines = result.error.issues
+    .filter((issue) => {
+      const key = issue.path.join(".");
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map((issue) => describeIssue(label, issue));
+  throw new ConfigError(lines);
+}
+
+function describeIssue(label: string, issue: z.core.$ZodIssue): string {
+  const path = [label, ...issue.path.map(String)].join(".").replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+  if (issue.code === "unrecognized_keys") {
+    return `${path}: unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (a typo?)`;
+  }
+  if (issue.code === "invalid_type" && !("input" in issue && issue.input !== undefined)) {
+    return `${path}: is missing (expected ${issue.expected})`;
+  }
+  const got =
+    "input" in issue && issue.input !== undefined && typeof issue.input !== "object"
+      ? ` (got ${JSON.stringify(issue.input)})`
+      : "";
+  return `${path}: ${issue.message.replace(/^Invalid input: /, "")}${issue.code === "custom" ? "" : got}`;
+}

@@ -1,0 +1,239 @@
+/**
+ * Validates and plans synthesised stacks with the real Terraform CLI and AWS provider, with no AWS
+ * account and no network. Override files beside `cdk.tf.json` (which is never edited) swap the
+ * backend for a local one and give the provider fake credentials with every AWS call-out skipped;
+ * an unreachable proxy makes any stray request fail at once instead of hanging.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Toolchain } from "./toolchain.js";
+
+export const OVERRIDE_FILE = "offline_override.tf.json";
+export const PLAN_FILE = "offline.tfplan";
+
+export interface StackPlan {
+  readonly stack: string;
+  readonly ok: boolean;
+  /** Resources in the plan (planned_values), excluding data sources. */
+  readonly resources: number;
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  readonly warnings: readonly string[];
+  readonly errors: readonly string[];
+  readonly seconds: number;
+  /** `terraform show -json` of the plan, when planning got that far. */
+  readonly planJson?: string;
+}
+
+export interface PlanOptions {
+  /** Stop after `terraform validate`. @default false */
+  readonly validateOnly?: boolean;
+  /** Where `<stack>.json` plan files go. @default "<outdir>/plans" */
+  readonly planDir?: string;
+  /** Stacks planned at once. @default 2 */
+  readonly concurrency?: number;
+  /** Extra override files per stack (file name → content), e.g. a remote-state fixture. */
+  readonly extraOverrides?: (stack: string, config: SynthesisedStack) => Record<string, unknown>;
+}
+
+export interface SynthesisedStack {
+  readonly provider?: Record<string, Array<{ alias?: string }>>;
+  readonly terraform?: { backend?: Record<string, unknown> };
+  readonly data?: Record<string, Record<string, unknown>>;
+}
+
+/** Stack names under `<outdir>/stacks`, in manifest order when a manifest exists. */
+export function listStacks(outdir: string): string[] {
+  const manifest = join(outdir, "manifest.json");
+  if (existsSync(manifest)) {
+    const { stacks } = JSON.parse(readFileSync(manifest, "utf8")) as { stacks: Record<string, unknown> };
+    return Object.keys(stacks);
+  }
+  return readdirSync(join(outdir, "stacks"));
+}
+
+/** The override that makes a stack plannable offline; one provider block per alias in the stack. */
+export function offlineOverride(config: SynthesisedStack): Record<string, unknown> {
+  const aliases = (config.provider?.aws ?? [{}]).map((p) => p.alias);
+  return {
+    "//": "Written by plan:offline. Local state and fake credentials; nothing here reaches AWS.",
+    terraform: { backend: { local: { path: "offline.tfstate" } } },
+    provider: {
+      aws: aliases.map((alias) => ({
+        ...(alias ? { alias } : {}),
+        access_key: "offline-plan-no-credentials",
+        secret_key: "offline-plan-no-credentials",
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: "true",
+        skip_region_validation: true,
+        // The account cannot be looked up offline; real plans keep the allowed_account_ids guard.
+        allowed_account_ids: null,
+      })),
+    },
+  };
+}
+
+/** Environment for terraform: no real AWS credentials leak in, and any network attempt fails fast. */
+function terraformEnv(toolchain: Toolchain): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith("AWS_") && !/^(https?|no)_proxy$/i.test(key) && !key.startsWith("TF_"))
+      env[key] = value;
+  }
+  return {
+    ...env,
+    TF_CLI_CONFIG_FILE: toolchain.cliConfig,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+    AWS_EC2_METADATA_DISABLED: "true",
+    // Nothing listens on port 9 (discard): a request that should never happen fails in milliseconds.
+    HTTPS_PROXY: "http://127.0.0.1:9",
+    HTTP_PROXY: "http://127.0.0.1:9",
+  };
+}
+
+interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function terraform(toolchain: Toolchain, cwd: string, args: string[]): Promise<CommandResult> {
+  return new Promise((resolvePromise) => {
+    execFile(
+      toolchain.terraform,
+      args,
+      { cwd, env: terraformEnv(toolchain), maxBuffer: 512 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolvePromise({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+interface Diagnostic {
+  severity: "error" | "warning";
+  summary: string;
+  detail?: string;
+  address?: string;
+}
+
+function describe(d: Diagnostic): string {
+  return [d.address, d.summary, d.detail?.split("\n")[0]].filter(Boolean).join(": ");
+}
+
+/** Validates and (unless `validateOnly`) plans one synthesised stack. */
+export async function planStackOffline(
+  outdir: string,
+  stack: string,
+  toolchain: Toolchain,
+  options: PlanOptions = {},
+): Promise<StackPlan> {
+  const started = performance.now();
+  const dir = resolve(outdir, "stacks", stack);
+  const result = (partial: Partial<StackPlan>): StackPlan => ({
+    stack,
+    ok: false,
+    resources: 0,
+    add: 0,
+    change: 0,
+    destroy: 0,
+    warnings: [],
+    errors: [],
+    seconds: (performance.now() - started) / 1000,
+    ...partial,
+  });
+  const config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as SynthesisedStack;
+  writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify(offlineOverride(config), null, 2)}\n`);
+  for (const [file, content] of Object.entries(options.extraOverrides?.(stack, config) ?? {})) {
+    writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
+  }
+
+  const init = await terraform(toolchain, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
+  if (init.code !== 0)
+    return result({ errors: [`terraform init failed: ${lastLines(init.stderr || init.stdout)}`] });
+
+  const validate = await terraform(toolchain, dir, ["validate", "-json", "-no-color"]);
+  const validation = JSON.parse(validate.stdout || "{}") as { valid?: boolean; diagnostics?: Diagnostic[] };
+  const diagnostics = validation.diagnostics ?? [];
+  const warnings = diagnostics.filter((d) => d.severity === "warning").map(describe);
+  const errors = diagnostics.filter((d) => d.severity === "error").map(describe);
+  if (!validation.valid || errors.length > 0) {
+    return result({ warnings, errors: errors.length ? errors : [lastLines(validate.stderr)] });
+  }
+  if (options.validateOnly) return result({ ok: true, warnings });
+
+  const plan = await terraform(toolchain, dir, [
+    "plan",
+    "-input=false",
+    "-no-color",
+    "-lock=false",
+    "-refresh=false",
+    `-out=${PLAN_FILE}`,
+  ]);
+  if (plan.code !== 0)
+    return result({ warnings, errors: [`terraform plan failed: ${lastLines(plan.stderr)}`] });
+  const show = await terraform(toolchain, dir, ["show", "-json", "-no-color", PLAN_FILE]);
+  if (show.code !== 0)
+    return result({ warnings, errors: [`terraform show failed: ${lastLines(show.stderr)}`] });
+
+  const planDir = options.planDir ?? join(outdir, "plans");
+  mkdirSync(planDir, { recursive: true });
+  const planJson = join(planDir, `${stack}.json`);
+  writeFileSync(planJson, show.stdout);
+  const counts = countChanges(JSON.parse(show.stdout) as PlanJson);
+  return result({ ok: true, warnings, planJson, ...counts });
+}
+
+export interface PlanJson {
+  resource_changes?: Array<{ address: string; mode: string; change: { actions: string[] } }>;
+}
+
+/** add / change / destroy as `terraform plan` counts them (a replacement is one add and one destroy). */
+export function countChanges(plan: PlanJson): Pick<StackPlan, "resources" | "add" | "change" | "destroy"> {
+  let add = 0;
+  let change = 0;
+  let destroy = 0;
+  let resources = 0;
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode !== "managed") continue;
+    resources++;
+    const actions = rc.change.actions;
+    if (actions.includes("create")) add++;
+    if (actions.includes("delete")) destroy++;
+    if (actions.includes("update")) change++;
+  }
+  return { resources, add, change, destroy };
+}
+
+/** Plans `stacks` with at most `concurrency` terraform processes at once; results in input order. */
+export async function planStacksOffline(
+  outdir: string,
+  stacks: readonly string[],
+  toolchain: Toolchain,
+  options: PlanOptions = {},
+  onDone?: (plan: StackPlan) => void,
+): Promise<StackPlan[]> {
+  const results: StackPlan[] = new Array(stacks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < stacks.length) {
+      const index = next++;
+      const plan = await planStackOffline(outdir, stacks[index] as string, toolchain, options);
+      results[index] = plan;
+      onDone?.(plan);
+    }
+  };
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 2, stacks.length));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
+
+function lastLines(text: string, count = 12): string {
+  return text.trim().split("\n").slice(-count).join("\n");
+}

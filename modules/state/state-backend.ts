@@ -1,0 +1,136 @@
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table/index.js";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { Construct } from "constructs";
+import { attachPolicy, type PolicyStatement } from "../iam/policy.js";
+import type { Naming } from "../naming/naming.js";
+import { Bucket } from "../storage/bucket.js";
+
+export interface StateBackendProps {
+  /** Names and tags the bucket and table. */
+  readonly naming: Naming;
+  /**
+   * Delete state versions this many days after they were superseded (every apply writes one).
+   * @default 90
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Always keep this many previous state versions, however old, to roll back a bad apply.
+   * @default 20
+   */
+  readonly keepNoncurrentVersions?: number;
+  /**
+   * Encrypt state with this KMS key instead of an S3-managed key.
+   * @default - SSE-S3
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Refuse `terraform destroy` on the bucket and table. Losing state orphans every resource it tracks.
+   * @default true
+   */
+  readonly protect?: boolean;
+}
+
+export interface StateAccessOptions {
+  /** State keys the grant covers, e.g. `acme/preview/` for every preview stack. `*` is not allowed. */
+  readonly keyPrefix: string;
+}
+
+/**
+ * Where every other stack keeps its Terraform state: a private, versioned, encrypted, TLS-only
+ * S3 bucket, plus a DynamoDB table for state locks (on-demand, point-in-time recovery, encrypted).
+ * Stacks also lock with S3 lockfiles (`use_lockfile`); the table serves Terraform < 1.10 and the
+ * transition period.
+ */
+export class StateBackend extends Construct {
+  readonly bucket: Bucket;
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  readonly lockTable: DynamodbTable;
+  readonly lockTableName: string;
+  readonly lockTableArn: string;
+
+  /**
+   * The names the backend gets for a given `naming`. Backend blocks cannot reference resources,
+   * so stacks that store state here compute the same names from the same naming.
+   */
+  static names(naming: Naming): { bucket: string; lockTable: string } {
+    return { bucket: naming.bucketName("tfstate"), lockTable: naming.name("tfstate-lock") };
+  }
+
+  constructor(scope: Construct, id: string, props: StateBackendProps) {
+    super(scope, id);
+    const protect = props.protect ?? true;
+    this.bucket = new Bucket(this, "bucket", {
+      naming: props.naming,
+      purpose: "tfstate",
+      kmsKeyArn: props.kmsKeyArn,
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 90,
+      keepNoncurrentVersions: props.keepNoncurrentVersions ?? 20,
+      preventDestroy: protect,
+    });
+    this.bucketName = this.bucket.bucketName;
+    this.bucketArn = this.bucket.bucketArn;
+
+    this.lockTable = new DynamodbTable(this, "lock-table", {
+      name: StateBackend.names(props.naming).lockTable,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "LockID",
+      attribute: [{ name: "LockID", type: "S" }],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
+      deletionProtectionEnabled: protect,
+      lifecycle: protect ? { preventDestroy: true } : undefined,
+    });
+    this.lockTableName = this.lockTable.name;
+    this.lockTableArn = this.lockTable.arn;
+  }
+
+  /** Lets `role` read state under `keyPrefix` and take locks (what `terraform plan` needs). */
+  grantReadState(role: IamRole, options: StateAccessOptions): void {
+    this.grant(role, "read", options, ["s3:GetObject"]);
+  }
+
+  /** Lets `role` read and write state under `keyPrefix` and take locks (`apply`, `destroy`). */
+  grantReadWriteState(role: IamRole, options: StateAccessOptions): void {
+    this.grant(role, "read-write", options, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
+  }
+
+  private grant(role: IamRole, access: string, options: StateAccessOptions, objectActions: string[]): void {
+    const prefix = options.keyPrefix;
+    if (!prefix || prefix.includes("*")) {
+      throw new Error(`state.keyPrefix: "${prefix}" must be a non-empty key prefix without "*"`);
+    }
+    const statements: PolicyStatement[] = [
+      {
+        sid: "ListState",
+        actions: ["s3:ListBucket"],
+        resources: [this.bucketArn],
+        conditions: { StringLike: { "s3:prefix": [`${prefix}*`] } },
+      },
+      // Terraform's S3 lockfile is `<key>.tflock` beside the state: always written, even by plan.
+      {
+        sid: "StateObjects",
+        actions: objectActions,
+        resources: [`${this.bucketArn}/${prefix}*`],
+      },
+      {
+        sid: "StateLockFiles",
+        actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        resources: [`${this.bucketArn}/${prefix}*.tflock`],
+      },
+      {
+        sid: "StateLockTable",
+        actions: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+        resources: [this.lockTableArn],
+      },
+    ];
+    if (this.bucket.kmsKeyArn) {
+      statements.push({
+        sid: "StateKey",
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: [this.bucket.kmsKeyArn],
+      });
+    }
+    attachPolicy(this, `grant-${access}-${role.friendlyUniqueId}`, role, `tfstate-${access}`, statements);
+  }
+}

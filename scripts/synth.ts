@@ -1,0 +1,54 @@
+/**
+ * npm run synth [-- <environment> ...]
+ * Synthesises the CDKTF app in-process (no cdktf CLI: ~5 s faster) into cdktf.out/ and prints one
+ * line per stack. With environment names, builds only those (plus bootstrap).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { buildApp } from "../infra/app.js";
+import { ConfigError, type EnvironmentName } from "../infra/environments/index.js";
+import { formatTable } from "./cli/table.js";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { outdir: { type: "string", default: "cdktf.out" }, help: { type: "boolean", short: "h" } },
+});
+if (values.help) {
+  console.log(
+    "usage: npm run synth [-- [--outdir DIR] [environment ...]]\nEnvironments: dev, staging, prod (default: all).",
+  );
+  process.exit(0);
+}
+
+try {
+  const app = buildApp({
+    outdir: values.outdir,
+    environments: positionals.length ? (positionals as EnvironmentName[]) : undefined,
+  });
+  app.synth();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    for (const line of error.problems) console.error(`config error: ${line}`);
+    process.exit(1);
+  }
+  throw error;
+}
+// Since process start: loading the provider bindings is most of the time, and users wait for it too.
+const seconds = performance.now() / 1000;
+
+const manifest = JSON.parse(readFileSync(join(values.outdir, "manifest.json"), "utf8")) as {
+  stacks: Record<string, { synthesizedStackPath: string }>;
+};
+const rows = Object.entries(manifest.stacks).map(([name, stack]) => {
+  const config = JSON.parse(readFileSync(join(values.outdir, stack.synthesizedStackPath), "utf8")) as {
+    resource?: Record<string, Record<string, unknown>>;
+  };
+  const resources = Object.values(config.resource ?? {}).reduce(
+    (n, byName) => n + Object.keys(byName).length,
+    0,
+  );
+  return [name, resources, stack.synthesizedStackPath] as const;
+});
+console.log(formatTable(["stack", "resources", "file"], rows));
+console.log(`\nsynthesised ${rows.length} stacks into ${values.outdir}/ in ${seconds.toFixed(1)} s`);

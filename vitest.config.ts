@@ -1,0 +1,29 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: infrastructure (synth + terraform, no services) and the service (real PostgreSQL
+// and S3 stand-in, started once by its global setup). `npm test` runs both.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "infra",
+          include: ["modules/**/*.test.ts", "infra/**/*.test.ts", "scripts/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: "service",
+          include: ["service/**/*.test.ts"],
+          exclude: ["service/web/**", "**/node_modules/**"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
