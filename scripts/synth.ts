@@ -1,13 +1,13 @@
 /**
  * npm run synth [-- <environment> ...]
  * Synthesises the CDKTF app in-process (no cdktf CLI: ~5 s faster) into cdktf.out/ and prints one
- * line per stack. With environment names, builds only those (plus bootstrap).
+ * line per stack. With environment names, builds only those (plus bootstrap). Reads the same
+ * environment variables as infra/main.ts (ENVIRONMENTS, BOOTSTRAP_STATE).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildApp } from "../infra/app.js";
-import { ConfigError, type EnvironmentName } from "../infra/environments/index.js";
+import { optionsFromEnv, synthOrExit } from "../infra/app.js";
 import { formatTable } from "./cli/table.js";
 
 const { values, positionals } = parseArgs({
@@ -21,19 +21,11 @@ if (values.help) {
   process.exit(0);
 }
 
-try {
-  const app = buildApp({
-    outdir: values.outdir,
-    environments: positionals.length ? (positionals as EnvironmentName[]) : undefined,
-  });
-  app.synth();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    for (const line of error.problems) console.error(`config error: ${line}`);
-    process.exit(1);
-  }
-  throw error;
-}
+synthOrExit(() => ({
+  ...optionsFromEnv(),
+  outdir: values.outdir,
+  ...(positionals.length ? { environments: positionals } : {}),
+}));
 // Since process start: loading the provider bindings is most of the time, and users wait for it too.
 const seconds = performance.now() / 1000;
 

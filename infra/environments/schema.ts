@@ -102,8 +102,10 @@ export const environmentSchema = z
   .superRefine((env, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
       ctx.addIssue({ code: "custom", path, message });
+    const regionValid = region.safeParse(env.region).success;
     env.availabilityZones.forEach((az, i) => {
-      if (!new RegExp(`^${env.region}[a-z]$`).test(az)) {
+      // With a bad region, every zone would "not be in it": the region's own line says enough.
+      if (regionValid && !new RegExp(`^${env.region}[a-z]$`).test(az)) {
         issue(
           ["availabilityZones", i],
           `"${az}" is not a zone of region ${env.region} (expected e.g. ${env.region}a)`,

@@ -302,8 +302,10 @@ export function subnetLayout(
   for (const [n, a] of all.entries()) {
     for (const b of all.slice(n + 1)) {
       if (cidrsOverlap(a.cidr, b.cidr)) {
+        // Blame a range the user wrote, not one that was computed around it.
+        const [blamed, other] = explicit[b.tier] || !explicit[a.tier] ? [b, a] : [a, b];
         throw new Error(
-          `network.subnetCidrs.${b.tier}[${b.i}]: ${formatCidr(b.cidr)} overlaps ${a.tier}[${a.i}] ${formatCidr(a.cidr)}`,
+          `network.subnetCidrs.${blamed.tier}[${blamed.i}]: ${formatCidr(blamed.cidr)} overlaps ${other.tier}[${other.i}] ${formatCidr(other.cidr)}`,
         );
       }
     }

@@ -1,0 +1,134 @@
+import { describe, expect, test } from "vitest";
+import { ConfigError, environmentInputs, loadEnvironment, parseEnvironment } from "./index.js";
+
+const valid = environmentInputs.dev;
+
+/** The problems `input` is rejected with, one line each. */
+function problems(input: unknown): readonly string[] {
+  try {
+    parseEnvironment("dev", input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("config was accepted");
+}
+
+test("the shipped configs are valid", () => {
+  for (const name of ["dev", "staging", "prod"]) expect(loadEnvironment(name).name).toBe(name);
+});
+
+describe("each kind of bad config gets one line naming the field", () => {
+  test.each([
+    [
+      "a CIDR that is not one",
+      { network: { ...valid.network, cidr: "10.0.0.0/33" } },
+      'dev.network.cidr: "10.0.0.0/33" is not an IPv4 CIDR block',
+    ],
+    [
+      "a CIDR with host bits set",
+      { network: { ...valid.network, cidr: "10.0.0.1/16" } },
+      "dev.network.cidr:",
+    ],
+    [
+      "a VPC too small for three tiers",
+      { network: { ...valid.network, cidr: "10.0.0.0/24" } },
+      "dev.network.cidr: /24 is outside /16–/21",
+    ],
+    [
+      "an AZ outside the region",
+      { availabilityZones: ["us-east-1a", "eu-west-1b"] },
+      'dev.availabilityZones[1]: "eu-west-1b" is not a zone of region us-east-1',
+    ],
+    [
+      "an AZ listed twice",
+      { availabilityZones: ["us-east-1a", "us-east-1a"] },
+      'dev.availabilityZones[1]: "us-east-1a" is listed twice',
+    ],
+    ["a single AZ", { availabilityZones: ["us-east-1a"] }, "dev.availabilityZones: needs at least 2 zones"],
+    [
+      "a missing domain",
+      { dns: { hostedZoneId: valid.dns.hostedZoneId } },
+      "dev.dns.domain: is missing (expected string)",
+    ],
+    ["an empty domain", { dns: { ...valid.dns, domain: "" } }, "dev.dns.domain: is required"],
+    [
+      "a malformed domain",
+      { dns: { ...valid.dns, domain: "Not A Domain" } },
+      "dev.dns.domain: is not a lowercase DNS name",
+    ],
+    [
+      "a bad hosted zone id",
+      { dns: { ...valid.dns, hostedZoneId: "example.com" } },
+      "dev.dns.hostedZoneId: is not a Route 53 hosted zone id",
+    ],
+    [
+      "an unknown NAT mode",
+      { network: { ...valid.network, natMode: "double" } },
+      'dev.network.natMode: Invalid option: expected one of "none"|"single"|"perAz" (got "double")',
+    ],
+    ["a bad account id", { accountId: "1234" }, "dev.accountId: must be a 12-digit AWS account id"],
+    ["a bad region", { region: "us-east" }, "dev.region: is not an AWS region name"],
+    [
+      "a retention CloudWatch does not offer",
+      { logRetentionDays: 10 },
+      "dev.logRetentionDays: is not a CloudWatch Logs retention period",
+    ],
+    [
+      "an invalid Fargate size",
+      { service: { ...valid.service, cpu: 256, memoryMiB: 4096 } },
+      "dev.service.memoryMiB: 4096 MiB is not allowed with 256 CPU units",
+    ],
+    [
+      "desired count above the maximum",
+      { service: { ...valid.service, desiredCount: 5, maxCount: 2 } },
+      "dev.service.desiredCount: must satisfy minCount ≤ desiredCount ≤ maxCount",
+    ],
+    [
+      "PostgreSQL older than 16",
+      { database: { ...valid.database, engineVersion: "14.9" } },
+      "dev.database.engineVersion: must be PostgreSQL 16 or newer",
+    ],
+    [
+      "storage ceiling below the allocation",
+      { database: { ...valid.database, maxAllocatedStorageGb: 10 } },
+      "dev.database.maxAllocatedStorageGb: must be at least allocatedStorageGb",
+    ],
+    ["a misspelt field", { databse: {} }, 'dev: unknown field "databse" (a typo?)'],
+    [
+      "a bad alarm email",
+      { alarms: { ...valid.alarms, email: "nobody" } },
+      "dev.alarms.email: is not an email address",
+    ],
+    [
+      "an unknown environment name inside the file",
+      { name: "qa" },
+      'dev.name: Invalid option: expected one of "dev"|"staging"|"prod" (got "qa")',
+    ],
+  ])("%s", (_kind, change, message) => {
+    const lines = problems({ ...valid, ...change });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(message);
+  });
+});
+
+test("several problems give one line each, so they can all be fixed in one go", () => {
+  const lines = problems({
+    ...valid,
+    accountId: "x",
+    region: "nowhere",
+    dns: { domain: "", hostedZoneId: "x" },
+  });
+  expect(lines.map((l) => l.split(":")[0])).toEqual([
+    "dev.accountId",
+    "dev.region",
+    "dev.dns.domain",
+    "dev.dns.hostedZoneId",
+  ]);
+});
+
+test("an unknown environment name is refused with the list of known ones", () => {
+  expect(() => loadEnvironment("qa")).toThrow(
+    'environment: unknown environment "qa" (known: dev, staging, prod)',
+  );
+});

@@ -1,0 +1,99 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { describe, expect, test } from "vitest";
+import { policy, synthesise, testNaming } from "../testing/synthesised.js";
+import { StateBackend } from "./state-backend.js";
+
+const trust = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+const s = synthesise((scope) => {
+  const state = new StateBackend(scope, "state", { naming: testNaming });
+  state.grantReadState(new IamRole(scope, "planner", { name: "planner", assumeRolePolicy: trust }), {
+    keyPrefix: "acme/",
+  });
+  state.grantReadWriteState(new IamRole(scope, "previewer", { name: "previewer", assumeRolePolicy: trust }), {
+    keyPrefix: "acme/preview/",
+  });
+});
+
+function grantTo(role: string) {
+  const grant = s.list("aws_iam_role_policy").find((p) => String(p.role).includes(`aws_iam_role.${role}.`));
+  return policy(grant?.policy).Statement;
+}
+
+describe("state bucket", () => {
+  test("is named from the naming, and Terraform refuses to destroy it", () => {
+    const bucket = s.only("aws_s3_bucket");
+    expect(bucket.bucket).toBe(StateBackend.names(testNaming).bucket);
+    expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("is private, versioned, encrypted and TLS-only", () => {
+    expect(s.only("aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(s.only("aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: "Enabled" });
+    expect(s.only("aws_s3_bucket_server_side_encryption_configuration").rule).toHaveLength(1);
+    expect(String(s.only("aws_s3_bucket_policy").policy)).toContain("aws:SecureTransport");
+  });
+
+  test("keeps old state versions 90 days, and always the 20 newest", () => {
+    const rules = s.only("aws_s3_bucket_lifecycle_configuration").rule as Array<Record<string, unknown>>;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        noncurrent_version_expiration: [{ noncurrent_days: 90, newer_noncurrent_versions: 20 }],
+      }),
+    );
+  });
+});
+
+describe("lock table", () => {
+  test("has a LockID string hash key, on-demand billing, PITR, SSE and deletion protection", () => {
+    expect(s.only("aws_dynamodb_table")).toMatchObject({
+      name: "acme-test-tfstate-lock",
+      hash_key: "LockID",
+      attribute: [{ name: "LockID", type: "S" }],
+      billing_mode: "PAY_PER_REQUEST",
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      deletion_protection_enabled: true,
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+});
+
+describe("state access grants", () => {
+  test("read access: list and read state under the prefix, write only lockfiles, use the lock table", () => {
+    const statements = grantTo("planner");
+    expect(statements.find((x) => x.Sid === "StateObjects")).toMatchObject({
+      Action: "s3:GetObject",
+      Resource: expect.stringMatching(/\/acme\/\*$/),
+    });
+    expect(statements.find((x) => x.Sid === "StateLockFiles")?.Resource).toMatch(/\/acme\/\*\.tflock$/);
+    expect(statements.find((x) => x.Sid === "ListState")?.Condition).toEqual({
+      StringLike: { "s3:prefix": ["acme/*"] },
+    });
+  });
+
+  test("read-write access is limited to its prefix", () => {
+    const objects = grantTo("previewer").find((x) => x.Sid === "StateObjects");
+    expect(objects).toMatchObject({
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      Resource: expect.stringMatching(/\/acme\/preview\/\*$/),
+    });
+  });
+
+  test("an empty or wildcard prefix is refused", () => {
+    for (const keyPrefix of ["", "*"]) {
+      expect(() =>
+        synthesise((scope) => {
+          const state = new StateBackend(scope, "state", { naming: testNaming });
+          state.grantReadState(new IamRole(scope, "r", { name: "r", assumeRolePolicy: trust }), {
+            keyPrefix,
+          });
+        }),
+      ).toThrow("state.keyPrefix");
+    }
+  });
+});
