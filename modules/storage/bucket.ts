@@ -97,6 +97,11 @@ export class Bucket extends Construct {
   /** `<bucket>.s3.<region>.amazonaws.com`, for CloudFront origins. */
   readonly regionalDomainName: string;
   readonly kmsKeyArn: string | undefined;
+  /**
+   * The bucket policy. Services that check their write access when they are configured (ALB access
+   * logs) must depend on it.
+   */
+  readonly policy: S3BucketPolicy;
   private readonly policyStatements: PolicyStatement[] = [];
   private readonly purpose: string;
 
@@ -221,7 +226,7 @@ export class Bucket extends Construct {
       resources: [this.bucket.arn, `${this.bucket.arn}/*`],
       conditions: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
     });
-    new S3BucketPolicy(this, "policy", {
+    this.policy = new S3BucketPolicy(this, "policy", {
       bucket: this.bucket.id,
       policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements) }),
       dependsOn: [publicAccessBlock],
