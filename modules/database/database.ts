@@ -1,0 +1,569 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance/index.js";
+import {
+  DbParameterGroup,
+  type DbParameterGroupParameter,
+} from "@cdktf/provider-aws/lib/db-parameter-group/index.js";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group/index.js";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { attachPolicy, type PolicyStatement } from "../iam/policy.js";
+import { assertLogRetention } from "../logs/retention.js";
+import type { Naming } from "../naming/naming.js";
+import { allowTraffic, createSecurityGroup, type SecurityGroupRef } from "../network/security-group.js";
+
+/** PostgreSQL's port. The instance always listens here, so security-group rules can be written at synth. */
+export const POSTGRES_PORT = 5432;
+
+/** RDS DB instance identifiers: 1–63 characters (letters, digits, hyphens). */
+const RDS_IDENTIFIER_MAX = 63;
+
+/** The oldest major version the module deploys. */
+const MINIMUM_MAJOR_VERSION = 16;
+
+/** Log types RDS for PostgreSQL exports to CloudWatch Logs; each gets a log group with a retention. */
+export const EXPORTED_LOGS = ["postgresql", "upgrade"] as const;
+
+/**
+ * Performance Insights keeps 7 days free; longer retention is 1–23 months (31 × months) or 731 days.
+ * Source: RDS API reference, `PerformanceInsightsRetentionPeriod`.
+ */
+const PERFORMANCE_INSIGHTS_RETENTION = [7, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)), 731];
+
+/** Names PostgreSQL or RDS keep for themselves; a database or master user cannot take them. */
+const RESERVED_NAMES = new Set([
+  "postgres",
+  "admin",
+  "administrator",
+  "root",
+  "rdsadmin",
+  "rdsrepladmin",
+  "rds_superuser",
+  "template0",
+  "template1",
+  "public",
+  "user",
+]);
+
+/** Parameters the module sets itself, from props; `parameters` may not override them. */
+const MANAGED_PARAMETERS = new Set(["rds.force_ssl", "log_min_duration_statement"]);
+
+export interface DatabaseParameter {
+  /** Parameter name, as in `describe-db-parameters` (e.g. `log_connections`). */
+  readonly name: string;
+  readonly value: string;
+  /**
+   * `immediate` works for dynamic parameters only; static ones (e.g. `shared_preload_libraries`)
+   * need `pending-reboot`.
+   * @default "immediate"
+   */
+  readonly applyMethod?: "immediate" | "pending-reboot";
+}
+
+export interface DatabaseProps {
+  /** Names and tags every resource. */
+  readonly naming: Naming;
+  /** The VPC the database subnets belong to. */
+  readonly vpcId: string;
+  /** The network's database subnets, in at least two availability zones (RDS requires two). */
+  readonly subnetIds: readonly string[];
+  /**
+   * What the database is for; part of every name (`<project>-<env>-<purpose>`).
+   * @default "db"
+   */
+  readonly purpose?: string;
+  /**
+   * PostgreSQL version: a major (`"16"`, RDS picks the newest minor and upgrades minors automatically)
+   * or major.minor (`"16.4"`; then raise it yourself once RDS has moved on, or plans show a downgrade).
+   * The parameter group family (`postgres16`) is derived from it.
+   * @default "16"
+   */
+  readonly engineVersion?: string;
+  /**
+   * Let a change of major version in `engineVersion` upgrade the instance. Off so a major upgrade is a
+   * deliberate, reviewed step.
+   * @default false
+   */
+  readonly allowMajorVersionUpgrade?: boolean;
+  /** @default "db.t4g.micro" */
+  readonly instanceClass?: string;
+  /** Initial gp3 storage, 20–65536 GiB. @default 20 */
+  readonly allocatedStorageGb?: number;
+  /**
+   * Storage autoscaling ceiling, at least `allocatedStorageGb`; equal to it turns autoscaling off.
+   * @default - 100, or twice `allocatedStorageGb` when that is more
+   */
+  readonly maxAllocatedStorageGb?: number;
+  /** A standby in a second availability zone, with automatic failover. @default false */
+  readonly multiAz?: boolean;
+  /**
+   * Days of automated backups (point-in-time recovery window), 1–35; at least 7 when
+   * `deletionProtection` is on.
+   * @default 7
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Protect the data: deletion protection on, a final snapshot on delete, automated backups kept after
+   * the instance is gone, and changes applied in the maintenance window rather than at once. Turn off
+   * only for throwaway environments.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /** The database created with the instance. @default "app" */
+  readonly databaseName?: string;
+  /**
+   * The master user's name; its password is generated and rotated by RDS in Secrets Manager.
+   * @default "platform_admin"
+   */
+  readonly masterUsername?: string;
+  /**
+   * Retention of the `postgresql` and `upgrade` log groups RDS exports to.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Log every statement that runs at least this long (`log_min_duration_statement`), in milliseconds.
+   * @default 1000
+   */
+  readonly slowQueryThresholdMs?: number;
+  /**
+   * Days of Performance Insights history: 7 (free), 31 × 1–23 months, or 731.
+   * @default 7
+   */
+  readonly performanceInsightsRetentionDays?: number;
+  /**
+   * Customer-managed KMS key (ARN) for storage, snapshots, Performance Insights and the master secret.
+   * @default - AWS-managed keys (`aws/rds`, `aws/secretsmanager`)
+   */
+  readonly kmsKeyArn?: string;
+  /** Daily backup window, UTC, `hh24:mi-hh24:mi` (e.g. `03:00-04:00`). @default - chosen by RDS */
+  readonly backupWindow?: string;
+  /** Weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi` (e.g. `sun:04:30-sun:05:30`). @default - chosen by RDS */
+  readonly maintenanceWindow?: string;
+  /** More parameter-group settings. `rds.force_ssl` and slow-query logging are set by the module. @default - none */
+  readonly parameters?: readonly DatabaseParameter[];
+}
+
+export interface AllowFromOptions {
+  /** Why this path exists. @default "PostgreSQL clients to <identifier>" */
+  readonly description?: string;
+  /**
+   * Also write the egress rule on the source group. Turn off when the source belongs to another stack
+   * that manages its own rules (a preview's service reading this database).
+   * @default true
+   */
+  readonly egressOnSource?: boolean;
+}
+
+/**
+ * RDS for PostgreSQL in the database subnets, private and encrypted, reachable only from the security
+ * groups given to `allowFrom`, over TLS only. The master password never appears in configuration or
+ * state: RDS generates it, keeps it in Secrets Manager and rotates it.
+ */
+export class Database extends Construct {
+  readonly instance: DbInstance;
+  /** The DB instance identifier, `<project>-<env>-<purpose>`. */
+  readonly identifier: string;
+  readonly arn: string;
+  /** The instance's hostname. */
+  readonly address: string;
+  /** Always 5432. */
+  readonly port: number = POSTGRES_PORT;
+  /** `<address>:<port>`. */
+  readonly endpoint: string;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  /** The immutable resource id (`db-…`) that IAM database authentication ARNs use. */
+  readonly resourceId: string;
+  /** The database's own group: no rule until `allowFrom` adds one. */
+  readonly securityGroup: SecurityGroup;
+  readonly subnetGroup: DbSubnetGroup;
+  readonly parameterGroup: DbParameterGroup;
+  /** The secret (managed by RDS, JSON `{username, password}`) that holds the master credentials. */
+  readonly masterSecretArn: string;
+  /** The log groups RDS exports to, by log type. */
+  readonly logGroups: Readonly<Record<(typeof EXPORTED_LOGS)[number], CloudwatchLogGroup>>;
+  readonly kmsKeyArn: string | undefined;
+
+  private readonly naming: Naming;
+  private readonly purpose: string;
+  /** Sources already allowed: the ref object, or its id when that is a literal such as `sg-0abc`. */
+  private readonly allowedSources = new Set<unknown>();
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const settings = resolveSettings(props);
+    const { naming, purpose } = settings;
+    this.naming = naming;
+    this.purpose = purpose;
+    this.kmsKeyArn = props.kmsKeyArn;
+    this.identifier = naming.name(purpose, RDS_IDENTIFIER_MAX);
+    this.databaseName = settings.databaseName;
+    this.masterUsername = settings.masterUsername;
+
+    this.securityGroup = createSecurityGroup(this, "security-group", {
+      naming,
+      purpose,
+      vpcId: props.vpcId,
+      description: `PostgreSQL ${this.identifier}: only groups allowed by allowFrom reach it`,
+    });
+
+    this.subnetGroup = new DbSubnetGroup(this, "subnet-group", {
+      name: naming.name(purpose),
+      description: `Database subnets of ${this.identifier}`,
+      subnetIds: [...props.subnetIds],
+      tags: { Name: naming.name(purpose) },
+    });
+
+    const family = `postgres${settings.major}`;
+    const parameterGroupName = naming.name(`${purpose}-${family}`);
+    this.parameterGroup = new DbParameterGroup(this, "parameter-group", {
+      name: parameterGroupName,
+      family,
+      description: `${this.identifier}: TLS required, slow queries logged`,
+      parameter: [
+        // Already 1 by default from PostgreSQL 15, but stated so a changed default cannot turn TLS off.
+        // pending-reboot is accepted for static and dynamic parameters alike, and is the apply method
+        // RDS reports for this one while it equals the default; "immediate" would leave a permanent diff.
+        { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
+        {
+          name: "log_min_duration_statement",
+          value: String(settings.slowQueryThresholdMs),
+          applyMethod: "immediate",
+        },
+        ...settings.parameters.map(
+          (p): DbParameterGroupParameter => ({
+            name: p.name,
+            value: p.value,
+            applyMethod: p.applyMethod ?? "immediate",
+          }),
+        ),
+      ],
+      tags: { Name: parameterGroupName },
+      // The name carries the family, so a major upgrade creates the new group before dropping the old.
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    // RDS creates these on first export with no retention (logs kept forever) unless they exist.
+    const logGroups = {} as Record<(typeof EXPORTED_LOGS)[number], CloudwatchLogGroup>;
+    for (const log of EXPORTED_LOGS) {
+      logGroups[log] = new CloudwatchLogGroup(this, `log-group-${log}`, {
+        name: `/aws/rds/instance/${this.identifier}/${log}`,
+        retentionInDays: settings.logRetentionDays,
+      });
+    }
+    this.logGroups = logGroups;
+
+    const protectedData = settings.deletionProtection;
+    this.instance = new DbInstance(this, "instance", {
+      identifier: this.identifier,
+      engine: "postgres",
+      engineVersion: settings.engineVersion,
+      allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? false,
+      autoMinorVersionUpgrade: true,
+      instanceClass: settings.instanceClass,
+      dbName: settings.databaseName,
+      username: settings.masterUsername,
+      manageMasterUserPassword: true,
+      ...(props.kmsKeyArn ? { masterUserSecretKmsKeyId: props.kmsKeyArn } : {}),
+      iamDatabaseAuthenticationEnabled: true,
+      port: POSTGRES_PORT,
+
+      dbSubnetGroupName: this.subnetGroup.name,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      publiclyAccessible: false,
+      multiAz: settings.multiAz,
+      parameterGroupName: this.parameterGroup.name,
+
+      storageType: "gp3",
+      allocatedStorage: settings.allocatedStorageGb,
+      ...(settings.maxAllocatedStorageGb > settings.allocatedStorageGb
+        ? { maxAllocatedStorage: settings.maxAllocatedStorageGb }
+        : {}),
+      storageEncrypted: true,
+      ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
+
+      backupRetentionPeriod: settings.backupRetentionDays,
+      ...(props.backupWindow ? { backupWindow: props.backupWindow } : {}),
+      ...(props.maintenanceWindow ? { maintenanceWindow: props.maintenanceWindow } : {}),
+      copyTagsToSnapshot: true,
+      deletionProtection: protectedData,
+      skipFinalSnapshot: !protectedData,
+      ...(protectedData ? { finalSnapshotIdentifier: naming.name(`${purpose}-final`) } : {}),
+      deleteAutomatedBackups: !protectedData,
+      applyImmediately: !protectedData,
+
+      performanceInsightsEnabled: true,
+      performanceInsightsRetentionPeriod: settings.performanceInsightsRetentionDays,
+      ...(props.kmsKeyArn ? { performanceInsightsKmsKeyId: props.kmsKeyArn } : {}),
+      enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
+
+      tags: { Name: this.identifier },
+      dependsOn: Object.values(logGroups),
+    });
+
+    this.arn = this.instance.arn;
+    this.address = this.instance.address;
+    this.endpoint = this.instance.endpoint;
+    this.resourceId = this.instance.resourceId;
+    this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+  }
+
+  /**
+   * Lets `source` connect on 5432: ingress on the database's group and, unless told otherwise, egress
+   * on `source`. Pass a description string or options. Allowing the same group (the same object, or
+   * the same literal id) twice adds nothing.
+   */
+  allowFrom(source: SecurityGroupRef, options: string | AllowFromOptions = {}): void {
+    const { description, egressOnSource } = typeof options === "string" ? { description: options } : options;
+    const key = Token.isUnresolved(source.id) ? source : source.id;
+    if (this.allowedSources.has(key)) return;
+    this.allowedSources.add(key);
+    allowTraffic(this, `allow-from-${this.allowedSources.size}`, {
+      from: source,
+      to: this.securityGroup,
+      port: POSTGRES_PORT,
+      description: description ?? `PostgreSQL clients to ${this.identifier}`,
+      egressOnSource: egressOnSource ?? true,
+    });
+  }
+
+  /**
+   * Lets `role` read the master credentials: `secretsmanager:GetSecretValue` and `DescribeSecret` on
+   * exactly the master secret (and `kms:Decrypt` on the key, if one is set). Read the secret at
+   * connect time rather than once: RDS rotates the password.
+   */
+  grantReadCredentials(role: IamRole): void {
+    const statements: PolicyStatement[] = [
+      {
+        sid: "ReadMasterSecret",
+        actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        resources: [this.masterSecretArn],
+      },
+    ];
+    if (this.kmsKeyArn) {
+      statements.push({
+        sid: "DecryptMasterSecret",
+        actions: ["kms:Decrypt"],
+        resources: [this.kmsKeyArn],
+        conditions: {
+          StringEquals: { "kms:ViaService": `secretsmanager.${this.naming.region}.amazonaws.com` },
+        },
+      });
+    }
+    attachPolicy(
+      this,
+      `grant-read-credentials-${role.friendlyUniqueId}`,
+      role,
+      `${this.policyPrefix()}-read-credentials`,
+      statements,
+    );
+  }
+
+  /**
+   * Lets `role` sign in as `dbUser` with IAM database authentication (`rds-db:connect` on
+   * `arn:aws:rds-db:<region>:<account>:dbuser:<resource id>/<dbUser>`). The user must exist in
+   * PostgreSQL and be granted `rds_iam`.
+   */
+  grantConnect(role: IamRole, dbUser: string): void {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(dbUser)) {
+      throw new Error(
+        `database.grantConnect: "${dbUser}" is not a PostgreSQL user name (lowercase letters, digits, underscores; no "*")`,
+      );
+    }
+    const { region, accountId } = this.naming;
+    attachPolicy(
+      this,
+      `grant-connect-${dbUser}-${role.friendlyUniqueId}`,
+      role,
+      `${this.policyPrefix()}-connect-${dbUser}`,
+      [
+        {
+          sid: "ConnectWithIam",
+          actions: ["rds-db:connect"],
+          resources: [
+            `arn:${partitionOf(region)}:rds-db:${region}:${accountId}:dbuser:${this.resourceId}/${dbUser}`,
+          ],
+        },
+      ],
+    );
+  }
+
+  /** Inline policy names are per role; prefixing them with the database keeps two databases apart. */
+  private policyPrefix(): string {
+    return `rds-${this.purpose}`;
+  }
+}
+
+interface Settings {
+  readonly naming: Naming;
+  readonly purpose: string;
+  readonly engineVersion: string;
+  readonly major: number;
+  readonly instanceClass: string;
+  readonly allocatedStorageGb: number;
+  readonly maxAllocatedStorageGb: number;
+  readonly multiAz: boolean;
+  readonly backupRetentionDays: number;
+  readonly deletionProtection: boolean;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  readonly logRetentionDays: number;
+  readonly slowQueryThresholdMs: number;
+  readonly performanceInsightsRetentionDays: number;
+  readonly parameters: readonly DatabaseParameter[];
+}
+
+/** Applies defaults and checks every prop, throwing with the field's name and what to do. */
+function resolveSettings(props: DatabaseProps): Settings {
+  const fail = (field: string, message: string): never => {
+    throw new Error(`database.${field}: ${message}`);
+  };
+  const wholeNumber = (field: string, value: number, min: number, max: number): number => {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      fail(field, `${value} must be a whole number from ${min} to ${max}`);
+    }
+    return value;
+  };
+
+  const purpose = props.purpose ?? "db";
+  const engineVersion = props.engineVersion ?? "16";
+  const versionMatch = /^(\d+)(\.\d+)?$/.exec(engineVersion);
+  if (!versionMatch)
+    fail("engineVersion", `"${engineVersion}" must be a major or major.minor version, e.g. "16" or "16.4"`);
+  const major = Number(versionMatch?.[1]);
+  if (major < MINIMUM_MAJOR_VERSION) {
+    fail(
+      "engineVersion",
+      `PostgreSQL ${engineVersion} is older than ${MINIMUM_MAJOR_VERSION}; use ${MINIMUM_MAJOR_VERSION} or newer`,
+    );
+  }
+
+  const instanceClass = props.instanceClass ?? "db.t4g.micro";
+  if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass)) {
+    fail("instanceClass", `"${instanceClass}" is not an RDS instance class such as db.t4g.micro`);
+  }
+
+  if (props.subnetIds.length < 2) {
+    fail(
+      "subnetIds",
+      `${props.subnetIds.length} given; RDS needs subnets in at least two availability zones`,
+    );
+  }
+  if (new Set(props.subnetIds).size !== props.subnetIds.length) {
+    fail("subnetIds", "lists a subnet twice; give one database subnet per availability zone");
+  }
+
+  const allocatedStorageGb = wholeNumber("allocatedStorageGb", props.allocatedStorageGb ?? 20, 20, 65536);
+  const maxAllocatedStorageGb = wholeNumber(
+    "maxAllocatedStorageGb",
+    props.maxAllocatedStorageGb ?? Math.min(65536, Math.max(100, 2 * allocatedStorageGb)),
+    allocatedStorageGb,
+    65536,
+  );
+
+  const deletionProtection = props.deletionProtection ?? true;
+  const backupRetentionDays = wholeNumber("backupRetentionDays", props.backupRetentionDays ?? 7, 1, 35);
+  if (deletionProtection && backupRetentionDays < 7) {
+    fail(
+      "backupRetentionDays",
+      `${backupRetentionDays} is too short for a protected database; keep at least 7 days (or turn deletionProtection off for a throwaway environment)`,
+    );
+  }
+
+  const databaseName = props.databaseName ?? "app";
+  checkIdentifier("databaseName", databaseName, fail);
+  const masterUsername = props.masterUsername ?? "platform_admin";
+  checkIdentifier("masterUsername", masterUsername, fail);
+
+  const logRetentionDays = props.logRetentionDays ?? 30;
+  assertLogRetention(logRetentionDays, "database.logRetentionDays");
+
+  const slowQueryThresholdMs = wholeNumber(
+    "slowQueryThresholdMs",
+    props.slowQueryThresholdMs ?? 1000,
+    0,
+    2147483647,
+  );
+
+  const performanceInsightsRetentionDays = props.performanceInsightsRetentionDays ?? 7;
+  if (!PERFORMANCE_INSIGHTS_RETENTION.includes(performanceInsightsRetentionDays)) {
+    fail(
+      "performanceInsightsRetentionDays",
+      `${performanceInsightsRetentionDays} is not accepted; use 7 (free), a multiple of 31 up to 713, or 731`,
+    );
+  }
+
+  if (
+    props.kmsKeyArn !== undefined &&
+    !Token.isUnresolved(props.kmsKeyArn) &&
+    !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(props.kmsKeyArn)
+  ) {
+    fail(
+      "kmsKeyArn",
+      `"${props.kmsKeyArn}" must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or id`,
+    );
+  }
+  if (
+    props.backupWindow !== undefined &&
+    !/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/.test(props.backupWindow)
+  ) {
+    fail("backupWindow", `"${props.backupWindow}" must look like 03:00-04:00 (UTC)`);
+  }
+  const day = "(mon|tue|wed|thu|fri|sat|sun):([01]\\d|2[0-3]):[0-5]\\d";
+  if (props.maintenanceWindow !== undefined && !new RegExp(`^${day}-${day}$`).test(props.maintenanceWindow)) {
+    fail("maintenanceWindow", `"${props.maintenanceWindow}" must look like sun:04:30-sun:05:30 (UTC)`);
+  }
+
+  const parameters = props.parameters ?? [];
+  const seen = new Set<string>();
+  for (const p of parameters) {
+    if (MANAGED_PARAMETERS.has(p.name)) {
+      fail("parameters", `${p.name} is set by the module; use the dedicated prop (TLS cannot be turned off)`);
+    }
+    if (seen.has(p.name)) fail("parameters", `${p.name} is given twice`);
+    seen.add(p.name);
+  }
+
+  return {
+    naming: props.naming,
+    purpose,
+    engineVersion,
+    major,
+    instanceClass,
+    allocatedStorageGb,
+    maxAllocatedStorageGb,
+    multiAz: props.multiAz ?? false,
+    backupRetentionDays,
+    deletionProtection,
+    databaseName,
+    masterUsername,
+    logRetentionDays,
+    slowQueryThresholdMs,
+    performanceInsightsRetentionDays,
+    parameters,
+  };
+}
+
+/** PostgreSQL names RDS accepts for the database and master user: 1–63 lowercase characters, not reserved. */
+function checkIdentifier(
+  field: string,
+  value: string,
+  fail: (field: string, message: string) => never,
+): void {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(value)) {
+    fail(field, `"${value}" must be 1–63 lowercase letters, digits and underscores, starting with a letter`);
+  }
+  if (RESERVED_NAMES.has(value)) {
+    fail(field, `"${value}" is reserved or too easily guessed; choose another name`);
+  }
+}
+
+/** The ARN partition of a region: `aws`, `aws-cn` or `aws-us-gov`. */
+function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
