@@ -1,0 +1,368 @@
+import { describe, expect, test } from "vitest";
+import { policy, type ResourceConfig, synthesise, testNaming } from "../testing/synthesised.js";
+import { Observability, type ObservabilityProps } from "./observability.js";
+
+const lb = {
+  arnSuffix: "app/acme-test-alb/0123456789abcdef",
+  targetGroupArnSuffix: "targetgroup/acme-test-app/fedcba9876543210",
+};
+const service = { clusterName: "acme-test-cluster", serviceName: "acme-test-app" };
+const database = { identifier: "acme-test-db", allocatedStorageGb: 20, maxConnections: 100 };
+const base = { naming: testNaming, alarmEmail: "oncall@example.com", monthlyBudgetUsd: 150 };
+
+const build = (props: Partial<ObservabilityProps>) =>
+  synthesise((scope) => {
+    new Observability(scope, "observability", { ...base, ...props });
+  });
+
+const full = build({ loadBalancer: lb, service, database });
+const bare = build({});
+const partial = build({
+  loadBalancer: { ...lb, p99LatencySeconds: 2.5 },
+  database: { identifier: "acme-test-db", allocatedStorageGb: 50 },
+  budgetThresholdsPercent: [90, 120],
+});
+
+function alarm(s: typeof full, name: string): ResourceConfig {
+  const found = s.list("aws_cloudwatch_metric_alarm").find((a) => a.alarm_name === `acme-test-${name}`);
+  if (!found) throw new Error(`no alarm ${name}`);
+  return found;
+}
+const alarmNames = (s: typeof full) =>
+  s
+    .list("aws_cloudwatch_metric_alarm")
+    .map((a) => a.alarm_name)
+    .sort();
+const topicRef = expect.stringMatching(/^\$\{aws_sns_topic\.\w+\.arn\}$/);
+
+describe("alarms exist only for the targets given", () => {
+  test("with a load balancer, a service and a database, every alarm is created", () => {
+    expect(alarmNames(full)).toEqual(
+      [
+        "alb-5xx",
+        "target-5xx",
+        "target-p99-latency",
+        "unhealthy-hosts",
+        "no-healthy-hosts",
+        "ecs-cpu",
+        "ecs-memory",
+        "rds-cpu",
+        "rds-free-storage",
+        "rds-connections",
+      ]
+        .map((n) => `acme-test-${n}`)
+        .sort(),
+    );
+  });
+
+  test("with no target there are no alarms, but the topic, dashboard and budget still exist", () => {
+    expect(bare.list("aws_cloudwatch_metric_alarm")).toHaveLength(0);
+    expect(bare.list("aws_sns_topic")).toHaveLength(1);
+    expect(bare.list("aws_cloudwatch_dashboard")).toHaveLength(1);
+    expect(bare.list("aws_budgets_budget")).toHaveLength(1);
+  });
+
+  test("without a service there are no ECS alarms, and without maxConnections no connections alarm", () => {
+    const names = alarmNames(partial);
+    expect(names.filter((n) => String(n).includes("ecs-"))).toEqual([]);
+    expect(names).not.toContain("acme-test-rds-connections");
+    expect(names).toContain("acme-test-rds-free-storage");
+    expect(names).toContain("acme-test-alb-5xx");
+  });
+});
+
+describe("every alarm", () => {
+  test("notifies the topic on ALARM and on OK", () => {
+    for (const a of full.list("aws_cloudwatch_metric_alarm")) {
+      expect({ name: a.alarm_name, alarm: a.alarm_actions, ok: a.ok_actions }).toEqual({
+        name: a.alarm_name,
+        alarm: [topicRef],
+        ok: [topicRef],
+      });
+    }
+  });
+
+  test("tells the on-call person what it means and chooses how missing data counts", () => {
+    for (const a of full.list("aws_cloudwatch_metric_alarm")) {
+      expect(String(a.alarm_description).length, String(a.alarm_name)).toBeGreaterThan(80);
+      expect(["missing", "breaching", "notBreaching", "ignore"]).toContain(a.treat_missing_data);
+    }
+  });
+});
+
+describe("load balancer alarms", () => {
+  test("any load-balancer-generated 5xx in 5 minutes alarms; no data counts as no errors", () => {
+    expect(alarm(full, "alb-5xx")).toMatchObject({
+      namespace: "AWS/ApplicationELB",
+      metric_name: "HTTPCode_ELB_5XX_Count",
+      dimensions: { LoadBalancer: lb.arnSuffix },
+      statistic: "Sum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      period: 300,
+      treat_missing_data: "notBreaching",
+    });
+  });
+
+  test("any application 5xx in 5 minutes alarms", () => {
+    expect(alarm(full, "target-5xx")).toMatchObject({
+      metric_name: "HTTPCode_Target_5XX_Count",
+      dimensions: { LoadBalancer: lb.arnSuffix, TargetGroup: lb.targetGroupArnSuffix },
+      statistic: "Sum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      treat_missing_data: "notBreaching",
+    });
+  });
+
+  test("p99 target latency above 1 s by default alarms, ignoring low sample counts", () => {
+    const latency = alarm(full, "target-p99-latency");
+    expect(latency).toMatchObject({
+      metric_name: "TargetResponseTime",
+      extended_statistic: "p99",
+      evaluate_low_sample_count_percentiles: "ignore",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 1,
+      treat_missing_data: "notBreaching",
+    });
+    expect(latency.statistic).toBeUndefined();
+  });
+
+  test("the p99 threshold is configurable", () => {
+    expect(alarm(partial, "target-p99-latency").threshold).toBe(2.5);
+  });
+
+  test("unhealthy targets for 5 minutes alarm", () => {
+    expect(alarm(full, "unhealthy-hosts")).toMatchObject({
+      metric_name: "UnHealthyHostCount",
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      evaluation_periods: 5,
+      datapoints_to_alarm: 5,
+    });
+  });
+
+  test("no healthy target alarms, and no data at all counts as an outage", () => {
+    expect(alarm(full, "no-healthy-hosts")).toMatchObject({
+      metric_name: "HealthyHostCount",
+      statistic: "Minimum",
+      comparison_operator: "LessThanThreshold",
+      threshold: 1,
+      treat_missing_data: "breaching",
+    });
+  });
+});
+
+describe("service alarms", () => {
+  test("average CPU above 80 % alarms", () => {
+    expect(alarm(full, "ecs-cpu")).toMatchObject({
+      namespace: "AWS/ECS",
+      metric_name: "CPUUtilization",
+      dimensions: { ClusterName: service.clusterName, ServiceName: service.serviceName },
+      statistic: "Average",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 80,
+    });
+  });
+
+  test("memory above 80 % in the busiest task alarms", () => {
+    expect(alarm(full, "ecs-memory")).toMatchObject({
+      metric_name: "MemoryUtilization",
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 80,
+    });
+  });
+});
+
+describe("database alarms", () => {
+  test("CPU above 80 % alarms; gaps (stopped, rebooting) show as missing data", () => {
+    expect(alarm(full, "rds-cpu")).toMatchObject({
+      namespace: "AWS/RDS",
+      metric_name: "CPUUtilization",
+      dimensions: { DBInstanceIdentifier: database.identifier },
+      threshold: 80,
+      treat_missing_data: "missing",
+    });
+  });
+
+  test("free storage below 10 % of the allocated storage alarms, in bytes", () => {
+    expect(alarm(full, "rds-free-storage")).toMatchObject({
+      metric_name: "FreeStorageSpace",
+      statistic: "Minimum",
+      comparison_operator: "LessThanThreshold",
+      threshold: 2 * 1024 ** 3,
+    });
+    expect(alarm(partial, "rds-free-storage").threshold).toBe(5 * 1024 ** 3);
+  });
+
+  test("connections above 80 % of max_connections alarm", () => {
+    expect(alarm(full, "rds-connections")).toMatchObject({
+      metric_name: "DatabaseConnections",
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 80,
+    });
+  });
+});
+
+describe("alarm topic", () => {
+  test("is encrypted with a customer managed key of its own, rotated yearly", () => {
+    expect(full.only("aws_sns_topic")).toMatchObject({
+      name: "acme-test-alarms",
+      kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.\w+\.arn\}$/),
+    });
+    expect(full.only("aws_kms_key").enable_key_rotation).toBe(true);
+    expect(full.only("aws_kms_alias").name).toBe("alias/acme-test-alarms");
+  });
+
+  test("the key may be used only by CloudWatch and Budgets; the account may only administer it", () => {
+    const statements = policy(full.only("aws_kms_key").policy).Statement;
+    const users = statements.filter((s) =>
+      [s.Action].flat().some((a) => String(a).startsWith("kms:GenerateDataKey") || a === "kms:Decrypt"),
+    );
+    expect(users).toEqual([
+      expect.objectContaining({
+        Effect: "Allow",
+        Principal: { Service: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+      }),
+    ]);
+    const admin = statements.find((s) => s.Sid === "AccountAdministersKey");
+    expect(admin?.Principal).toEqual({ AWS: "arn:aws:iam::123456789012:root" });
+    expect([admin?.Action].flat()).not.toContain("kms:*");
+    expect([admin?.Action].flat()).not.toContain("kms:CreateGrant");
+  });
+
+  test("only this environment's alarms and this account's budgets may publish", () => {
+    const statements = policy(full.only("aws_sns_topic_policy").policy).Statement;
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicRef,
+        Condition: {
+          ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:acme-test-*" },
+        },
+      }),
+      expect.objectContaining({
+        Effect: "Allow",
+        Principal: { Service: "budgets.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicRef,
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "123456789012" },
+          ArnLike: { "aws:SourceArn": "arn:aws:budgets::123456789012:*" },
+        },
+      }),
+    ]);
+  });
+
+  test("the alarm email is subscribed", () => {
+    expect(full.only("aws_sns_topic_subscription")).toMatchObject({
+      protocol: "email",
+      endpoint: "oncall@example.com",
+      topic_arn: topicRef,
+    });
+  });
+});
+
+describe("budget", () => {
+  test("is a monthly cost budget limited to this environment's Environment tag", () => {
+    expect(full.only("aws_budgets_budget")).toMatchObject({
+      name: "acme-test-monthly-cost",
+      budget_type: "COST",
+      time_unit: "MONTHLY",
+      limit_amount: "150",
+      limit_unit: "USD",
+      cost_filter: [{ name: "TagKeyValue", values: ["user:Environment$test"] }],
+    });
+  });
+
+  test("alerts at 50, 80 and 100 % by default, actual and forecast, to the email and the topic", () => {
+    const notifications = full.only("aws_budgets_budget").notification as ResourceConfig[];
+    expect(notifications.map((n) => `${n.notification_type} ${n.threshold}`).sort()).toEqual(
+      ["ACTUAL 50", "ACTUAL 80", "ACTUAL 100", "FORECASTED 50", "FORECASTED 80", "FORECASTED 100"].sort(),
+    );
+    for (const n of notifications) {
+      expect(n).toMatchObject({
+        comparison_operator: "GREATER_THAN",
+        threshold_type: "PERCENTAGE",
+        subscriber_email_addresses: ["oncall@example.com"],
+        subscriber_sns_topic_arns: [topicRef],
+      });
+    }
+  });
+
+  test("thresholds are configurable", () => {
+    const notifications = partial.only("aws_budgets_budget").notification as ResourceConfig[];
+    expect(notifications.map((n) => `${n.notification_type} ${n.threshold}`).sort()).toEqual(
+      ["ACTUAL 90", "ACTUAL 120", "FORECASTED 90", "FORECASTED 120"].sort(),
+    );
+  });
+});
+
+describe("dashboard", () => {
+  const metricsOf = (s: typeof full) => {
+    const body = JSON.parse(String(s.only("aws_cloudwatch_dashboard").dashboard_body)) as {
+      widgets: Array<{ type: string; properties: { metrics?: unknown[][]; alarms?: string[] } }>;
+    };
+    return {
+      body,
+      metrics: body.widgets.flatMap((w) => w.properties.metrics ?? []).map((m) => `${m[0]} ${m[1]}`),
+    };
+  };
+
+  test("graphs every alarmed metric, for the right resources", () => {
+    const { metrics, body } = metricsOf(full);
+    for (const metric of [
+      "AWS/ApplicationELB HTTPCode_ELB_5XX_Count",
+      "AWS/ApplicationELB HTTPCode_Target_5XX_Count",
+      "AWS/ApplicationELB TargetResponseTime",
+      "AWS/ApplicationELB HealthyHostCount",
+      "AWS/ApplicationELB UnHealthyHostCount",
+      "AWS/ECS CPUUtilization",
+      "AWS/ECS MemoryUtilization",
+      "AWS/RDS CPUUtilization",
+      "AWS/RDS FreeStorageSpace",
+      "AWS/RDS DatabaseConnections",
+    ]) {
+      expect(metrics).toContain(metric);
+    }
+    const text = JSON.stringify(body);
+    expect(text).toContain(lb.targetGroupArnSuffix);
+    expect(text).toContain(service.serviceName);
+    expect(text).toContain(database.identifier);
+  });
+
+  test("shows the state of every alarm", () => {
+    const alarms = metricsOf(full).body.widgets.find((w) => w.type === "alarm")?.properties.alarms;
+    expect(alarms).toHaveLength(10);
+  });
+
+  test("without targets holds only the heading", () => {
+    expect(metricsOf(bare).body.widgets.map((w) => w.type)).toEqual(["text"]);
+    expect(bare.only("aws_cloudwatch_dashboard").dashboard_name).toBe("acme-test-overview");
+  });
+});
+
+describe("invalid settings are refused at synth", () => {
+  test.each([
+    [{ alarmEmail: "oncall" }, "observability.alarmEmail"],
+    [{ monthlyBudgetUsd: 0 }, "observability.monthlyBudgetUsd"],
+    [{ budgetThresholdsPercent: [] }, "observability.budgetThresholdsPercent"],
+    [{ budgetThresholdsPercent: [10, 20, 30, 40, 50, 60] }, "observability.budgetThresholdsPercent"],
+    [{ budgetThresholdsPercent: [80, 80] }, "observability.budgetThresholdsPercent"],
+    [{ budgetThresholdsPercent: [-5] }, "observability.budgetThresholdsPercent"],
+    [{ loadBalancer: { ...lb, p99LatencySeconds: 0 } }, "observability.loadBalancer.p99LatencySeconds"],
+    [{ database: { identifier: "db", allocatedStorageGb: 0 } }, "observability.database.allocatedStorageGb"],
+    [
+      { database: { identifier: "db", allocatedStorageGb: 20, maxConnections: 0.5 } },
+      "observability.database.maxConnections",
+    ],
+  ] as Array<[Partial<ObservabilityProps>, string]>)("%o is refused with %s", (props, field) => {
+    expect(() => build(props)).toThrow(field);
+  });
+});
