@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import cors from "cors";
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import type { Database } from "./adapters/db.js";
+import type { ObjectStore } from "./adapters/object-store.js";
+import type { HttpConfig } from "./config.js";
+import { createFileService, type FileService } from "./domain/files.js";
+import { argon2idHasher, type PasswordHasher } from "./domain/passwords.js";
+import { createTaskService } from "./domain/tasks.js";
+import type { TokenService } from "./domain/tokens.js";
+import { createUserService } from "./domain/users.js";
+import { AppError } from "./errors.js";
+import { type Logger, requestContext } from "./logger.js";
+import { createMetrics } from "./metrics.js";
+import { authRoutes } from "./routes/auth.js";
+import { authenticate } from "./routes/authenticate.js";
+import { errorHandler } from "./routes/error-handler.js";
+import { fileRoutes } from "./routes/files.js";
+import { healthRoutes, type Lifecycle } from "./routes/health.js";
+import { meRoutes } from "./routes/me.js";
+import { taskRoutes } from "./routes/tasks.js";
+
+export interface AppDeps {
+  http: HttpConfig;
+  logger: Logger;
+  db: Database;
+  objectStore: ObjectStore;
+  tokens: TokenService;
+  lifecycle: Lifecycle;
+  /** @default argon2id with OWASP's baseline parameters */
+  passwords?: PasswordHasher;
+}
+
+export interface App extends Express {
+  locals: Express["locals"] & { files: FileService };
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the Express app from its dependencies; listening and signals belong to server.ts. */
+export function createApp(deps: AppDeps): App {
+  const { http, logger, db, objectStore, tokens, lifecycle } = deps;
+  const passwords = deps.passwords ?? argon2idHasher();
+  const users = createUserService({ prisma: db.prisma, objectStore, passwords });
+  const tasks = createTaskService({ prisma: db.prisma });
+  const files = createFileService({ prisma: db.prisma, objectStore, logger });
+  const metrics = createMetrics(() => db.poolStats());
+
+  const app = express() as App;
+  app.locals.files = files;
+  app.disable("x-powered-by");
+  app.set("trust proxy", http.trustProxyHops === 0 ? false : http.trustProxyHops);
+  app.set("query parser", "simple");
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.headers["x-request-id"];
+    const requestId =
+      typeof incoming === "string" && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    res.setHeader("X-Request-Id", requestId);
+    (req as Request & { id: string }).id = requestId;
+    // While shutting down, let keep-alive clients know to reconnect (elsewhere) after this response.
+    if (lifecycle.shuttingDown) res.setHeader("Connection", "close");
+    requestContext.run({ requestId }, next);
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as Request & { id: string }).id,
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
+      autoLogging: {
+        ignore: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics",
+      },
+      serializers: {
+        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(metrics.middleware);
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: http.corsOrigins.length > 0 ? http.corsOrigins : false,
+      credentials: true,
+      exposedHeaders: ["X-Request-Id"],
+      maxAge: 600,
+    }),
+  );
+
+  app.use(
+    healthRoutes({
+      lifecycle,
+      registry: metrics.registry,
+      metricsBehindProxy: http.trustProxyHops > 0,
+      checks: { database: () => db.ping(), storage: () => objectStore.ping() },
+    }),
+  );
+
+  app.use("/api", express.json({ limit: http.jsonBodyLimitBytes }));
+  app.use("/api/auth", authRoutes({ users, tokens, http }));
+  const signedIn = authenticate(tokens, http.cookieSecure);
+  app.use("/api/me", signedIn, meRoutes({ users, http }));
+  app.use("/api/tasks", signedIn, taskRoutes({ tasks }));
+  app.use("/api/files", signedIn, fileRoutes({ files, maxUploadBytes: http.maxUploadBytes }));
+
+  app.use(() => {
+    throw new AppError("not_found", "no such route");
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

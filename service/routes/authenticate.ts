@@ -1,0 +1,36 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { TokenService } from "../domain/tokens.js";
+import { AppError } from "../errors.js";
+
+/** `__Host-` pins the cookie to this origin over HTTPS; plain HTTP (local dev) cannot use the prefix. */
+export const sessionCookieName = (secure: boolean) => (secure ? "__Host-session" : "session");
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(";") ?? []) {
+    const separator = part.indexOf("=");
+    if (separator > 0 && part.slice(0, separator).trim() === name) {
+      return decodeURIComponent(part.slice(separator + 1).trim());
+    }
+  }
+  return undefined;
+}
+
+/** Accepts `Authorization: Bearer <token>` or the session cookie set at login. */
+export function authenticate(tokens: TokenService, cookieSecure: boolean): RequestHandler {
+  const cookieName = sessionCookieName(cookieSecure);
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers.authorization;
+    const bearer = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : undefined;
+    const token = bearer || cookieValue(req.headers.cookie, cookieName);
+    if (!token) throw new AppError("unauthorized", "authentication required");
+    res.locals.userId = await tokens.verify(token);
+    next();
+  };
+}
+
+/** The authenticated user's id; only valid behind `authenticate`. */
+export function currentUserId(res: Response): string {
+  const userId: unknown = res.locals.userId;
+  if (typeof userId !== "string") throw new AppError("unauthorized", "authentication required");
+  return userId;
+}

@@ -1,0 +1,69 @@
+import type { NextFunction, Request, Response } from "express";
+import multer from "multer";
+import type { Logger } from "pino";
+import { AppError, type ErrorCode, httpStatusFor } from "../errors.js";
+
+function fromMulter(error: multer.MulterError): AppError {
+  if (error.code === "LIMIT_FILE_SIZE")
+    return new AppError("payload_too_large", "file is larger than allowed");
+  if (error.code === "LIMIT_UNEXPECTED_FILE") {
+    return new AppError("invalid_request", `unexpected file field ${error.field ?? ""}`.trim());
+  }
+  return new AppError("invalid_request", `malformed multipart body: ${error.message}`);
+}
+
+/** body-parser marks its errors with `type`; these are the client's fault and safe to describe. */
+function fromBodyParser(error: { type?: unknown }): AppError | undefined {
+  switch (error.type) {
+    case "entity.too.large":
+      return new AppError("payload_too_large", "request body is larger than allowed");
+    case "entity.parse.failed":
+      return new AppError("invalid_request", "request body is not valid JSON");
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new AppError("unsupported_media_type", "request body encoding is not supported");
+    case "request.aborted":
+      return new AppError("invalid_request", "request was aborted");
+    default:
+      return undefined;
+  }
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof multer.MulterError) return fromMulter(error);
+  const bodyError = fromBodyParser((error ?? {}) as { type?: unknown });
+  if (bodyError) return bodyError;
+  if (
+    error instanceof Error &&
+    /^Unexpected end of form|^Multipart: Boundary not found/.test(error.message)
+  ) {
+    return new AppError("invalid_request", "malformed multipart body");
+  }
+  return new AppError("internal", "internal server error", { cause: error });
+}
+
+/**
+ * The one place an error becomes a response: `{"error":{"code","message"}}` with the status for its
+ * code. Unexpected errors are logged with their stack and answered with a generic message.
+ */
+export function errorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const appError = toAppError(error);
+    const status = httpStatusFor[appError.code as ErrorCode];
+    if (appError.code === "internal") {
+      (req.log ?? logger).error({ err: error }, "request failed");
+    }
+    if (res.headersSent) {
+      // Too late for a JSON error (e.g. a download failed midway): cut the connection so the client
+      // sees an incomplete response rather than a truncated success.
+      res.destroy();
+      return;
+    }
+    if (status === 413 && !req.readableEnded) {
+      // Do not read the rest of an oversized body just to discard it.
+      res.setHeader("Connection", "close");
+    }
+    res.status(status).json({ error: { code: appError.code, message: appError.message } });
+  };
+}

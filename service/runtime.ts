@@ -1,0 +1,48 @@
+import { createDatabase, type Database } from "./adapters/db.js";
+import { createObjectStore, type ObjectStore } from "./adapters/object-store.js";
+import { createSecretsReader, parseSigningKeySecret } from "./adapters/secrets.js";
+import type { AppDeps } from "./app.js";
+import type { Config } from "./config.js";
+import type { PasswordHasher } from "./domain/passwords.js";
+import { createTokenService } from "./domain/tokens.js";
+import type { MutableLifecycle } from "./http-server.js";
+import { createLogger, type Logger } from "./logger.js";
+
+export interface Runtime {
+  deps: AppDeps;
+  lifecycle: MutableLifecycle;
+  db: Database;
+  objectStore: ObjectStore;
+  logger: Logger;
+  /** Closes the database pool. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the app's dependencies from validated config: reads secrets (in AWS), opens the pool, makes
+ * the S3 client. Shared by server.ts, scripts/dev.ts and the tests, so all three run the same wiring.
+ */
+export async function createRuntime(
+  config: Config,
+  options: { logger?: Logger; passwords?: PasswordHasher } = {},
+): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const secrets = createSecretsReader(config.aws);
+  const signingKey =
+    config.appSecret.kind === "value"
+      ? config.appSecret.value
+      : parseSigningKeySecret(await secrets.read(config.appSecret.secretArn));
+  const db = await createDatabase({ config: config.database, logger, secrets });
+  const objectStore = createObjectStore(config.aws, config.uploadsBucket);
+  const lifecycle: MutableLifecycle = { shuttingDown: false };
+  const deps: AppDeps = {
+    http: config.http,
+    logger,
+    db,
+    objectStore,
+    tokens: createTokenService(signingKey, config.http.tokenTtlSeconds),
+    lifecycle,
+    ...(options.passwords ? { passwords: options.passwords } : {}),
+  };
+  return { deps, lifecycle, db, objectStore, logger, close: () => db.close() };
+}
