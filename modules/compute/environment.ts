@@ -1,0 +1,117 @@
+/**
+ * What may go into a container's environment, and how secrets go in instead.
+ *
+ * Plain environment variables are stored in the task definition: readable by anyone who may
+ * describe task definitions, kept in every revision, and shown in the console. Secrets must come
+ * from Secrets Manager through the task definition's `secrets` (resolved by ECS at start, never
+ * stored), so this refuses variables that look like secrets, and never echoes their values.
+ */
+import { Token } from "cdktf";
+
+/** A Secrets Manager secret to inject as an environment variable. */
+export interface ContainerSecret {
+  /** The secret's full ARN (with its 6-character suffix), e.g. an RDS-managed master secret. */
+  readonly secretArn: string;
+  /** Inject only this key of a JSON secret (e.g. `password`). @default - the whole secret string */
+  readonly jsonKey?: string;
+  /**
+   * The customer-managed KMS key the secret is encrypted with; the reader is also allowed to decrypt
+   * with it, through Secrets Manager only.
+   * @default - the secret uses the AWS-managed `aws/secretsmanager` key: no KMS grant needed
+   */
+  readonly kmsKeyArn?: string;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names that say "this is a credential". */
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|CREDENTIAL/i;
+/** Names that are a setting *of* a secret, measured in units (`TOKEN_TTL_SECONDS=900`). */
+const SETTING_NAME = /_(TTL|SECONDS|MS|MINUTES|HOURS|DAYS|LENGTH|BYTES|COUNT)$/i;
+const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+/** Values that are credentials whatever the variable is called. */
+const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/, "an AWS access key id"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, "a URL with a password in it"],
+];
+
+const USE_SECRETS =
+  "pass it in `secrets` (injected from Secrets Manager at start, never stored in the task definition)";
+
+/**
+ * Throws, naming the variable (never its value), when a plain environment variable looks like a
+ * secret. A name such as `*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*` or `*ACCESS_KEY*` is
+ * accepted only when its value is a reference or a setting, not the secret itself:
+ * - an ARN (`APP_SECRET_ARN=arn:aws:secretsmanager:...`), or a Terraform reference when the name
+ *   ends in `_ARN` (`DATABASE_SECRET_ARN=${db.secretArn}`);
+ * - a plain number when the name ends in a unit (`TOKEN_TTL_SECONDS=900`).
+ * Any value holding an AWS access key id, a private key or a URL with a password is refused.
+ */
+export function assertPlainEnvironment(environment: Readonly<Record<string, string>>, field: string): void {
+  for (const [name, value] of Object.entries(environment)) {
+    const at = `${field}.${name}`;
+    if (!ENV_NAME.test(name)) {
+      throw new Error(`${at}: not a valid variable name (letters, digits and _, not starting with a digit)`);
+    }
+    // Checked on the text even when it embeds a reference: `postgres://app:${password}@host` is caught.
+    for (const [pattern, what] of SECRET_VALUES) {
+      if (pattern.test(value)) throw new Error(`${at}: the value contains ${what}; ${USE_SECRETS}`);
+    }
+    const unresolved = Token.isUnresolved(value);
+    if (!SECRET_NAME.test(name)) continue;
+    const isReference = unresolved ? /_ARN$/i.test(name) : ARN.test(value);
+    const isSetting = !unresolved && SETTING_NAME.test(name) && /^\d+$/.test(value);
+    if (!isReference && !isSetting) {
+      throw new Error(
+        `${at}: looks like a secret; ${USE_SECRETS}, or pass the secret's ARN in a variable ending in _ARN`,
+      );
+    }
+  }
+}
+
+/** Throws, naming the field, when `secrets` are malformed or collide with `environment`. */
+export function assertSecrets(
+  secrets: Readonly<Record<string, ContainerSecret>>,
+  environment: Readonly<Record<string, string>>,
+  field: string,
+): void {
+  for (const [name, secret] of Object.entries(secrets)) {
+    const at = `${field}.${name}`;
+    if (!ENV_NAME.test(name)) {
+      throw new Error(`${at}: not a valid variable name (letters, digits and _, not starting with a digit)`);
+    }
+    if (name in environment) {
+      throw new Error(`${at}: also set in environment; a variable comes from one place only`);
+    }
+    assertSecretArn(secret.secretArn, `${at}.secretArn`);
+    if (secret.jsonKey !== undefined && !/^[^:\s]+$/.test(secret.jsonKey)) {
+      throw new Error(`${at}.jsonKey: "${secret.jsonKey}" must be a non-empty key without ":" or spaces`);
+    }
+    if (secret.kmsKeyArn !== undefined) assertKmsKeyArn(secret.kmsKeyArn, `${at}.kmsKeyArn`);
+  }
+}
+
+/** Throws unless `arn` is one whole Secrets Manager secret ARN (or a reference to one): no wildcards. */
+export function assertSecretArn(arn: string, field: string): void {
+  if (Token.isUnresolved(arn)) return;
+  if (!SECRET_ARN.test(arn)) {
+    throw new Error(
+      `${field}: "${arn}" is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>, no wildcards)`,
+    );
+  }
+}
+
+/** Throws unless `arn` is a KMS key ARN (aliases cannot scope an IAM grant). */
+export function assertKmsKeyArn(arn: string, field: string): void {
+  if (Token.isUnresolved(arn)) return;
+  if (!KMS_KEY_ARN.test(arn)) {
+    throw new Error(`${field}: "${arn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`);
+  }
+}
+
+/** The task definition's `valueFrom`: the ARN, or `<arn>:<json key>::` for one key of a JSON secret. */
+export function secretValueFrom(secret: ContainerSecret): string {
+  return secret.jsonKey ? `${secret.secretArn}:${secret.jsonKey}::` : secret.secretArn;
+}
