@@ -1,0 +1,381 @@
+import { describe, expect, test } from "vitest";
+import { LOG_RETENTION_DAYS } from "../logs/retention.js";
+import { Network } from "../network/network.js";
+import { Bucket } from "../storage/bucket.js";
+import {
+  policy,
+  type ResourceConfig,
+  type Synthesised,
+  synthesise,
+  testNaming,
+} from "../testing/synthesised.js";
+import { ALB_SSL_POLICY, LoadBalancer, type LoadBalancerProps } from "./load-balancer.js";
+
+const zone = "Z0123456789ABCDEFGHIJ";
+type Scope = Parameters<Parameters<typeof synthesise>[0]>[0];
+const base = (
+  scope: Scope,
+  logs: LoadBalancerProps["accessLogs"] = {
+    bucket: new Bucket(scope, "logs", { naming: testNaming, purpose: "logs" }),
+  },
+): LoadBalancerProps => ({
+  naming: testNaming,
+  vpcId: "vpc-0123456789abcdef0",
+  subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
+  hostedZoneId: zone,
+  domainName: "origin.platform.example.com",
+  accessLogs: logs,
+});
+
+// The whole edge of an environment as a stack composes it: network, log bucket, load balancer, a host rule.
+const defaults = synthesise((scope) => {
+  const network = new Network(scope, "network", {
+    naming: testNaming,
+    cidr: "10.20.0.0/16",
+    availabilityZones: ["us-east-1a", "us-east-1b"],
+  });
+  const lb = new LoadBalancer(scope, "lb", {
+    ...base(scope),
+    vpcId: network.vpcId,
+    subnetIds: network.publicSubnets.map((s) => s.id),
+  });
+  lb.addHostRule("pr-7.preview.dev.example.com", lb.targetGroup.arn, 107);
+});
+
+const options = synthesise((scope) => {
+  new LoadBalancer(scope, "lb", {
+    ...base(scope, {
+      bucket: new Bucket(scope, "logs", { naming: testNaming, purpose: "logs" }),
+      prefix: "edge/alb",
+    }),
+    subjectAlternativeNames: ["*.preview.dev.example.com"],
+    targetPort: 8080,
+    healthCheckPath: "/health/ready",
+    deletionProtection: false,
+    idleTimeoutSeconds: 120,
+    desyncMitigationMode: "defensive",
+    waf: false,
+  });
+});
+
+const direct = synthesise((scope) => {
+  new LoadBalancer(scope, "lb", {
+    ...base(scope),
+    behindCloudFront: false,
+    wafRateLimitPer5Min: 500,
+    wafLogRetentionDays: 90,
+  });
+});
+
+const listener = (s: Synthesised, port: number): ResourceConfig => {
+  const found = s.list("aws_lb_listener").find((l) => l.port === port);
+  if (!found) throw new Error(`no listener on ${port}`);
+  return found;
+};
+const listenerArn = (s: Synthesised, port: number): string => {
+  const name = Object.entries(s.resources("aws_lb_listener")).find(([, l]) => l.port === port)?.[0];
+  return `\${aws_lb_listener.${name}.arn}`;
+};
+const ruleAt = (s: Synthesised, priority: number): ResourceConfig => {
+  const found = s.list("aws_lb_listener_rule").find((r) => r.priority === priority);
+  if (!found) throw new Error(`no listener rule at priority ${priority}`);
+  return found;
+};
+const ref = (s: Synthesised, type: string, attribute: string) =>
+  `\${${type}.${Object.keys(s.resources(type))[0]}.${attribute}}`;
+const albLogStatement = (s: Synthesised) =>
+  policy(s.only("aws_s3_bucket_policy").policy).Statement.find((st) => st.Sid === "AlbAccessLogDelivery");
+const rateRules = (s: Synthesised) =>
+  (s.only("aws_wafv2_web_acl").rule as Array<{ name: string; statement: Record<string, unknown> }>).filter(
+    (r) => r.name.startsWith("rate-limit"),
+  );
+
+describe("the issue's checks", () => {
+  test("no security group ingress from 0.0.0.0/0 or ::/0 except the ALB's 80 and 443", () => {
+    const albGroup = ref(defaults, "aws_security_group", "id");
+    const open = defaults
+      .list("aws_vpc_security_group_ingress_rule")
+      .filter((r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0");
+    const rules = open.map((r) => [r.security_group_id, r.from_port, r.to_port]);
+    expect(rules.sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual([
+      [albGroup, 80, 80],
+      [albGroup, 443, 443],
+    ]);
+    for (const group of [
+      ...defaults.list("aws_security_group"),
+      ...defaults.list("aws_default_security_group"),
+    ]) {
+      expect(group.ingress ?? []).toEqual([]);
+    }
+  });
+
+  test("the HTTP listener has no forward action: it only redirects to HTTPS with a 301", () => {
+    const http = listener(defaults, 80);
+    expect(http.protocol).toBe("HTTP");
+    expect(http.default_action).toEqual([
+      { type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } },
+    ]);
+    const onHttp = defaults
+      .list("aws_lb_listener_rule")
+      .filter((r) => r.listener_arn === listenerArn(defaults, 80));
+    expect(onHttp).toEqual([]);
+  });
+
+  test("every log group has a retention CloudWatch accepts", () => {
+    const groups = [...defaults.list("aws_cloudwatch_log_group"), ...direct.list("aws_cloudwatch_log_group")];
+    expect(groups.length).toBeGreaterThanOrEqual(3); // flow logs, and the WAF log in each scenario
+    for (const group of groups) {
+      expect(LOG_RETENTION_DAYS as readonly unknown[]).toContain(group.retention_in_days);
+    }
+  });
+});
+
+describe("secure defaults", () => {
+  test("the ALB is internet-facing in the public subnets, IPv4, named through naming", () => {
+    expect(defaults.only("aws_lb")).toMatchObject({
+      name: "acme-test-alb",
+      load_balancer_type: "application",
+      internal: false,
+      ip_address_type: "ipv4",
+      subnets: [
+        expect.stringMatching(/^\$\{aws_subnet\.network_public-us-east-1a_\w+\.id\}$/),
+        expect.stringMatching(/^\$\{aws_subnet\.network_public-us-east-1b_\w+\.id\}$/),
+      ],
+      security_groups: [ref(defaults, "aws_security_group", "id")],
+    });
+  });
+
+  test("invalid header fields are dropped and desync mitigation is strictest", () => {
+    expect(defaults.only("aws_lb")).toMatchObject({
+      drop_invalid_header_fields: true,
+      desync_mitigation_mode: "strictest",
+    });
+  });
+
+  test("deletion protection is on and the idle timeout is 60 s", () => {
+    expect(defaults.only("aws_lb")).toMatchObject({ enable_deletion_protection: true, idle_timeout: 60 });
+  });
+
+  test("the ALB security group has no egress rule of its own", () => {
+    expect(defaults.list("aws_vpc_security_group_egress_rule")).toEqual([]);
+    expect(defaults.only("aws_security_group").egress ?? []).toEqual([]);
+  });
+
+  test("access logs go to the bucket under alb/, after the bucket policy lets the regional ELB account write there", () => {
+    const alb = defaults.only("aws_lb");
+    expect(alb.access_logs).toEqual({
+      bucket: ref(defaults, "aws_s3_bucket", "id"),
+      prefix: "alb",
+      enabled: true,
+    });
+    expect(alb.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\./)]);
+    expect(albLogStatement(defaults)).toEqual({
+      Sid: "AlbAccessLogDelivery",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::127311923021:root" },
+      Action: "s3:PutObject",
+      Resource: `${ref(defaults, "aws_s3_bucket", "arn")}/alb/AWSLogs/123456789012/*`,
+    });
+  });
+
+  test("the HTTPS listener uses the TLS 1.3 policy and the certificate only once it is validated", () => {
+    const https = listener(defaults, 443);
+    expect(https).toMatchObject({ protocol: "HTTPS", ssl_policy: ALB_SSL_POLICY });
+    expect(ALB_SSL_POLICY).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
+    expect(https.certificate_arn).toBe(ref(defaults, "aws_acm_certificate_validation", "certificate_arn"));
+  });
+
+  test("the HTTPS listener forwards to the default target group", () => {
+    expect(listener(defaults, 443).default_action).toEqual([
+      { type: "forward", target_group_arn: ref(defaults, "aws_lb_target_group", "arn") },
+    ]);
+  });
+
+  test("the HTTPS listener adds HSTS, nosniff and frame-deny headers and hides the Server header", () => {
+    expect(listener(defaults, 443)).toMatchObject({
+      routing_http_response_strict_transport_security_header_value: "max-age=63072000; includeSubDomains",
+      routing_http_response_x_content_type_options_header_value: "nosniff",
+      routing_http_response_x_frame_options_header_value: "DENY",
+      routing_http_response_server_enabled: false,
+    });
+  });
+
+  test("/metrics is answered 404 from the HTTPS listener at priority 1, before any host rule", () => {
+    const deny = ruleAt(defaults, 1);
+    expect(deny).toMatchObject({
+      listener_arn: listenerArn(defaults, 443),
+      condition: [{ path_pattern: { values: ["/metrics*"] } }],
+      action: [
+        {
+          type: "fixed-response",
+          fixed_response: { content_type: "text/plain", status_code: "404", message_body: "Not Found" },
+        },
+      ],
+    });
+    const hostRules = defaults.list("aws_lb_listener_rule").filter((r) => r !== deny);
+    expect(hostRules.every((r) => Number(r.priority) > 1)).toBe(true);
+  });
+
+  test("the default target group: IP targets on port 3000, health check on /readyz, 15 s deregistration delay", () => {
+    expect(defaults.only("aws_lb_target_group")).toMatchObject({
+      name: "acme-test-app-3000",
+      target_type: "ip",
+      protocol: "HTTP",
+      port: 3000,
+      deregistration_delay: "15",
+      health_check: expect.objectContaining({ path: "/readyz", matcher: "200", port: "traffic-port" }),
+    });
+  });
+
+  test("the certificate covers domainName and is validated by DNS in the zone", () => {
+    expect(defaults.only("aws_acm_certificate")).toMatchObject({
+      domain_name: "origin.platform.example.com",
+      validation_method: "DNS",
+    });
+    expect(defaults.only("aws_acm_certificate").subject_alternative_names).toBeUndefined();
+    const records = defaults
+      .list("aws_route53_record")
+      .filter((r) => typeof r.for_each === "string" && r.for_each.includes("domain_validation_options"));
+    expect(records).toHaveLength(1);
+    expect(records[0]?.zone_id).toBe(zone);
+  });
+
+  test("origin.<domain> is an IPv4 alias to the ALB in the zone", () => {
+    const aliases = defaults.list("aws_route53_record").filter((r) => r.alias);
+    expect(aliases).toEqual([
+      expect.objectContaining({
+        zone_id: zone,
+        name: "origin.platform.example.com",
+        type: "A",
+        alias: {
+          name: ref(defaults, "aws_lb", "dns_name"),
+          zone_id: ref(defaults, "aws_lb", "zone_id"),
+          evaluate_target_health: false,
+        },
+      }),
+    ]);
+  });
+
+  test("a regional WAF web ACL is attached to the ALB", () => {
+    expect(defaults.only("aws_wafv2_web_acl").scope).toBe("REGIONAL");
+    expect(defaults.only("aws_wafv2_web_acl_association")).toMatchObject({
+      resource_arn: ref(defaults, "aws_lb", "arn"),
+      web_acl_arn: ref(defaults, "aws_wafv2_web_acl", "arn"),
+    });
+  });
+
+  test("behind CloudFront, WAF rate-limits per X-Forwarded-For client, and per source for requests without it", () => {
+    const [perClient, perSource] = rateRules(defaults);
+    expect(perClient?.statement).toMatchObject({
+      rate_based_statement: {
+        aggregate_key_type: "FORWARDED_IP",
+        forwarded_ip_config: { header_name: "X-Forwarded-For", fallback_behavior: "NO_MATCH" },
+        limit: 2000,
+      },
+    });
+    expect(perSource?.statement).toMatchObject({
+      rate_based_statement: {
+        aggregate_key_type: "IP",
+        scope_down_statement: { not_statement: expect.anything() },
+      },
+    });
+  });
+});
+
+describe("options", () => {
+  test("extra names go on the certificate", () => {
+    expect(options.only("aws_acm_certificate").subject_alternative_names).toEqual([
+      "*.preview.dev.example.com",
+    ]);
+  });
+
+  test("target port and health check path are configurable", () => {
+    expect(options.only("aws_lb_target_group")).toMatchObject({
+      name: "acme-test-app-8080",
+      port: 8080,
+      health_check: expect.objectContaining({ path: "/health/ready" }),
+    });
+  });
+
+  test("deletion protection, idle timeout and desync mode are configurable", () => {
+    expect(options.only("aws_lb")).toMatchObject({
+      enable_deletion_protection: false,
+      idle_timeout: 120,
+      desync_mitigation_mode: "defensive",
+    });
+  });
+
+  test("the log prefix moves both the ALB's logs and the bucket-policy grant", () => {
+    expect(options.only("aws_lb").access_logs).toMatchObject({ prefix: "edge/alb" });
+    expect(albLogStatement(options)?.Resource).toMatch(/\/edge\/alb\/AWSLogs\/123456789012\/\*$/);
+  });
+
+  test("waf: false creates no web ACL", () => {
+    expect(options.list("aws_wafv2_web_acl")).toEqual([]);
+    expect(options.list("aws_wafv2_web_acl_association")).toEqual([]);
+  });
+
+  test("not behind CloudFront, WAF rate-limits per source address, at the given rate", () => {
+    expect(rateRules(direct)).toEqual([
+      expect.objectContaining({
+        statement: {
+          rate_based_statement: { aggregate_key_type: "IP", limit: 500, evaluation_window_sec: 300 },
+        },
+      }),
+    ]);
+    expect(direct.only("aws_cloudwatch_log_group").retention_in_days).toBe(90);
+  });
+
+  test("addHostRule forwards a host to a target group on the HTTPS listener", () => {
+    expect(ruleAt(defaults, 107)).toMatchObject({
+      listener_arn: listenerArn(defaults, 443),
+      condition: [{ host_header: { values: ["pr-7.preview.dev.example.com"] } }],
+      action: [{ type: "forward", target_group_arn: ref(defaults, "aws_lb_target_group", "arn") }],
+    });
+  });
+});
+
+describe("refused at synth", () => {
+  const build = (props: (scope: Scope) => LoadBalancerProps) =>
+    synthesise((scope) => {
+      new LoadBalancer(scope, "lb", props(scope));
+    });
+
+  test("host rules below priority 100, or on a priority already taken", () => {
+    expect(() =>
+      synthesise((scope) => {
+        new LoadBalancer(scope, "lb", base(scope)).addHostRule("a.example.com", "arn:tg", 99);
+      }),
+    ).toThrow("edge.hostRule.priority");
+    expect(() =>
+      synthesise((scope) => {
+        const lb = new LoadBalancer(scope, "lb", base(scope));
+        lb.addHostRule("a.example.com", "arn:tg", 100);
+        lb.addHostRule("b.example.com", "arn:tg", 100);
+      }),
+    ).toThrow("edge.addHostRule.priority: 100 is already used by a.example.com");
+  });
+
+  test("an SSE-KMS access-log bucket, which ALB log delivery cannot write to", () => {
+    expect(() =>
+      build((scope) =>
+        base(scope, {
+          bucket: new Bucket(scope, "kms-logs", {
+            naming: testNaming,
+            purpose: "kms-logs",
+            kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+          }),
+        }),
+      ),
+    ).toThrow("edge.accessLogs.bucket");
+  });
+
+  test("fewer than two subnets, and a domain name that is not one", () => {
+    expect(() => build((scope) => ({ ...base(scope), subnetIds: ["subnet-0aaaaaaaaaaaaaaaa"] }))).toThrow(
+      "edge.subnetIds",
+    );
+    expect(() => build((scope) => ({ ...base(scope), domainName: "Origin.Example.com" }))).toThrow(
+      "edge.certificate.domainName",
+    );
+  });
+});

@@ -1,0 +1,283 @@
+import type { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate/index.js";
+import { Lb } from "@cdktf/provider-aws/lib/lb/index.js";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener/index.js";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule/index.js";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
+import { Construct } from "constructs";
+import { NAME_LIMITS, type Naming } from "../naming/naming.js";
+import { allowIngressFromCidr, createSecurityGroup } from "../network/security-group.js";
+import type { Bucket } from "../storage/bucket.js";
+import { AliasRecord } from "./alias-record.js";
+import { DnsValidatedCertificate } from "./certificate.js";
+import { elbLogDeliveryPrincipal } from "./elb-log-delivery.js";
+import { HostRule } from "./host-rule.js";
+import { ServiceTargetGroup } from "./target-group.js";
+import { type ManagedRuleGroup, WebAcl } from "./waf.js";
+
+/** TLS 1.3 and 1.2 with forward-secret AEAD ciphers only. */
+export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Priority of the rule that hides `/metrics` from the internet; below every host rule (≥ 100). */
+export const METRICS_DENY_PRIORITY = 1;
+/** `Strict-Transport-Security` the HTTPS listener adds when the service sets none: two years. */
+const HSTS = "max-age=63072000; includeSubDomains";
+
+export interface LoadBalancerProps {
+  /** Names and tags every resource. */
+  readonly naming: Naming;
+  /** The VPC of the service's tasks. */
+  readonly vpcId: string;
+  /** Public subnets, in at least two availability zones. */
+  readonly subnetIds: readonly string[];
+  /** The public Route 53 zone for `domainName`, its certificate validation records and alias. */
+  readonly hostedZoneId: string;
+  /** The load balancer's own name, e.g. `origin.platform.example.com` (CloudFront's API origin). */
+  readonly domainName: string;
+  /**
+   * More names on the load balancer's certificate, e.g. `*.preview.dev.example.com` for preview hosts.
+   * Each must be in `hostedZoneId`.
+   * @default - none
+   */
+  readonly subjectAlternativeNames?: readonly string[];
+  /** The port the service listens on. @default 3000 */
+  readonly targetPort?: number;
+  /** The service's readiness path. @default "/readyz" */
+  readonly healthCheckPath?: string;
+  /** Refuse to delete the load balancer (turn off only for throwaway environments). @default true */
+  readonly deletionProtection?: boolean;
+  /**
+   * Where access logs go: a modules/storage `Bucket` encrypted with SSE-S3 (ALB log delivery cannot
+   * write to SSE-KMS buckets), in the stack's region. The module adds the log-delivery statement to
+   * its policy. Logs land under `<prefix>/AWSLogs/<account>/`.
+   */
+  readonly accessLogs: {
+    readonly bucket: Bucket;
+    /** @default "alb" */
+    readonly prefix?: string;
+  };
+  /** Seconds an idle connection is kept open. @default 60 */
+  readonly idleTimeoutSeconds?: number;
+  /**
+   * How requests that may be HTTP-desync attacks are handled: `strictest` rejects every request that
+   * is not RFC 7230 compliant; `defensive` (the AWS default) lets ambiguous but low-risk ones through.
+   * @default "strictest"
+   */
+  readonly desyncMitigationMode?: "defensive" | "strictest";
+  /** Protect the load balancer with a regional WAF web ACL. @default true */
+  readonly waf?: boolean;
+  /** Requests one client may send in 5 minutes before WAF blocks it. @default 2000 */
+  readonly wafRateLimitPer5Min?: number;
+  /** Managed WAF rules that only count, per group (see `WebAcl`). @default - all block */
+  readonly wafCountOnlyRules?: Partial<Record<ManagedRuleGroup, readonly string[]>>;
+  /** Days to keep WAF logs. @default 30 */
+  readonly wafLogRetentionDays?: number;
+  /**
+   * Most requests arrive through CloudFront, so WAF rate-limits per client address in
+   * X-Forwarded-For (and per source address for requests without the header) instead of per
+   * CloudFront edge address.
+   * @default true
+   */
+  readonly behindCloudFront?: boolean;
+}
+
+/**
+ * An internet-facing Application Load Balancer in the public subnets, HTTPS only:
+ * - security group open to the internet on 80 and 443 (IPv4; the ALB is IPv4-only), no egress rules of
+ *   its own — `service.allowFrom(alb.securityGroup)` writes the one path out, to the service's port;
+ * - HTTP listener that only redirects to HTTPS (301);
+ * - HTTPS listener with the TLS 1.3 policy and a DNS-validated ACM certificate (waits for issue),
+ *   forwarding to the default target group, with HSTS, nosniff and frame-deny headers and no
+ *   `Server` header;
+ * - `/metrics*` answered 404 at priority 1, before any host rule (host rules need priority ≥ 100);
+ * - invalid header fields dropped, strictest desync mitigation, access logs to S3, deletion protection;
+ * - a regional WAF web ACL; an alias `domainName` → the load balancer.
+ */
+export class LoadBalancer extends Construct {
+  readonly alb: Lb;
+  readonly securityGroup: SecurityGroup;
+  readonly httpsListener: LbListener;
+  readonly httpListener: LbListener;
+  /** The default target group: the environment's service registers here. */
+  readonly targetGroup: ServiceTargetGroup;
+  readonly certificate: AcmCertificate;
+  /** Certificate, validation records and validation. */
+  readonly dnsCertificate: DnsValidatedCertificate;
+  readonly metricsDenyRule: LbListenerRule;
+  readonly aliasRecord: AliasRecord;
+  readonly webAcl: WebAcl | undefined;
+  readonly arn: string;
+  /** `app/<name>/<id>`, the CloudWatch `LoadBalancer` dimension. */
+  readonly arnSuffix: string;
+  /** The load balancer's AWS DNS name (alias target). */
+  readonly dnsName: string;
+  /** The load balancer's canonical hosted zone id (alias target). */
+  readonly zoneId: string;
+  /** Its own name, `origin.<domain>`. */
+  readonly domainName: string;
+  readonly securityGroupId: string;
+  readonly httpsListenerArn: string;
+  private readonly hostRulePriorities = new Map<number, string>();
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+    const { naming } = props;
+    if (props.subnetIds.length < 2) {
+      throw new Error("edge.subnetIds: an ALB needs public subnets in at least two availability zones");
+    }
+    const { bucket } = props.accessLogs;
+    if (bucket.kmsKeyArn) {
+      throw new Error(
+        "edge.accessLogs.bucket: ALB access logs can only be written to an SSE-S3 bucket; give a bucket without kmsKeyArn",
+      );
+    }
+    const prefix = props.accessLogs.prefix ?? "alb";
+    if (!/^[a-z0-9][a-z0-9/-]*[a-z0-9]$/.test(prefix) || prefix.includes("AWSLogs")) {
+      throw new Error(
+        `edge.accessLogs.prefix: "${prefix}" must be lowercase letters, digits, - and /, without AWSLogs`,
+      );
+    }
+    const idleTimeout = props.idleTimeoutSeconds ?? 60;
+    if (!Number.isInteger(idleTimeout) || idleTimeout < 1 || idleTimeout > 4000) {
+      throw new Error(`edge.idleTimeoutSeconds: ${idleTimeout} must be 1–4000 seconds`);
+    }
+    this.domainName = props.domainName;
+
+    this.securityGroup = createSecurityGroup(this, "security-group", {
+      naming,
+      purpose: "alb",
+      vpcId: props.vpcId,
+      description: "Internet to the ALB on 80 (redirect) and 443; out only to the service",
+    });
+    this.securityGroupId = this.securityGroup.id;
+    for (const port of [80, 443]) {
+      allowIngressFromCidr(this, `ingress-${port}`, {
+        group: this.securityGroup,
+        port,
+        cidr: "0.0.0.0/0",
+        description: port === 80 ? "HTTP from the internet (redirected to HTTPS)" : "HTTPS from the internet",
+      });
+    }
+
+    bucket.addToResourcePolicy({
+      sid: "AlbAccessLogDelivery",
+      principal: elbLogDeliveryPrincipal(naming.region),
+      actions: ["s3:PutObject"],
+      resources: [`${bucket.bucketArn}/${prefix}/AWSLogs/${naming.accountId}/*`],
+    });
+
+    this.alb = new Lb(this, "alb", {
+      name: naming.name("alb", NAME_LIMITS.loadBalancer),
+      loadBalancerType: "application",
+      internal: false,
+      ipAddressType: "ipv4",
+      subnets: [...props.subnetIds],
+      securityGroups: [this.securityGroup.id],
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: props.desyncMitigationMode ?? "strictest",
+      enableDeletionProtection: props.deletionProtection ?? true,
+      enableHttp2: true,
+      idleTimeout,
+      accessLogs: { bucket: bucket.bucketName, prefix, enabled: true },
+      tags: { Name: naming.name("alb") },
+      // ELB checks that it may write to the bucket when logging is switched on.
+      dependsOn: [bucket.policy],
+    });
+    this.arn = this.alb.arn;
+    this.arnSuffix = this.alb.arnSuffix;
+    this.dnsName = this.alb.dnsName;
+    this.zoneId = this.alb.zoneId;
+
+    this.dnsCertificate = new DnsValidatedCertificate(this, "certificate", {
+      domainName: props.domainName,
+      subjectAlternativeNames: props.subjectAlternativeNames,
+      hostedZoneId: props.hostedZoneId,
+    });
+    this.certificate = this.dnsCertificate.certificate;
+
+    this.targetGroup = new ServiceTargetGroup(this, "target-group", {
+      naming,
+      name: "app",
+      vpcId: props.vpcId,
+      port: props.targetPort,
+      healthCheckPath: props.healthCheckPath,
+    });
+
+    this.httpListener = new LbListener(this, "http", {
+      loadBalancerArn: this.alb.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultAction: [
+        { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+      ],
+    });
+    this.httpsListener = new LbListener(this, "https", {
+      loadBalancerArn: this.alb.arn,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: ALB_SSL_POLICY,
+      certificateArn: this.dnsCertificate.certificateArn,
+      defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+      // Added only when the response has none: direct (preview) traffic gets them too.
+      routingHttpResponseStrictTransportSecurityHeaderValue: HSTS,
+      routingHttpResponseXContentTypeOptionsHeaderValue: "nosniff",
+      routingHttpResponseXFrameOptionsHeaderValue: "DENY",
+      routingHttpResponseServerEnabled: false,
+    });
+    this.httpsListenerArn = this.httpsListener.arn;
+
+    // Prometheus metrics are for the VPC (scraped from the task), never for the internet.
+    this.metricsDenyRule = new LbListenerRule(this, "deny-metrics", {
+      listenerArn: this.httpsListener.arn,
+      priority: METRICS_DENY_PRIORITY,
+      condition: [{ pathPattern: { values: ["/metrics*"] } }],
+      action: [
+        {
+          type: "fixed-response",
+          fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not Found" },
+        },
+      ],
+      tags: { Name: naming.name("deny-metrics") },
+    });
+
+    this.aliasRecord = new AliasRecord(this, "alias", {
+      zoneId: props.hostedZoneId,
+      name: props.domainName,
+      targetDnsName: this.alb.dnsName,
+      targetZoneId: this.alb.zoneId,
+      ipv6: false,
+    });
+
+    if (props.waf ?? true) {
+      this.webAcl = new WebAcl(this, "waf", {
+        naming,
+        purpose: "alb",
+        scope: "REGIONAL",
+        rateLimitPer5Min: props.wafRateLimitPer5Min,
+        clientAddress: (props.behindCloudFront ?? true) ? "x-forwarded-for" : "source-ip",
+        countOnlyRules: props.wafCountOnlyRules,
+        logRetentionDays: props.wafLogRetentionDays,
+      });
+      this.webAcl.associate("association", this.alb.arn);
+    }
+  }
+
+  /**
+   * Forwards requests for `host` to a target group, on this load balancer's HTTPS listener.
+   * `priority` must be unique and ≥ 100 (`HOST_RULE_MIN_PRIORITY`). The host must be covered by the
+   * certificate (`domainName` or `subjectAlternativeNames`). Stacks that only have the listener's ARN
+   * (previews) use `new HostRule(...)` directly.
+   */
+  addHostRule(host: string, targetGroupArn: string, priority: number): HostRule {
+    const taken = this.hostRulePriorities.get(priority);
+    if (taken !== undefined) {
+      throw new Error(`edge.addHostRule.priority: ${priority} is already used by ${taken}`);
+    }
+    const rule = new HostRule(this, `host-rule-${priority}`, {
+      listenerArn: this.httpsListener.arn,
+      host,
+      targetGroupArn,
+      priority,
+    });
+    this.hostRulePriorities.set(priority, host);
+    return rule;
+  }
+}

@@ -1,0 +1,81 @@
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
+import { Construct } from "constructs";
+import { NAME_LIMITS, type Naming } from "../naming/naming.js";
+
+export interface ServiceTargetGroupProps {
+  /** Names and tags the target group. */
+  readonly naming: Naming;
+  /**
+   * What it serves (`app`); the group is named `<project>-<env>-<name>-<port>`, shortened to the
+   * 32 characters target group names allow.
+   */
+  readonly name: string;
+  /** The VPC the targets (Fargate task IPs) live in. */
+  readonly vpcId: string;
+  /** The port the service listens on inside its task. @default 3000 */
+  readonly port?: number;
+  /** A path that answers 200 only when the service can take traffic. @default "/readyz" */
+  readonly healthCheckPath?: string;
+  /**
+   * How long a deregistering target keeps its in-flight requests. Short, because the service drains
+   * on SIGTERM and deploys should not wait the AWS default of 300 s.
+   * @default 15
+   */
+  readonly deregistrationDelaySeconds?: number;
+}
+
+/**
+ * An IP target group for a Fargate service, HTTP on the task port, health-checked on a readiness
+ * path. Usable on its own with a plain VPC id (preview stacks create theirs next to dev's ALB).
+ */
+export class ServiceTargetGroup extends Construct {
+  readonly targetGroup: LbTargetGroup;
+  readonly arn: string;
+  /** `targetgroup/<name>/<id>`, the CloudWatch `TargetGroup` dimension. */
+  readonly arnSuffix: string;
+  readonly port: number;
+
+  constructor(scope: Construct, id: string, props: ServiceTargetGroupProps) {
+    super(scope, id);
+    const port = props.port ?? 3000;
+    const healthCheckPath = props.healthCheckPath ?? "/readyz";
+    const delay = props.deregistrationDelaySeconds ?? 15;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new Error(`edge.targetGroup.port: ${port} must be a TCP port (1–65535)`);
+    }
+    if (!/^\/[\w\-./~%]*$/.test(healthCheckPath) || healthCheckPath.length > 1024) {
+      throw new Error(
+        `edge.targetGroup.healthCheckPath: "${healthCheckPath}" must be a path starting with /`,
+      );
+    }
+    if (!Number.isInteger(delay) || delay < 0 || delay > 3600) {
+      throw new Error(`edge.targetGroup.deregistrationDelaySeconds: ${delay} must be 0–3600 seconds`);
+    }
+    this.port = port;
+
+    this.targetGroup = new LbTargetGroup(this, "target-group", {
+      // The port is part of the name, so a port change creates the new group before the old one goes.
+      name: props.naming.name(`${props.name}-${port}`, NAME_LIMITS.loadBalancer),
+      vpcId: props.vpcId,
+      targetType: "ip",
+      protocol: "HTTP",
+      protocolVersion: "HTTP1",
+      port,
+      deregistrationDelay: String(delay),
+      healthCheck: {
+        enabled: true,
+        protocol: "HTTP",
+        port: "traffic-port",
+        path: healthCheckPath,
+        matcher: "200",
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    this.arn = this.targetGroup.arn;
+    this.arnSuffix = this.targetGroup.arnSuffix;
+  }
+}
