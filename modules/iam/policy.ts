@@ -79,6 +79,17 @@ export function serviceTrustPolicy(service: string, accountId: string, sourceArn
   ]);
 }
 
+export interface AttachPolicyOptions {
+  /**
+   * Allows service-wide actions (`ec2:*`) in this policy, for a deployment role that creates whole
+   * stacks and cannot list every action. The value is the reason, written where the exception is
+   * made. Even then a bare `*` is refused, and an allowed `svc:*` must be scoped to resources other
+   * than `*`.
+   * @default - service-wide actions are refused
+   */
+  readonly serviceWildcards?: string;
+}
+
 /**
  * Attaches `statements` to `role` as an inline policy named `name`. Inline policies live and die
  * with the grant that made them, which keeps a role's permissions readable in one place.
@@ -89,14 +100,26 @@ export function attachPolicy(
   role: IamRole,
   name: string,
   statements: readonly PolicyStatement[],
+  options: AttachPolicyOptions = {},
 ): IamRolePolicy {
   if (statements.length === 0) throw new Error(`attachPolicy(${name}): no statements`);
+  const wildcardsAllowed = (options.serviceWildcards ?? "").trim() !== "";
   for (const s of statements) {
     for (const action of s.actions) {
-      if (action === "*" || action.endsWith(":*")) {
-        throw new Error(
-          `attachPolicy(${name}): wildcard action "${action}" is not allowed; list the actions`,
-        );
+      if (action === "*") {
+        throw new Error(`attachPolicy(${name}): the action "*" is never allowed; list the actions`);
+      }
+      if (action.endsWith(":*")) {
+        if (!wildcardsAllowed) {
+          throw new Error(
+            `attachPolicy(${name}): wildcard action "${action}" is not allowed; list the actions (or, for a deployment role, pass { serviceWildcards: "<reason>" })`,
+          );
+        }
+        if ((s.effect ?? "Allow") === "Allow" && s.resources.includes("*")) {
+          throw new Error(
+            `attachPolicy(${name}): "${action}" on resource "*" is not allowed; scope it to this account's ARNs`,
+          );
+        }
       }
     }
     if (s.resources.length === 0) throw new Error(`attachPolicy(${name}): a statement has no resources`);
