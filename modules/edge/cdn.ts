@@ -1,0 +1,305 @@
+import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution/index.js";
+import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control/index.js";
+import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy/index.js";
+import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery/index.js";
+import { CloudwatchLogDeliveryDestination } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination/index.js";
+import { CloudwatchLogDeliverySource } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-source/index.js";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import { Construct } from "constructs";
+import { assertLogRetention } from "../logs/retention.js";
+import type { Naming } from "../naming/naming.js";
+import type { Bucket } from "../storage/bucket.js";
+import { AliasRecord } from "./alias-record.js";
+import { assertDnsName, DnsValidatedCertificate } from "./certificate.js";
+import { type ManagedRuleGroup, WebAcl } from "./waf.js";
+
+/**
+ * AWS managed CloudFront policies, by their fixed ids (the same in every account), so that no
+ * `aws_cloudfront_*_policy` data source has to call AWS at plan time. Sources:
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
+ */
+export const CLOUDFRONT_MANAGED_POLICIES = {
+  /** Cache policy `Managed-CachingOptimized`: long TTLs, no cookies/query/headers in the key, gzip + brotli. */
+  cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+  /** Cache policy `Managed-CachingDisabled`: TTL 0, nothing cached. */
+  cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+  /** Origin request policy `Managed-AllViewerExceptHostHeader`: every viewer header, cookie and query string except Host. */
+  allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+} as const;
+
+/** CloudFront's hosted zone id, the target zone of every alias to a distribution. */
+export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
+
+/** No inline script or style, nothing from other origins, no framing. */
+export const DEFAULT_CONTENT_SECURITY_POLICY =
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+/** Paths CloudFront sends to the API origin (the ALB) rather than the assets bucket. */
+export const DEFAULT_API_PATHS = ["/api/*", "/healthz", "/readyz"] as const;
+
+/** Two years, the HSTS preload list's recommendation (its minimum is one). */
+const HSTS_MAX_AGE_SECONDS = 63_072_000;
+
+export interface CdnProps {
+  /** Names and tags every resource. */
+  readonly naming: Naming;
+  /** The environment's domain, served by the distribution, e.g. `platform.example.com`. */
+  readonly domainName: string;
+  /** The public Route 53 zone of `domainName`: certificate validation and the alias record. */
+  readonly hostedZoneId: string;
+  /**
+   * The static-assets bucket (default behaviour). The module adds the Origin Access Control
+   * statement to its policy: `s3:GetObject` for `cloudfront.amazonaws.com` from this distribution only.
+   * With SSE-KMS, the key policy must also let CloudFront decrypt (not done here); use SSE-S3.
+   */
+  readonly assets: Bucket;
+  /**
+   * The API origin: the ALB's own name (`origin.<domain>`), reached over HTTPS. `apiPaths` go there,
+   * uncached, with every viewer header, cookie and query string except Host.
+   * @default - no API origin: everything is served from the bucket
+   */
+  readonly apiOrigin?: { readonly domainName: string };
+  /** Path patterns routed to `apiOrigin`. @default ["/api/*", "/healthz", "/readyz"] */
+  readonly apiPaths?: readonly string[];
+  /** A provider for us-east-1: CloudFront's certificate, web ACL and log delivery live there. */
+  readonly usEast1Provider: AwsProvider;
+  /** Which edge locations serve the site. @default "PriceClass_100" (North America and Europe) */
+  readonly priceClass?: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+  /** Protect the distribution with a CLOUDFRONT-scope WAF web ACL. @default true */
+  readonly waf?: boolean;
+  /** Requests one client may send in 5 minutes before WAF blocks it. @default 2000 */
+  readonly wafRateLimitPer5Min?: number;
+  /** Managed WAF rules that only count, per group (see `WebAcl`). @default - all block */
+  readonly wafCountOnlyRules?: Partial<Record<ManagedRuleGroup, readonly string[]>>;
+  /** Days to keep WAF logs. @default 30 */
+  readonly wafLogRetentionDays?: number;
+  /**
+   * The Content-Security-Policy header; `'unsafe-inline'` and `'unsafe-eval'` are refused.
+   * @default - `DEFAULT_CONTENT_SECURITY_POLICY`: same origin only, no inline code, no framing
+   */
+  readonly contentSecurityPolicy?: string;
+  /**
+   * Access logs (CloudFront standard logging v2) to a CloudWatch log group in us-east-1, kept this
+   * many days; `false` turns them off. (Legacy standard logging needs S3 ACLs, which this kit's
+   * buckets disable.)
+   * @default 30
+   */
+  readonly accessLogRetentionDays?: number | false;
+}
+
+/**
+ * A CloudFront distribution for the environment's domain: static assets from a private S3 bucket
+ * through Origin Access Control (the bucket is reachable only through this distribution), optionally
+ * the API from the ALB; HTTPS only (HTTP redirected), TLS ≥ 1.2, HTTP/2 and HTTP/3, IPv6; a
+ * response-headers policy with HSTS (preload), CSP, nosniff, frame-deny and referrer policy; a
+ * us-east-1 certificate validated in the zone; a WAF web ACL; access logs; and the alias records.
+ */
+export class Cdn extends Construct {
+  readonly distribution: CloudfrontDistribution;
+  /** The environment's domain (the alias), e.g. `platform.example.com`. */
+  readonly domainName: string;
+  readonly distributionId: string;
+  readonly distributionArn: string;
+  /** `dxxxx.cloudfront.net`. */
+  readonly distributionDomainName: string;
+  readonly certificate: DnsValidatedCertificate;
+  readonly originAccessControl: CloudfrontOriginAccessControl;
+  readonly responseHeadersPolicy: CloudfrontResponseHeadersPolicy;
+  readonly aliasRecord: AliasRecord;
+  readonly webAcl: WebAcl | undefined;
+  readonly accessLogGroup: CloudwatchLogGroup | undefined;
+
+  constructor(scope: Construct, id: string, props: CdnProps) {
+    super(scope, id);
+    const { naming, usEast1Provider } = props;
+    assertDnsName(props.domainName, "edge.cdn.domainName", false);
+    if (props.apiOrigin) assertDnsName(props.apiOrigin.domainName, "edge.cdn.apiOrigin.domainName", false);
+    const csp = props.contentSecurityPolicy ?? DEFAULT_CONTENT_SECURITY_POLICY;
+    const unsafe = /'unsafe-(inline|eval|hashes)'/.exec(csp);
+    if (unsafe) {
+      throw new Error(
+        `edge.cdn.contentSecurityPolicy: ${unsafe[0]} defeats the policy; move inline code to files (or use hashes)`,
+      );
+    }
+    const apiPaths = props.apiPaths ?? DEFAULT_API_PATHS;
+    if (props.apiOrigin && apiPaths.length === 0) {
+      throw new Error("edge.cdn.apiPaths: give at least one path pattern for the API origin");
+    }
+    const accessLogDays = props.accessLogRetentionDays ?? 30;
+    if (accessLogDays !== false) assertLogRetention(accessLogDays, "edge.cdn.accessLogRetentionDays");
+    this.domainName = props.domainName;
+
+    this.certificate = new DnsValidatedCertificate(this, "certificate", {
+      domainName: props.domainName,
+      hostedZoneId: props.hostedZoneId,
+      provider: usEast1Provider,
+    });
+
+    this.originAccessControl = new CloudfrontOriginAccessControl(this, "oac", {
+      name: naming.name("assets"),
+      description: "CloudFront signs every request to the assets bucket",
+      originAccessControlOriginType: "s3",
+      signingBehavior: "always",
+      signingProtocol: "sigv4",
+    });
+
+    this.responseHeadersPolicy = new CloudfrontResponseHeadersPolicy(this, "security-headers", {
+      name: naming.name("security-headers"),
+      comment: "HSTS, CSP, nosniff, frame deny, referrer policy",
+      securityHeadersConfig: {
+        strictTransportSecurity: {
+          accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS,
+          includeSubdomains: true,
+          preload: true,
+          override: true,
+        },
+        contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: "DENY", override: true },
+        referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+        // The XSS auditor is gone from browsers and could be abused; "0" turns it off where it remains.
+        xssProtection: { protection: false, override: true },
+      },
+      customHeadersConfig: {
+        items: [
+          {
+            header: "Permissions-Policy",
+            value: "camera=(), microphone=(), geolocation=(), payment=()",
+            override: true,
+          },
+        ],
+      },
+    });
+
+    if (props.waf ?? true) {
+      this.webAcl = new WebAcl(this, "waf", {
+        naming,
+        purpose: "cdn",
+        scope: "CLOUDFRONT",
+        rateLimitPer5Min: props.wafRateLimitPer5Min,
+        countOnlyRules: props.wafCountOnlyRules,
+        logRetentionDays: props.wafLogRetentionDays,
+        provider: usEast1Provider,
+      });
+    }
+
+    const assetsOrigin = "assets";
+    const apiOrigin = "api";
+    const responseHeadersPolicyId = this.responseHeadersPolicy.id;
+    this.distribution = new CloudfrontDistribution(this, "distribution", {
+      enabled: true,
+      comment: `${naming.prefix}: ${props.domainName}`,
+      aliases: [props.domainName],
+      priceClass: props.priceClass ?? "PriceClass_100",
+      httpVersion: "http2and3",
+      isIpv6Enabled: true,
+      defaultRootObject: "index.html",
+      webAclId: this.webAcl?.arn,
+      origin: [
+        {
+          originId: assetsOrigin,
+          domainName: props.assets.regionalDomainName,
+          originAccessControlId: this.originAccessControl.id,
+        },
+        ...(props.apiOrigin
+          ? [
+              {
+                originId: apiOrigin,
+                domainName: props.apiOrigin.domainName,
+                customOriginConfig: {
+                  httpPort: 80,
+                  httpsPort: 443,
+                  originProtocolPolicy: "https-only",
+                  originSslProtocols: ["TLSv1.2"],
+                  originReadTimeout: 30,
+                  originKeepaliveTimeout: 5,
+                },
+              },
+            ]
+          : []),
+      ],
+      defaultCacheBehavior: {
+        targetOriginId: assetsOrigin,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ["GET", "HEAD", "OPTIONS"],
+        cachedMethods: ["GET", "HEAD"],
+        compress: true,
+        cachePolicyId: CLOUDFRONT_MANAGED_POLICIES.cachingOptimized,
+        responseHeadersPolicyId,
+      },
+      orderedCacheBehavior: props.apiOrigin
+        ? apiPaths.map((pathPattern) => ({
+            pathPattern,
+            targetOriginId: apiOrigin,
+            viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+            cachedMethods: ["GET", "HEAD"],
+            compress: true,
+            cachePolicyId: CLOUDFRONT_MANAGED_POLICIES.cachingDisabled,
+            originRequestPolicyId: CLOUDFRONT_MANAGED_POLICIES.allViewerExceptHostHeader,
+            responseHeadersPolicyId,
+          }))
+        : undefined,
+      viewerCertificate: {
+        acmCertificateArn: this.certificate.certificateArn,
+        sslSupportMethod: "sni-only",
+        minimumProtocolVersion: "TLSv1.2_2021",
+      },
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      tags: { Name: naming.name("cdn") },
+    });
+    this.distributionId = this.distribution.id;
+    this.distributionArn = this.distribution.arn;
+    this.distributionDomainName = this.distribution.domainName;
+
+    props.assets.addToResourcePolicy({
+      sid: "CloudFrontOriginAccessControlRead",
+      principal: { Service: "cloudfront.amazonaws.com" },
+      actions: ["s3:GetObject"],
+      resources: [`${props.assets.bucketArn}/*`],
+      conditions: { StringEquals: { "AWS:SourceArn": this.distribution.arn } },
+    });
+
+    this.aliasRecord = new AliasRecord(this, "alias", {
+      zoneId: props.hostedZoneId,
+      name: props.domainName,
+      targetDnsName: this.distribution.domainName,
+      targetZoneId: CLOUDFRONT_HOSTED_ZONE_ID,
+    });
+
+    if (accessLogDays !== false) {
+      this.accessLogGroup = this.accessLogs(naming, usEast1Provider, accessLogDays);
+    }
+  }
+
+  /** Standard logging v2: the distribution → a log delivery → a CloudWatch log group in us-east-1. */
+  private accessLogs(naming: Naming, provider: AwsProvider, retentionInDays: number): CloudwatchLogGroup {
+    const name = naming.name("cdn-access");
+    const logGroup = new CloudwatchLogGroup(this, "access-log-group", {
+      provider,
+      name: `/aws/cloudfront/${name}`,
+      retentionInDays,
+      tags: { Name: name },
+    });
+    const source = new CloudwatchLogDeliverySource(this, "access-log-source", {
+      provider,
+      name,
+      logType: "ACCESS_LOGS",
+      resourceArn: this.distribution.arn,
+    });
+    const destination = new CloudwatchLogDeliveryDestination(this, "access-log-destination", {
+      provider,
+      name,
+      outputFormat: "json",
+      deliveryDestinationConfiguration: [{ destinationResourceArn: logGroup.arn }],
+    });
+    new CloudwatchLogDelivery(this, "access-log-delivery", {
+      provider,
+      deliverySourceName: source.name,
+      deliveryDestinationArn: destination.arn,
+    });
+    return logGroup;
+  }
+}
