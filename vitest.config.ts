@@ -22,6 +22,8 @@ export default defineConfig({
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // One PostgreSQL and one S3 stand-in for the run; each file gets its own database and bucket.
+          globalSetup: ["service/test/global-setup.ts"],
         },
       },
     ],
