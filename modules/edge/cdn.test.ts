@@ -263,7 +263,7 @@ describe("WAF and logs", () => {
   });
 
   test("access logs are delivered (standard logging v2) to a us-east-1 log group kept 30 days", () => {
-    const isAccessLog = (g: ResourceConfig) => String(g.name).startsWith("/aws/cloudfront/");
+    const isAccessLog = (g: ResourceConfig) => String(g.name).startsWith("/aws/vendedlogs/cloudfront/");
     const access = defaults.list("aws_cloudwatch_log_group").find(isAccessLog);
     expect(access).toMatchObject({ provider: "aws.us_east_1", retention_in_days: 30 });
     expect(defaults.only("aws_cloudwatch_log_delivery_source")).toMatchObject({

@@ -279,7 +279,9 @@ export class Cdn extends Construct {
     const name = naming.name("cdn-access");
     const logGroup = new CloudwatchLogGroup(this, "access-log-group", {
       provider,
-      name: `/aws/cloudfront/${name}`,
+      // Under /aws/vendedlogs/, CloudWatch Logs grants log delivery through one shared resource policy
+      // instead of one statement per group (resource policies are capped at 5120 characters).
+      name: `/aws/vendedlogs/cloudfront/${name}`,
       retentionInDays,
       tags: { Name: name },
     });
