@@ -1,0 +1,420 @@
+import { describe, expect, test } from "vitest";
+import { StateBackend } from "../state/state-backend.js";
+import { policy, type Synthesised, synthesise, testNaming } from "../testing/synthesised.js";
+import { CiAccess, type CiAccessProps } from "./ci-access.js";
+
+type Statement = Record<string, unknown>;
+
+const EXISTING_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+const base = {
+  github: { owner: "acme", repository: "platform" },
+  stateKeyPrefix: "acme/",
+  previewStateKeyPrefix: "acme/preview/",
+};
+
+const build = (props: Partial<CiAccessProps> = {}) =>
+  synthesise((scope) => {
+    const state = new StateBackend(scope, "state", { naming: testNaming });
+    new CiAccess(scope, "ci", {
+      naming: testNaming,
+      state,
+      applyEnvironments: ["dev", "staging", "prod"],
+      ...base,
+      ...props,
+    });
+  });
+
+const full = build({ previewDomain: "Preview.Acme.Example.", previewHostedZoneId: "Z0123456789ABCDEFGHIJ" });
+const existing = build({ existingOidcProviderArn: EXISTING_PROVIDER, applyEnvironments: ["prod"] });
+
+/** The Terraform name of the role called `name`. */
+function roleId(s: Synthesised, name: string): string {
+  const found = Object.entries(s.resources("aws_iam_role")).find(([, r]) => r.name === name);
+  if (!found) throw new Error(`no role ${name}`);
+  return found[0];
+}
+function role(s: Synthesised, kind: string) {
+  return s.resources("aws_iam_role")[roleId(s, `acme-test-ci-${kind}`)]!;
+}
+function trust(s: Synthesised, kind: string): Statement[] {
+  return policy(role(s, kind).assume_role_policy).Statement;
+}
+/** Inline policies of the role, by policy name. */
+function inline(s: Synthesised, kind: string): Record<string, Statement[]> {
+  const id = roleId(s, `acme-test-ci-${kind}`);
+  return Object.fromEntries(
+    s
+      .list("aws_iam_role_policy")
+      .filter((p) => String(p.role).includes(`aws_iam_role.${id}.`))
+      .map((p) => [String(p.name), policy(p.policy).Statement]),
+  );
+}
+const readStatements = (s: Synthesised) => policy(s.only("aws_iam_policy").policy).Statement;
+/** Everything the role may do: its inline policies and the shared read policy. */
+const allStatements = (s: Synthesised, kind: string) => [
+  ...Object.values(inline(s, kind)).flat(),
+  ...readStatements(s),
+];
+const list = (value: unknown) => [value].flat().map(String);
+
+describe("GitHub OIDC provider", () => {
+  test("is created for token.actions.githubusercontent.com with the sts.amazonaws.com audience", () => {
+    const provider = full.only("aws_iam_openid_connect_provider");
+    expect(provider).toMatchObject({
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
+    // AWS no longer checks thumbprints for GitHub's provider; provider 5.100 makes the list optional.
+    expect(provider.thumbprint_list).toBeUndefined();
+  });
+
+  test("an existing provider is used instead of creating a second one", () => {
+    expect(existing.list("aws_iam_openid_connect_provider")).toHaveLength(0);
+    for (const kind of ["plan", "preview", "apply"]) {
+      expect(trust(existing, kind)[0]?.Principal).toEqual({ Federated: EXISTING_PROVIDER });
+    }
+  });
+});
+
+describe("trust policies", () => {
+  test.each([
+    ["plan", "repo:acme/platform:pull_request"],
+    ["preview", "repo:acme/platform:pull_request"],
+  ])("%s is assumable only by pull request workflows of the repository (exact sub and aud)", (kind, sub) => {
+    expect(trust(full, kind)).toEqual([
+      {
+        Sid: "GitHubActions",
+        Effect: "Allow",
+        Principal: {
+          Federated: expect.stringMatching(/^\$\{aws_iam_openid_connect_provider\.[\w-]+\.arn\}$/),
+        },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": sub,
+          },
+        },
+      },
+    ]);
+  });
+
+  test("apply is assumable only from the listed GitHub environments", () => {
+    expect(trust(full, "apply")[0]?.Condition).toEqual({
+      StringEquals: {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": [
+          "repo:acme/platform:environment:dev",
+          "repo:acme/platform:environment:staging",
+          "repo:acme/platform:environment:prod",
+        ],
+      },
+    });
+    expect(trust(existing, "apply")[0]?.Condition).toEqual({
+      StringEquals: {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": "repo:acme/platform:environment:prod",
+      },
+    });
+  });
+
+  test("no trust condition uses a pattern: every sub is compared exactly", () => {
+    for (const kind of ["plan", "preview", "apply"]) {
+      for (const statement of trust(full, kind)) {
+        expect(Object.keys(statement.Condition as object)).toEqual(["StringEquals"]);
+        expect(JSON.stringify(statement.Condition)).not.toContain("*");
+      }
+    }
+  });
+
+  test("sessions last at most an hour", () => {
+    for (const kind of ["plan", "preview", "apply"]) expect(role(full, kind).max_session_duration).toBe(3600);
+  });
+});
+
+describe("no wildcard action or principal anywhere", () => {
+  test("no policy of the construct has a '*' action or a '*' principal", () => {
+    const documents = [
+      ...full.list("aws_iam_role_policy").map((p) => p.policy),
+      ...full.list("aws_iam_policy").map((p) => p.policy),
+      ...full.list("aws_iam_role").map((r) => r.assume_role_policy),
+    ];
+    expect(documents).toHaveLength(10);
+    for (const document of documents) {
+      for (const s of policy(document).Statement) {
+        expect(list(s.Action)).not.toContain("*");
+        expect(s.Principal ?? {}).not.toBe("*");
+        expect(JSON.stringify(s.Principal ?? {})).not.toContain('"*"');
+      }
+    }
+  });
+
+  test("service-wide actions (svc:*) appear only in the apply role, never on resource '*'", () => {
+    for (const kind of ["plan", "preview"]) {
+      for (const s of allStatements(full, kind)) {
+        for (const action of list(s.Action)) expect(action).not.toMatch(/:\*$/);
+      }
+    }
+    const wildcard = inline(full, "apply")["manage-stacks"]!.filter((s) =>
+      list(s.Action).some((a) => a.endsWith(":*")),
+    );
+    expect(wildcard.length).toBeGreaterThan(5);
+    for (const s of wildcard) expect(list(s.Resource)).not.toContain("*");
+  });
+});
+
+describe("plan role", () => {
+  test("reads resource configuration through the shared read policy, attached to every role", () => {
+    const attachments = full.list("aws_iam_role_policy_attachment");
+    expect(attachments).toHaveLength(3);
+    for (const kind of ["plan", "preview", "apply"]) {
+      expect(attachments.map((a) => a.role)).toContain(
+        `\${aws_iam_role.${roleId(full, `acme-test-ci-${kind}`)}.name}`,
+      );
+    }
+    expect(full.only("aws_iam_policy").name).toBe("acme-test-ci-terraform-read");
+  });
+
+  test("the read policy is describe/get/list only, and reads no data (objects, secrets, items, logs)", () => {
+    const actions = readStatements(full).flatMap((s) => list(s.Action));
+    for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:(Describe|Get|List|View)/);
+    for (const dataRead of [
+      "s3:GetObject",
+      "s3:Get*",
+      "secretsmanager:GetSecretValue",
+      "ssm:GetParameter",
+      "dynamodb:GetItem",
+      "logs:GetLogEvents",
+      "logs:FilterLogEvents",
+    ]) {
+      expect(actions).not.toContain(dataRead);
+    }
+  });
+
+  test("cannot write state, except Terraform's lockfiles and the lock table", () => {
+    const statements = Object.values(inline(full, "plan")).flat();
+    const writes = statements.filter((s) =>
+      list(s.Action).some((a) => /:(Put|Delete|Create|Update|Modify)/.test(a)),
+    );
+    expect(writes.map((s) => s.Sid).sort()).toEqual(["StateLockFiles", "StateLockTable"]);
+    for (const resource of list(writes.find((s) => s.Sid === "StateLockFiles")?.Resource)) {
+      expect(resource).toMatch(/\/acme\/\*\.tflock$/);
+    }
+    expect(statements.find((s) => s.Sid === "StateObjects")?.Action).toBe("s3:GetObject");
+  });
+
+  test("has nothing but the read policy and state read access", () => {
+    expect(Object.keys(inline(full, "plan"))).toEqual(["tfstate-read"]);
+  });
+});
+
+describe("preview role", () => {
+  const manage = inline(full, "preview")["manage-previews"]!;
+
+  test("every statement is limited to preview names or preview tags (one documented exception)", () => {
+    const unscoped = manage.filter(
+      (s) =>
+        !s.Condition && !list(s.Resource).every((r) => r.includes(":acme-pr-") || r.includes("/acme-pr-")),
+    );
+    expect(unscoped).toEqual([
+      {
+        Sid: "DeregisterTaskDefinitions",
+        Effect: "Allow",
+        Action: "ecs:DeregisterTaskDefinition",
+        Resource: "*",
+      },
+    ]);
+  });
+
+  test("creates ECS, load balancer, log and IAM resources only with the Preview=true tag", () => {
+    for (const sid of [
+      "CreatePreviewServices",
+      "RegisterPreviewTaskDefinitions",
+      "CreatePreviewTargetGroups",
+      "CreatePreviewListenerRules",
+      "CreatePreviewLogGroups",
+      "CreatePreviewRoles",
+      "CreatePreviewSecurityGroups",
+      "AddPreviewSecurityGroupRules",
+    ]) {
+      expect(manage.find((s) => s.Sid === sid)?.Condition, sid).toEqual({
+        StringEquals: { "aws:RequestTag/Preview": "true" },
+      });
+    }
+  });
+
+  test("changes and deletes them only while they carry the Preview=true tag", () => {
+    for (const sid of [
+      "ChangePreviewServices",
+      "RunPreviewTasks",
+      "ChangePreviewTargetGroups",
+      "ChangePreviewListenerRules",
+      "ChangePreviewLogGroups",
+      "ChangePreviewRoles",
+      "ChangePreviewSecurityGroups",
+    ]) {
+      expect(manage.find((s) => s.Sid === sid)?.Condition, sid).toEqual({
+        StringEquals: { "aws:ResourceTag/Preview": "true" },
+      });
+    }
+  });
+
+  test("may tag only while creating, so existing resources cannot be tagged into its reach", () => {
+    const tagging = manage.filter((s) =>
+      list(s.Action).some((a) => /:(TagResource|AddTags|CreateTags)$/.test(a)),
+    );
+    for (const s of tagging) {
+      const equals = (s.Condition as { StringEquals: Record<string, unknown> }).StringEquals;
+      const createAction = Object.keys(equals).find((k) => k.endsWith(":CreateAction"));
+      const nameScoped = list(s.Resource).every((r) => r.includes("acme-pr-"));
+      expect(equals["aws:RequestTag/Preview"], String(s.Sid)).toBe("true");
+      expect(Boolean(createAction) || nameScoped, String(s.Sid)).toBe(true);
+    }
+  });
+
+  test("names scope services, task definitions, target groups, buckets, log groups and roles to <project>-pr-", () => {
+    const resources = (sid: string) => list(manage.find((s) => s.Sid === sid)?.Resource);
+    expect(resources("CreatePreviewServices")).toEqual(["arn:aws:ecs:*:123456789012:service/*/acme-pr-*"]);
+    expect(resources("RegisterPreviewTaskDefinitions")).toEqual([
+      "arn:aws:ecs:*:123456789012:task-definition/acme-pr-*:*",
+    ]);
+    expect(resources("CreatePreviewTargetGroups")).toEqual([
+      "arn:aws:elasticloadbalancing:*:123456789012:targetgroup/acme-pr-*/*",
+    ]);
+    expect(resources("PreviewBuckets")).toEqual(["arn:aws:s3:::acme-pr-*"]);
+    expect(resources("ChangePreviewLogGroups")).toEqual([
+      "arn:aws:logs:*:123456789012:log-group:/ecs/acme-pr-*",
+      "arn:aws:logs:*:123456789012:log-group:acme-pr-*",
+    ]);
+    expect(resources("ChangePreviewRoles")).toEqual(["arn:aws:iam::123456789012:role/acme-pr-*"]);
+  });
+
+  test("passes only preview roles, and only to ECS tasks", () => {
+    const passRole = manage.filter((s) => list(s.Action).includes("iam:PassRole"));
+    expect(passRole).toEqual([
+      expect.objectContaining({
+        Resource: "arn:aws:iam::123456789012:role/acme-pr-*",
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      }),
+    ]);
+  });
+
+  test("changes only pr-* address records, in the preview zone under the preview domain", () => {
+    expect(manage.find((s) => s.Sid === "ChangePreviewRecords")).toMatchObject({
+      Resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
+      Condition: {
+        "ForAllValues:StringLike": {
+          "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["pr-*.preview.acme.example"],
+        },
+        "ForAllValues:StringEquals": {
+          "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA", "CNAME"],
+        },
+      },
+    });
+    const anyZone = inline(existing, "preview")["manage-previews"]!.find(
+      (s) => s.Sid === "ChangePreviewRecords",
+    );
+    expect(anyZone?.Resource).toBe("arn:aws:route53:::hostedzone/*");
+    expect(JSON.stringify(anyZone?.Condition)).toContain('["pr-*"]');
+  });
+
+  test("reads every stack's state but writes only state under the preview prefix", () => {
+    const policies = inline(full, "preview");
+    expect(policies["tfstate-read"]?.find((s) => s.Sid === "StateObjects")).toMatchObject({
+      Action: "s3:GetObject",
+      Resource: expect.stringMatching(/\/acme\/\*$/),
+    });
+    expect(policies["tfstate-read-write"]?.find((s) => s.Sid === "StateObjects")).toMatchObject({
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      Resource: expect.stringMatching(/\/acme\/preview\/\*$/),
+    });
+  });
+});
+
+describe("apply role", () => {
+  const manage = inline(full, "apply")["manage-stacks"]!;
+
+  test("reads and writes every stack's state", () => {
+    expect(inline(full, "apply")["tfstate-read-write"]?.find((s) => s.Sid === "StateObjects")).toMatchObject({
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      Resource: expect.stringMatching(/\/acme\/\*$/),
+    });
+  });
+
+  test("IAM actions are limited to the project's roles and policies (and service-linked roles)", () => {
+    const iam = manage.filter(
+      (s) => s.Effect === "Allow" && list(s.Action).some((a) => a.startsWith("iam:")),
+    );
+    for (const s of iam) {
+      for (const action of list(s.Action)) expect(action).toMatch(/^iam:[A-Za-z]+$/);
+      for (const resource of list(s.Resource)) {
+        expect(resource).toMatch(
+          /^arn:aws:iam::123456789012:(role\/acme-\*|policy\/acme-\*|role\/aws-service-role\/\*)$/,
+        );
+      }
+    }
+    expect(iam.find((s) => s.Sid === "ServiceLinkedRoles")?.Condition).toHaveProperty([
+      "StringEquals",
+      "iam:AWSServiceName",
+    ]);
+  });
+
+  test("passes project roles only to ECS tasks and VPC flow logs", () => {
+    expect(manage.find((s) => list(s.Action).includes("iam:PassRole"))).toMatchObject({
+      Resource: "arn:aws:iam::123456789012:role/acme-*",
+      Condition: {
+        StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"] },
+      },
+    });
+  });
+
+  test("may attach only the project's own managed policies", () => {
+    expect(manage.find((s) => list(s.Action).includes("iam:AttachRolePolicy"))?.Condition).toEqual({
+      ArnLike: { "iam:PolicyARN": "arn:aws:iam::123456789012:policy/acme-*" },
+    });
+  });
+
+  test("is denied any change to the bootstrap stack's roles (its own included) and to the state bucket", () => {
+    const denies = manage.filter((s) => s.Effect === "Deny");
+    expect(denies.find((s) => s.Sid === "NeverChangeBootstrapRoles")?.Resource).toEqual([
+      "arn:aws:iam::123456789012:role/acme-test-*",
+      "arn:aws:iam::123456789012:policy/acme-test-*",
+    ]);
+    const bucket = denies.find((s) => s.Sid === "NeverChangeTheStateBucket");
+    expect(list(bucket?.Action)).toEqual(expect.arrayContaining(["s3:PutBucket*", "s3:DeleteObjectVersion"]));
+    expect(list(bucket?.Resource)).toEqual([
+      expect.stringMatching(/^\$\{aws_s3_bucket\.[\w-]+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_s3_bucket\.[\w-]+\.arn\}\/\*$/),
+    ]);
+  });
+
+  test("service-wide actions are scoped to this account, and where names allow, to the project", () => {
+    const resources = (sid: string) => list(manage.find((s) => s.Sid === sid)?.Resource);
+    expect(resources("Network")).toEqual(["arn:aws:ec2:*:123456789012:*"]);
+    expect(resources("Buckets")).toEqual(["arn:aws:s3:::acme-*"]);
+    expect(resources("ImageRepositories")).toEqual(["arn:aws:ecr:*:123456789012:repository/acme-*"]);
+    expect(manage.find((s) => s.Sid === "ProjectKeys")?.Condition).toEqual({
+      StringEquals: { "aws:ResourceTag/Project": "acme" },
+    });
+  });
+});
+
+describe("invalid settings are refused at synth", () => {
+  test.each([
+    [{ github: { owner: "acme", repository: "*" } }, "ciAccess.github.repository"],
+    [{ github: { owner: "ac:me", repository: "platform" } }, "ciAccess.github.owner"],
+    [{ applyEnvironments: [] }, "ciAccess.applyEnvironments"],
+    [{ applyEnvironments: ["prod*"] }, "ciAccess.applyEnvironments"],
+    [{ applyEnvironments: ["prod", "prod"] }, "ciAccess.applyEnvironments"],
+    [{ stateKeyPrefix: "" }, "ciAccess.stateKeyPrefix"],
+    [{ previewStateKeyPrefix: "preview/" }, "ciAccess.previewStateKeyPrefix"],
+    [{ previewStateKeyPrefix: "acme/" }, "ciAccess.previewStateKeyPrefix"],
+    [
+      { existingOidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/example.com" },
+      "ciAccess.existingOidcProviderArn",
+    ],
+    [{ previewHostedZoneId: "zone" }, "ciAccess.previewHostedZoneId"],
+  ] as Array<[Partial<CiAccessProps>, string]>)("%o is refused with %s", (props, field) => {
+    expect(() => build(props)).toThrow(field);
+  });
+});

@@ -1,0 +1,236 @@
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
+import { Construct } from "constructs";
+import { attachPolicy, policyDocument, trustPolicyDocument } from "../iam/policy.js";
+import { NAME_LIMITS, type Naming } from "../naming/naming.js";
+import type { StateBackend } from "../state/state-backend.js";
+import { applyStatements, type PermissionScope, previewStatements, readStatements } from "./permissions.js";
+
+export { PREVIEW_TAG } from "./permissions.js";
+
+/** GitHub Actions' OIDC issuer; its host is the prefix of every claim condition key. */
+export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
+const ISSUER = "token.actions.githubusercontent.com";
+/** The audience `aws-actions/configure-aws-credentials` requests. */
+export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
+
+const GITHUB_NAME = /^[A-Za-z0-9_.-]+$/;
+const OIDC_PROVIDER_ARN = /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+
+export interface CiAccessProps {
+  /** Names the roles `<project>-<env>-ci-<plan|preview|apply>`; its project scopes what they may manage. */
+  readonly naming: Naming;
+  /** The repository whose workflows may assume the roles, spelled exactly as GitHub does (case matters). */
+  readonly github: { readonly owner: string; readonly repository: string };
+  /** Where every stack keeps its state. */
+  readonly state: StateBackend;
+  /** State keys of every stack, e.g. `acme/`: plan and preview read them, apply writes them. */
+  readonly stateKeyPrefix: string;
+  /** State keys of preview stacks, e.g. `acme/preview/`: the preview role writes only these. */
+  readonly previewStateKeyPrefix: string;
+  /**
+   * GitHub environments whose jobs may apply (`repo:<owner>/<repo>:environment:<name>`), e.g.
+   * `["dev", "staging", "prod"]`. Protect them in GitHub (required reviewers, branch rules).
+   */
+  readonly applyEnvironments: readonly string[];
+  /**
+   * Use the account's existing GitHub OIDC provider (an account has at most one per URL).
+   * @default - the provider is created here
+   */
+  readonly existingOidcProviderArn?: string;
+  /**
+   * Preview DNS records are `pr-<N>.<previewDomain>`; the preview role may change only those.
+   * @default - `pr-*` records of any name
+   */
+  readonly previewDomain?: string;
+  /**
+   * The hosted zone preview records live in; the preview role may change records only there.
+   * @default - any hosted zone of the account
+   */
+  readonly previewHostedZoneId?: string;
+}
+
+/**
+ * GitHub Actions access to AWS without stored keys: the GitHub OIDC provider and three roles, each
+ * assumable only by tokens of one repository with an exact `sub`, for one hour at most.
+ *
+ * - `plan` (pull requests): reads resource configuration and state, takes state locks.
+ * - `preview` (pull requests): also manages a pull request's preview resources
+ *   (`<project>-pr-*`, tagged `Preview=true`) and the state under `previewStateKeyPrefix`.
+ * - `apply` (the listed GitHub environments): creates and changes every stack.
+ */
+export class CiAccess extends Construct {
+  readonly oidcProvider?: IamOpenidConnectProvider;
+  readonly oidcProviderArn: string;
+  readonly planRole: IamRole;
+  readonly previewRole: IamRole;
+  readonly applyRole: IamRole;
+  /** What `terraform plan` reads (configuration, no data), attached to all three roles. */
+  readonly readPolicy: IamPolicy;
+
+  constructor(scope: Construct, id: string, props: CiAccessProps) {
+    super(scope, id);
+    validate(props);
+    const { naming, github, state } = props;
+    const repo = `repo:${github.owner}/${github.repository}`;
+
+    if (props.existingOidcProviderArn) {
+      this.oidcProviderArn = props.existingOidcProviderArn;
+    } else {
+      // No thumbprint_list: AWS verifies GitHub's certificate against its trusted CAs and ignores
+      // thumbprints for this provider; the attribute is optional since provider 5.81.
+      this.oidcProvider = new IamOpenidConnectProvider(this, "github-oidc", {
+        url: GITHUB_OIDC_URL,
+        clientIdList: [GITHUB_OIDC_AUDIENCE],
+        tags: { Name: naming.name("github-oidc") },
+      });
+      this.oidcProviderArn = this.oidcProvider.arn;
+    }
+
+    const role = (kind: string, subjects: readonly string[], description: string) =>
+      new IamRole(this, `${kind}-role`, {
+        name: naming.name(`ci-${kind}`, NAME_LIMITS.iamRole),
+        description,
+        maxSessionDuration: 3600,
+        assumeRolePolicy: trustPolicyDocument([
+          {
+            sid: "GitHubActions",
+            principal: { Federated: this.oidcProviderArn },
+            actions: ["sts:AssumeRoleWithWebIdentity"],
+            conditions: {
+              StringEquals: {
+                [`${ISSUER}:aud`]: GITHUB_OIDC_AUDIENCE,
+                [`${ISSUER}:sub`]: subjects.length === 1 ? (subjects[0] as string) : [...subjects],
+              },
+            },
+          },
+        ]),
+        tags: { Name: naming.name(`ci-${kind}`, NAME_LIMITS.iamRole) },
+      });
+
+    this.planRole = role(
+      "plan",
+      [`${repo}:pull_request`],
+      `terraform plan for pull requests of ${github.owner}/${github.repository}: reads configuration and state`,
+    );
+    this.previewRole = role(
+      "preview",
+      [`${repo}:pull_request`],
+      `Preview environments for pull requests of ${github.owner}/${github.repository}: ${naming.project}-pr-* only`,
+    );
+    this.applyRole = role(
+      "apply",
+      props.applyEnvironments.map((env) => `${repo}:environment:${env}`),
+      `terraform apply from the ${props.applyEnvironments.join(", ")} environments of ${github.owner}/${github.repository}`,
+    );
+
+    const permissionScope: PermissionScope = {
+      accountId: naming.accountId,
+      project: naming.project,
+      bootstrapPrefix: naming.prefix,
+      stateBucketArn: state.bucketArn,
+      previewDomain: props.previewDomain,
+      previewHostedZoneId: props.previewHostedZoneId,
+    };
+
+    // A managed policy rather than inline: a role's inline policies share a 10,240-character quota,
+    // which the preview role's own statements nearly fill.
+    this.readPolicy = new IamPolicy(this, "read-policy", {
+      name: naming.name("ci-terraform-read"),
+      description: "What terraform plan reads: resource configuration, no data",
+      policy: policyDocument(readStatements()),
+      tags: { Name: naming.name("ci-terraform-read") },
+    });
+    for (const [kind, ciRole] of [
+      ["plan", this.planRole],
+      ["preview", this.previewRole],
+      ["apply", this.applyRole],
+    ] as const) {
+      new IamRolePolicyAttachment(this, `${kind}-read`, {
+        role: ciRole.name,
+        policyArn: this.readPolicy.arn,
+      });
+    }
+
+    state.grantReadState(this.planRole, { keyPrefix: props.stateKeyPrefix });
+
+    attachPolicy(
+      this,
+      "preview-manage",
+      this.previewRole,
+      "manage-previews",
+      previewStatements(permissionScope),
+    );
+    state.grantReadState(this.previewRole, { keyPrefix: props.stateKeyPrefix });
+    state.grantReadWriteState(this.previewRole, { keyPrefix: props.previewStateKeyPrefix });
+
+    attachPolicy(this, "apply-manage", this.applyRole, "manage-stacks", applyStatements(permissionScope), {
+      serviceWildcards:
+        "the apply role creates whole platform stacks (VPC, RDS, ECS, ALB, CloudFront, WAF, ...); each service-wide action is scoped to this account's (or the project's) resources, IAM is not service-wide",
+    });
+    state.grantReadWriteState(this.applyRole, { keyPrefix: props.stateKeyPrefix });
+  }
+}
+
+function validate(props: CiAccessProps): void {
+  for (const [field, value] of [
+    ["owner", props.github.owner],
+    ["repository", props.github.repository],
+  ] as const) {
+    if (!GITHUB_NAME.test(value)) {
+      throw new Error(
+        `ciAccess.github.${field}: "${value}" must be a GitHub name (letters, digits, "-", "_", "."), no wildcards`,
+      );
+    }
+  }
+  for (const [field, prefix] of [
+    ["stateKeyPrefix", props.stateKeyPrefix],
+    ["previewStateKeyPrefix", props.previewStateKeyPrefix],
+  ] as const) {
+    if (!prefix || prefix.includes("*") || !prefix.endsWith("/")) {
+      throw new Error(
+        `ciAccess.${field}: "${prefix}" must be a key prefix ending in "/" (e.g. "acme/"), without "*"`,
+      );
+    }
+  }
+  if (!props.previewStateKeyPrefix.startsWith(props.stateKeyPrefix)) {
+    throw new Error(
+      `ciAccess.previewStateKeyPrefix: "${props.previewStateKeyPrefix}" must lie under stateKeyPrefix "${props.stateKeyPrefix}" (e.g. "${props.stateKeyPrefix}preview/")`,
+    );
+  }
+  if (props.previewStateKeyPrefix === props.stateKeyPrefix) {
+    throw new Error(
+      `ciAccess.previewStateKeyPrefix: must be narrower than stateKeyPrefix, or previews could overwrite every stack's state`,
+    );
+  }
+  if (props.applyEnvironments.length === 0) {
+    throw new Error(`ciAccess.applyEnvironments: list at least one GitHub environment (e.g. ["dev"])`);
+  }
+  for (const env of props.applyEnvironments) {
+    if (!env || /[*?:]/.test(env) || env !== env.trim()) {
+      throw new Error(
+        `ciAccess.applyEnvironments: "${env}" must be a GitHub environment name, without wildcards or ":"`,
+      );
+    }
+  }
+  if (new Set(props.applyEnvironments).size !== props.applyEnvironments.length) {
+    throw new Error(`ciAccess.applyEnvironments: [${props.applyEnvironments.join(", ")}] repeats a name`);
+  }
+  if (props.existingOidcProviderArn !== undefined && !OIDC_PROVIDER_ARN.test(props.existingOidcProviderArn)) {
+    throw new Error(
+      `ciAccess.existingOidcProviderArn: "${props.existingOidcProviderArn}" must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com`,
+    );
+  }
+  if (props.previewDomain !== undefined && !/^[a-z0-9.-]+\.?$/i.test(props.previewDomain)) {
+    throw new Error(
+      `ciAccess.previewDomain: "${props.previewDomain}" must be a DNS name such as preview.example.com`,
+    );
+  }
+  if (props.previewHostedZoneId !== undefined && !/^Z[A-Z0-9]+$/.test(props.previewHostedZoneId)) {
+    throw new Error(
+      `ciAccess.previewHostedZoneId: "${props.previewHostedZoneId}" must be a hosted zone id (Z...)`,
+    );
+  }
+}
