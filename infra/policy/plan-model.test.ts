@@ -1,0 +1,85 @@
+import { describe, expect, test } from "vitest";
+import { environmentOf, isProduction } from "./context.js";
+import { fixturePlan, fixtureSynth, later, ref } from "./plan-fixture.js";
+import { blocks, modelFromPlan, modelFromSynth, referencesIn, Unresolved } from "./plan-model.js";
+
+const policyTemplate = JSON.stringify({
+  Statement: [{ Effect: "Deny", Resource: `\${aws_s3_bucket.b.arn}/*` }],
+});
+const resources = [
+  { address: "aws_s3_bucket.b", values: { bucket: "acme-dev-uploads", force_destroy: false } },
+  {
+    address: "aws_s3_bucket_policy.p",
+    values: { bucket: ref("aws_s3_bucket.b.id"), policy: later(policyTemplate) },
+  },
+  {
+    address: "aws_s3_bucket_versioning.v",
+    values: { bucket: ref("aws_s3_bucket.b.id"), versioning_configuration: [{ status: "Enabled" }] },
+  },
+];
+
+describe("from a plan", () => {
+  const model = modelFromPlan("dev", fixturePlan(resources, { environment: "dev" }), fixtureSynth(resources));
+
+  test("known values are the planned values", () => {
+    expect(model.byAddress.get("aws_s3_bucket.b")?.values).toEqual({
+      bucket: "acme-dev-uploads",
+      force_destroy: false,
+    });
+  });
+
+  test("a value unknown until apply carries the configuration written for it and what it references", () => {
+    const policy = model.byAddress.get("aws_s3_bucket_policy.p")?.values.policy;
+    expect(policy).toBeInstanceOf(Unresolved);
+    expect(policy).toMatchObject({ expression: policyTemplate, references: ["aws_s3_bucket.b"] });
+  });
+
+  test("nested blocks stay lists of objects", () => {
+    expect(
+      blocks(model.byAddress.get("aws_s3_bucket_versioning.v")?.values.versioning_configuration),
+    ).toEqual([{ status: "Enabled" }]);
+  });
+
+  test("construct paths come from the synthesised metadata", () => {
+    expect(model.byAddress.get("aws_s3_bucket.b")?.path).toBe("fixture/b");
+  });
+
+  test("resources the plan only destroys are left out", () => {
+    const plan = fixturePlan(resources);
+    const changes = plan.resource_changes?.map((rc, i) =>
+      i === 0 ? { ...rc, change: { ...rc.change, actions: ["delete"] } } : rc,
+    );
+    expect(
+      modelFromPlan("dev", { ...plan, resource_changes: changes }).byAddress.has("aws_s3_bucket.b"),
+    ).toBe(false);
+  });
+});
+
+describe("from a synthesised stack", () => {
+  const model = modelFromSynth("dev", fixtureSynth(resources));
+
+  test("every reference is unresolved, with its template", () => {
+    expect(model.byAddress.get("aws_s3_bucket_versioning.v")?.values.bucket).toMatchObject({
+      expression: `\${aws_s3_bucket.b.id}`,
+      references: ["aws_s3_bucket.b"],
+    });
+  });
+
+  test("the // metadata is not an attribute", () => {
+    expect(Object.keys(model.byAddress.get("aws_s3_bucket.b")?.values ?? {})).toEqual([
+      "bucket",
+      "force_destroy",
+    ]);
+  });
+});
+
+test("references are read from interpolations, functions and data sources included, not from variables", () => {
+  const text = `\${element(aws_subnet.private-a_1.*.id, 0)}/\${data.aws_iam_policy_document.x.json} \${var.extra_tags} aws_vpc.not_interpolated`;
+  expect(referencesIn(text)).toEqual(["aws_subnet.private-a_1", "data.aws_iam_policy_document.x"]);
+});
+
+test("the environment is the provider's default_tags Environment, else the stack name", () => {
+  expect(environmentOf(modelFromPlan("stack-1", fixturePlan([], { environment: "prod" })))).toBe("prod");
+  expect(isProduction(modelFromPlan("stack-1", fixturePlan([], { environment: "prod" })))).toBe(true);
+  expect(environmentOf(modelFromSynth("preview-pr-7", {}))).toBe("preview-pr-7");
+});
