@@ -1,3 +1,4 @@
+import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { describe, expect, test } from "vitest";
 import { StateBackend } from "../state/state-backend.js";
 import { policy, type Synthesised, synthesise, testNaming } from "../testing/synthesised.js";
@@ -139,7 +140,7 @@ describe("no wildcard action or principal anywhere", () => {
       ...full.list("aws_iam_policy").map((p) => p.policy),
       ...full.list("aws_iam_role").map((r) => r.assume_role_policy),
     ];
-    expect(documents).toHaveLength(10);
+    expect(documents).toHaveLength(12);
     for (const document of documents) {
       for (const s of policy(document).Statement) {
         expect(list(s.Action)).not.toContain("*");
@@ -211,18 +212,28 @@ describe("plan role", () => {
 describe("preview role", () => {
   const manage = inline(full, "preview")["manage-previews"]!;
 
-  test("every statement is limited to preview names or preview tags (one documented exception)", () => {
+  test("every statement is limited to preview names or preview tags", () => {
     const unscoped = manage.filter(
       (s) =>
         !s.Condition && !list(s.Resource).every((r) => r.includes(":acme-pr-") || r.includes("/acme-pr-")),
     );
-    expect(unscoped).toEqual([
+    expect(unscoped).toEqual([]);
+  });
+
+  test("the one unscoped write, deregistering task definitions, is a policy of its own", () => {
+    expect(inline(full, "preview")["deregister-task-definitions"]).toEqual([
       {
         Sid: "DeregisterTaskDefinitions",
         Effect: "Allow",
         Action: "ecs:DeregisterTaskDefinition",
         Resource: "*",
       },
+    ]);
+    expect(Object.keys(inline(full, "preview")).sort()).toEqual([
+      "deregister-task-definitions",
+      "manage-previews",
+      "tfstate-read",
+      "tfstate-read-write",
     ]);
   });
 
@@ -388,6 +399,16 @@ describe("apply role", () => {
     ]);
   });
 
+  test("actions that accept only resource '*' are a policy of their own, each named, none a pattern", () => {
+    const unscoped = inline(full, "apply")["actions-without-resource-scope"]!;
+    expect(unscoped).toHaveLength(1);
+    expect(unscoped[0]?.Resource).toBe("*");
+    for (const action of list(unscoped[0]?.Action)) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+    expect(list(unscoped[0]?.Action)).toEqual(
+      expect.arrayContaining(["acm:RequestCertificate", "cloudfront:CreateDistribution", "kms:CreateKey"]),
+    );
+  });
+
   test("service-wide actions are scoped to this account, and where names allow, to the project", () => {
     const resources = (sid: string) => list(manage.find((s) => s.Sid === sid)?.Resource);
     expect(resources("Network")).toEqual(["arn:aws:ec2:*:123456789012:*"]);
@@ -396,6 +417,38 @@ describe("apply role", () => {
     expect(manage.find((s) => s.Sid === "ProjectKeys")?.Condition).toEqual({
       StringEquals: { "aws:ResourceTag/Project": "acme" },
     });
+  });
+});
+
+describe("policy rule exceptions", () => {
+  test("name exactly the three deliberate exceptions, each on its own policy, with a reason", () => {
+    let ci: CiAccess | undefined;
+    synthesise((scope) => {
+      const state = new StateBackend(scope, "state", { naming: testNaming });
+      ci = new CiAccess(scope, "ci", { naming: testNaming, state, applyEnvironments: ["prod"], ...base });
+    });
+    expect(
+      ci?.policyExceptions.map((e) => ({
+        rule: e.rule,
+        policy: (e.scope as IamRolePolicy).nameInput,
+        construct: e.scope.node.id,
+        reason: e.reason.length > 40,
+      })),
+    ).toEqual([
+      { rule: "CKV_AWS_63", policy: "manage-stacks", construct: "apply-manage", reason: true },
+      {
+        rule: "CKV_AWS_355",
+        policy: "actions-without-resource-scope",
+        construct: "apply-unscoped",
+        reason: true,
+      },
+      {
+        rule: "CKV_AWS_355",
+        policy: "deregister-task-definitions",
+        construct: "preview-unscoped",
+        reason: true,
+      },
+    ]);
   });
 });
 

@@ -2,11 +2,18 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
-import { Construct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import { attachPolicy, policyDocument, trustPolicyDocument } from "../iam/policy.js";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import type { StateBackend } from "../state/state-backend.js";
-import { applyStatements, type PermissionScope, previewStatements, readStatements } from "./permissions.js";
+import {
+  applyStatements,
+  applyUnscopedStatements,
+  type PermissionScope,
+  previewStatements,
+  previewUnscopedStatements,
+  readStatements,
+} from "./permissions.js";
 
 export { PREVIEW_TAG } from "./permissions.js";
 
@@ -18,6 +25,18 @@ export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 
 const GITHUB_NAME = /^[A-Za-z0-9_.-]+$/;
 const OIDC_PROVIDER_ARN = /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+
+/**
+ * A deliberate exception to a plan-time policy rule (infra/policy), with its reason. The stack
+ * applies them: `for (const e of ci.policyExceptions) suppress(e.scope, e.rule, e.reason)`.
+ */
+export interface PolicyException {
+  /** The inline policy the exception covers, and nothing else. */
+  readonly scope: IConstruct;
+  /** The rule's (Checkov) id. */
+  readonly rule: string;
+  readonly reason: string;
+}
 
 export interface CiAccessProps {
   /** Names the roles `<project>-<env>-ci-<plan|preview|apply>`; its project scopes what they may manage. */
@@ -69,6 +88,11 @@ export class CiAccess extends Construct {
   readonly applyRole: IamRole;
   /** What `terraform plan` reads (configuration, no data), attached to all three roles. */
   readonly readPolicy: IamPolicy;
+  /**
+   * The policies that knowingly break a plan-time rule: the apply role's service-wide actions
+   * (CKV_AWS_63) and both roles' actions that accept no resource but `*` (CKV_AWS_355).
+   */
+  readonly policyExceptions: readonly PolicyException[];
 
   constructor(scope: Construct, id: string, props: CiAccessProps) {
     super(scope, id);
@@ -163,14 +187,42 @@ export class CiAccess extends Construct {
       "manage-previews",
       previewStatements(permissionScope),
     );
+    const previewUnscoped = attachPolicy(
+      this,
+      "preview-unscoped",
+      this.previewRole,
+      "deregister-task-definitions",
+      previewUnscopedStatements(),
+    );
     state.grantReadState(this.previewRole, { keyPrefix: props.stateKeyPrefix });
     state.grantReadWriteState(this.previewRole, { keyPrefix: props.previewStateKeyPrefix });
 
-    attachPolicy(this, "apply-manage", this.applyRole, "manage-stacks", applyStatements(permissionScope), {
-      serviceWildcards:
-        "the apply role creates whole platform stacks (VPC, RDS, ECS, ALB, CloudFront, WAF, ...); each service-wide action is scoped to this account's (or the project's) resources, IAM is not service-wide",
-    });
+    const serviceWide =
+      "the apply role creates whole platform stacks (VPC, RDS, ECS, ALB, CloudFront, WAF, ...); each service-wide action is scoped to this account's (or the project's) resources, and IAM is never service-wide";
+    const applyManage = attachPolicy(
+      this,
+      "apply-manage",
+      this.applyRole,
+      "manage-stacks",
+      applyStatements(permissionScope),
+      { serviceWildcards: serviceWide },
+    );
+    const applyUnscoped = attachPolicy(
+      this,
+      "apply-unscoped",
+      this.applyRole,
+      "actions-without-resource-scope",
+      applyUnscopedStatements(),
+    );
     state.grantReadWriteState(this.applyRole, { keyPrefix: props.stateKeyPrefix });
+
+    const noResourceScope =
+      'these actions support no resource-level permission (Service Authorization Reference): "*" is the only resource they accept; each is listed by name';
+    this.policyExceptions = [
+      { scope: applyManage, rule: "CKV_AWS_63", reason: serviceWide },
+      { scope: applyUnscoped, rule: "CKV_AWS_355", reason: noResourceScope },
+      { scope: previewUnscoped, rule: "CKV_AWS_355", reason: noResourceScope },
+    ];
   }
 }
 

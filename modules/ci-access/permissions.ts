@@ -166,10 +166,6 @@ export function previewStatements(scope: PermissionScope): PolicyStatement[] {
         },
       },
     },
-    // The one unscoped write: ECS offers no resource or condition for deregistering a task
-    // definition revision, and destroying a preview's task definition needs it. A deregistered
-    // (INACTIVE) revision keeps running tasks and services running.
-    { sid: "DeregisterTaskDefinitions", actions: ["ecs:DeregisterTaskDefinition"], resources: ["*"] },
 
     // Load balancing: the PR's target group and its host-header rule on the shared listener.
     {
@@ -352,6 +348,15 @@ export function previewStatements(scope: PermissionScope): PolicyStatement[] {
 }
 
 /**
+ * The preview role's one unscoped write, kept in a policy of its own: ECS offers no resource or
+ * condition for deregistering a task definition revision, and destroying a preview's task
+ * definition needs it. A deregistered (INACTIVE) revision keeps running tasks and services running.
+ */
+export function previewUnscopedStatements(): PolicyStatement[] {
+  return [{ sid: "DeregisterTaskDefinitions", actions: ["ecs:DeregisterTaskDefinition"], resources: ["*"] }];
+}
+
+/**
  * The apply role: creates everything a platform stack has. Listing every action of EC2, RDS, ECS
  * and the rest is impractical, so these statements use service-wide actions (`ec2:*`), each scoped
  * to this account's resources (and where names allow, to the project's); IAM is never service-wide.
@@ -425,27 +430,6 @@ export function applyStatements(scope: PermissionScope): PolicyStatement[] {
       sid: "DnsRecords",
       actions: ["route53:ChangeResourceRecordSets", "route53:ChangeTagsForResource"],
       resources: ["arn:aws:route53:::hostedzone/*"],
-    },
-    // These actions support no resource ARN at all: `*` is the only resource they accept.
-    {
-      sid: "ActionsWithoutResourceScope",
-      actions: [
-        "acm:RequestCertificate",
-        "cloudfront:CreateDistribution",
-        "cloudfront:CreateOriginAccessControl",
-        "cloudfront:CreateResponseHeadersPolicy",
-        "ecs:DeregisterTaskDefinition",
-        // `docker login` to push the image; pushing itself is scoped to the project's repositories.
-        "ecr:GetAuthorizationToken",
-        "elasticloadbalancing:SetWebAcl",
-        "kms:CreateKey",
-        // WAF logging to CloudWatch Logs.
-        "logs:CreateLogDelivery",
-        "logs:DeleteLogDelivery",
-        "logs:PutResourcePolicy",
-        "logs:DeleteResourcePolicy",
-      ],
-      resources: ["*"],
     },
     {
       sid: "ProjectRoles",
@@ -544,6 +528,35 @@ export function applyStatements(scope: PermissionScope): PolicyStatement[] {
         "s3:DeleteObjectVersion",
       ],
       resources: [scope.stateBucketArn, `${scope.stateBucketArn}/*`],
+    },
+  ];
+}
+
+/**
+ * The apply role's actions that support no resource ARN at all (Service Authorization Reference):
+ * `*` is the only resource they accept. Kept in a policy of their own, listed one by one.
+ */
+export function applyUnscopedStatements(): PolicyStatement[] {
+  return [
+    {
+      sid: "ActionsWithoutResourceScope",
+      actions: [
+        "acm:RequestCertificate",
+        "cloudfront:CreateDistribution",
+        "cloudfront:CreateOriginAccessControl",
+        "cloudfront:CreateResponseHeadersPolicy",
+        "ecs:DeregisterTaskDefinition",
+        // `docker login` to push the image; pushing itself is scoped to the project's repositories.
+        "ecr:GetAuthorizationToken",
+        "elasticloadbalancing:SetWebAcl",
+        "kms:CreateKey",
+        // WAF logging to CloudWatch Logs.
+        "logs:CreateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:PutResourcePolicy",
+        "logs:DeleteResourcePolicy",
+      ],
+      resources: ["*"],
     },
   ];
 }
