@@ -104,11 +104,12 @@ export function createApp(deps: AppDeps): App {
   );
 
   app.use("/api", express.json({ limit: http.jsonBodyLimitBytes }));
-  app.use("/api/auth", authRoutes({ users, tokens, http }));
+  const { mountPoint } = metrics;
+  app.use("/api/auth", mountPoint, authRoutes({ users, tokens, http }));
   const signedIn = authenticate(tokens, http.cookieSecure);
-  app.use("/api/me", signedIn, meRoutes({ users, http }));
-  app.use("/api/tasks", signedIn, taskRoutes({ tasks }));
-  app.use("/api/files", signedIn, fileRoutes({ files, maxUploadBytes: http.maxUploadBytes }));
+  app.use("/api/me", mountPoint, signedIn, meRoutes({ users, http }));
+  app.use("/api/tasks", mountPoint, signedIn, taskRoutes({ tasks }));
+  app.use("/api/files", mountPoint, signedIn, fileRoutes({ files, maxUploadBytes: http.maxUploadBytes }));
 
   app.use(() => {
     throw new AppError("not_found", "no such route");

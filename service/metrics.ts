@@ -6,6 +6,11 @@ export interface Metrics {
   registry: Registry;
   /** Records count and latency of every request, labelled by route pattern (not raw path) and status. */
   middleware(req: Request, res: Response, next: NextFunction): void;
+  /**
+   * Put first in a mounted router's chain: remembers its mount path, which Express has already
+   * restored by the time an error response finishes, so the route label stays the pattern.
+   */
+  mountPoint(req: Request, res: Response, next: NextFunction): void;
 }
 
 /** One registry per app instance, so several apps in one process (tests) never share series. */
@@ -44,13 +49,18 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
     middleware(req, res, next) {
       const stop = duration.startTimer();
       res.once("close", () => {
-        const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : "unmatched";
+        const base = typeof res.locals.mountPoint === "string" ? res.locals.mountPoint : req.baseUrl;
+        const route = req.route ? `${base}${String(req.route.path)}` : "unmatched";
         // 499: the client went away before the response was complete (nginx's convention).
         const status = res.writableFinished ? String(res.statusCode) : "499";
         const labels = { method: req.method, route, status };
         requests.inc(labels);
         stop(labels);
       });
+      next();
+    },
+    mountPoint(req, res, next) {
+      res.locals.mountPoint = req.baseUrl;
       next();
     },
   };

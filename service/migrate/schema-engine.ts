@@ -5,6 +5,7 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
+  ColumnTypeEnum,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
@@ -33,6 +34,14 @@ const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WebAssembl
 /** Node 20 cannot `import` a .wasm file, so the module is instantiated by hand, once per process. */
 function loadSchemaEngine(): Promise<SchemaEngineModule> {
   loaded ??= (async () => {
+    // The engine reports Rust panics through this global (the Prisma CLI installs the same hook).
+    const registry = {
+      message: "",
+      set_message(message: string) {
+        registry.message = `RuntimeError: ${message}`;
+      },
+    };
+    (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: typeof registry }).PRISMA_WASM_PANIC_REGISTRY ??= registry;
     const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const glue = (await import(gluePath)) as SchemaEngineModule & {
       __wbg_set_wasm(exports: Record<string, unknown>): void;
@@ -49,9 +58,12 @@ function loadSchemaEngine(): Promise<SchemaEngineModule> {
 const CHAR_OID = 18;
 const NAME_OID = 19;
 const TEXT_OID = 25;
+/** Appended to the name of a "char" column so the adapter wrapper below can type it Character. */
+const CHAR_MARKER = "\u0000char";
 
 function catalogColumnsAsText<R extends pg.QueryResult | undefined>(result: R): R {
   for (const field of result?.fields ?? []) {
+    if (field.dataTypeID === CHAR_OID) field.name += CHAR_MARKER;
     if (field.dataTypeID === CHAR_OID || field.dataTypeID === NAME_OID) field.dataTypeID = TEXT_OID;
   }
   return result;
@@ -59,7 +71,9 @@ function catalogColumnsAsText<R extends pg.QueryResult | undefined>(result: R): 
 
 /**
  * The engine reads pg_catalog columns of type "char" and name, which the pg driver adapter cannot
- * map; both arrive as text from PostgreSQL, so relabel them before the adapter sees them.
+ * map (it rejects their type ids). Both arrive as text from PostgreSQL, so they are relabelled text
+ * before the adapter sees them, and "char" columns are then reported to the engine as Character,
+ * which is what its describer expects (see typedCharColumns).
  */
 class CatalogTextClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; this only relabels results.
@@ -88,10 +102,33 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/** Restores the Character type of the columns CatalogTextClient marked. */
+function typedCharColumns<A extends SqlDriverAdapter>(adapter: A): A {
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    result.columnNames.forEach((name, index) => {
+      if (name.endsWith(CHAR_MARKER)) {
+        result.columnNames[index] = name.slice(0, -CHAR_MARKER.length);
+        result.columnTypes[index] = ColumnTypeEnum.Character;
+      }
+    });
+    return result;
+  };
+  return adapter;
+}
+
+/** The same server and credentials, another database (a connection string wins over `database`). */
+function onDatabase(client: pg.ClientConfig, database: string): pg.ClientConfig {
+  if (!client.connectionString) return { ...client, database };
+  const url = new URL(client.connectionString);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return { ...client, connectionString: url.toString() };
+}
+
 function poolConfig(connection: MigrationConnection, database?: string): pg.PoolConfig {
   return {
-    ...connection.client,
-    ...(database ? { database } : {}),
+    ...(database ? onDatabase(connection.client, database) : connection.client),
     Client: CatalogTextClient,
     max: 2,
     idleTimeoutMillis: 1_000,
@@ -111,7 +148,8 @@ function adapterFactory(
 ): SqlMigrationAwareDriverAdapterFactory {
   const main = new pg.Pool(poolConfig(connection));
   pools.push(main);
-  const connect = () => new PrismaPg(main, { schema: connection.schema }).connect();
+  const connect = async () =>
+    typedCharColumns(await new PrismaPg(main, { schema: connection.schema }).connect());
   return {
     provider: "postgres",
     adapterName: "@prisma/adapter-pg",
@@ -120,7 +158,7 @@ function adapterFactory(
       const name = `prisma_shadow_${randomUUID().replaceAll("-", "")}`;
       await main.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
       const shadowPool = new pg.Pool({ ...poolConfig(connection, name), options: undefined });
-      const adapter = await new PrismaPg(shadowPool).connect();
+      const adapter = typedCharColumns(await new PrismaPg(shadowPool).connect());
       const dispose = adapter.dispose.bind(adapter);
       return Object.assign(adapter, {
         async dispose() {

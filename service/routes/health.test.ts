@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { CreateBucketCommand, DeleteBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureDatabase } from "../local/dev-stack.js";
+import { type LocalPostgres, startLocalPostgres } from "../local/postgres.js";
+import { deployMigrations } from "../migrate/deploy.js";
+import { eventually, stack, startTestService, type TestService } from "../test/harness.js";
+
+// This file runs its own PostgreSQL, because it stops and restarts it.
+let postgres: LocalPostgres;
+let service: TestService;
+
+beforeAll(async () => {
+  postgres = await startLocalPostgres({ directory: path.join(stack().workDirectory, `pg-${randomUUID()}`) });
+  const url = await ensureDatabase(postgres.adminUrl, "app");
+  await deployMigrations({ client: { connectionString: url }, schema: "public" });
+  service = await startTestService({
+    databaseUrl: url,
+    env: { CORS_ORIGINS: "https://app.example.test", TRUST_PROXY_HOPS: "1" },
+  });
+});
+afterAll(async () => {
+  await service?.stop();
+  await postgres?.stop();
+});
+
+const readiness = () => service.call("GET", "/readyz");
+
+describe("liveness and readiness", () => {
+  it("reports ready when PostgreSQL answers and the bucket is reachable", async () => {
+    const response = await readiness();
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: "ready", checks: { database: "ok", storage: "ok" } });
+    expect((await service.call("GET", "/healthz")).body).toEqual({ status: "ok" });
+  });
+
+  it("turns 503 naming the database while PostgreSQL is down, and recovers when it is back", async () => {
+    const user = await service.signUp();
+    await postgres.stop();
+    try {
+      await eventually("readiness to fail", async () => (await readiness()).status === 503);
+      const down = await readiness();
+      expect(down.body).toMatchObject({
+        status: "not_ready",
+        checks: { database: "failing", storage: "ok" },
+        error: { code: "unavailable", message: "failing checks: database" },
+      });
+      expect((await service.call("GET", "/healthz")).status).toBe(200);
+      // A request that needs the database fails without leaking what went wrong.
+      const failed = await service.call("GET", "/api/tasks", { token: user.token });
+      expect(failed.status).toBe(500);
+      expect(failed.body).toEqual({ error: { code: "internal", message: "internal server error" } });
+    } finally {
+      await postgres.start();
+    }
+    await eventually("readiness to recover", async () => (await readiness()).status === 200);
+    expect((await service.call("GET", "/api/tasks", { token: user.token })).status).toBe(200);
+  });
+
+  it("turns 503 naming storage while the bucket is unreachable", async () => {
+    const s3 = new S3Client({ region: "us-east-1", endpoint: stack().s3Endpoint, forcePathStyle: true });
+    await s3.send(new DeleteBucketCommand({ Bucket: service.bucket }));
+    try {
+      const response = await readiness();
+      expect(response.status).toBe(503);
+      expect(response.body.checks).toEqual({ database: "ok", storage: "failing" });
+    } finally {
+      await s3.send(new CreateBucketCommand({ Bucket: service.bucket }));
+    }
+    expect((await readiness()).status).toBe(200);
+  });
+});
+
+describe("metrics", () => {
+  it("exposes request counts and latency by route pattern and status, pool and process metrics", async () => {
+    const user = await service.signUp();
+    await service.call("GET", "/api/tasks", { token: user.token });
+    await service.call("GET", `/api/tasks/${randomUUID()}`, { token: user.token });
+    const response = await service.call("GET", "/metrics");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/plain");
+    expect(response.text).toMatch(
+      /^http_requests_total\{method="GET",route="\/api\/tasks\/",status="200"\} [1-9]\d*$/m,
+    );
+    expect(response.text).toMatch(
+      /^http_requests_total\{method="GET",route="\/api\/tasks\/:id",status="404"\} [1-9]\d*$/m,
+    );
+    expect(response.text).toMatch(
+      /^http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/api\/tasks\/",status="200"\} [1-9]\d*$/m,
+    );
+    expect(response.text).toMatch(/^db_pool_connections\{state="total"\} \d+$/m);
+    expect(response.text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(response.text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
+  });
+
+  it("is not served to requests that came through the load balancer", async () => {
+    const response = await service.call("GET", "/metrics", { headers: { "x-forwarded-for": "203.0.113.9" } });
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe("not_found");
+  });
+});
+
+describe("HTTP hardening", () => {
+  it("answers unknown routes with the JSON error shape", async () => {
+    const response = await service.call("GET", "/nope");
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: { code: "not_found", message: "no such route" } });
+  });
+
+  it("sends helmet's security headers and no X-Powered-By", async () => {
+    const response = await service.call("GET", "/healthz");
+    expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(response.headers.get("strict-transport-security")).toContain("max-age=");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("x-powered-by")).toBeNull();
+  });
+
+  it("allows CORS, with credentials, only for configured origins", async () => {
+    const preflight = (origin: string) =>
+      service.call("OPTIONS", "/api/tasks", {
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type",
+        },
+      });
+    const allowed = await preflight("https://app.example.test");
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.test");
+    expect(allowed.headers.get("access-control-allow-credentials")).toBe("true");
+    const denied = await preflight("https://evil.example.test");
+    expect(denied.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
