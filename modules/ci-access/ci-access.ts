@@ -104,7 +104,7 @@ export class CiAccess extends Construct {
       this.oidcProviderArn = props.existingOidcProviderArn;
     } else {
       // No thumbprint_list: AWS verifies GitHub's certificate against its trusted CAs and ignores
-      // thumbprints for this provider; the attribute is optional since provider 5.81.
+      // thumbprints for this provider; the attribute is optional in provider 5.100.
       this.oidcProvider = new IamOpenidConnectProvider(this, "github-oidc", {
         url: GITHUB_OIDC_URL,
         clientIdList: [GITHUB_OIDC_AUDIENCE],
