@@ -83,3 +83,53 @@ test("the environment is the provider's default_tags Environment, else the stack
   expect(isProduction(modelFromPlan("stack-1", fixturePlan([], { environment: "prod" })))).toBe(true);
   expect(environmentOf(modelFromSynth("preview-pr-7", {}))).toBe("preview-pr-7");
 });
+
+test("set-typed blocks are paired with their configuration by their literal attributes, not their position", () => {
+  // A plan lists CloudFront origins in the provider's order; the configuration in the order written.
+  const plan = {
+    resource_changes: [
+      {
+        address: "aws_cloudfront_distribution.cdn",
+        mode: "managed",
+        type: "aws_cloudfront_distribution",
+        name: "cdn",
+        change: {
+          actions: ["create"],
+          after: {
+            origin: [{ origin_id: "api", domain_name: "origin.example.com" }, { origin_id: "assets" }],
+          },
+          after_unknown: { origin: [{}, { domain_name: true, origin_access_control_id: true }] },
+        },
+      },
+    ],
+    configuration: {
+      root_module: {
+        resources: [
+          {
+            address: "aws_cloudfront_distribution.cdn",
+            expressions: {
+              origin: [
+                {
+                  origin_id: { constant_value: "assets" },
+                  origin_access_control_id: {
+                    constant_value: `\${aws_cloudfront_origin_access_control.oac.id}`,
+                  },
+                },
+                {
+                  origin_id: { constant_value: "api" },
+                  domain_name: { constant_value: "origin.example.com" },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  };
+  const origins = blocks(
+    modelFromPlan("dev", plan).byAddress.get("aws_cloudfront_distribution.cdn")?.values.origin,
+  );
+  expect(origins[1]?.origin_access_control_id).toMatchObject({
+    references: ["aws_cloudfront_origin_access_control.oac"],
+  });
+});

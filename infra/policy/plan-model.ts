@@ -217,7 +217,7 @@ function merge(after: unknown, unknown: unknown, config: unknown): unknown {
   if (Array.isArray(after) || Array.isArray(unknown)) {
     const a = Array.isArray(after) ? after : [];
     const u = Array.isArray(unknown) ? unknown : [];
-    const c = Array.isArray(config) ? config : [];
+    const c = alignConfig(a, Array.isArray(config) ? config : []);
     return Array.from({ length: Math.max(a.length, u.length) }, (_, i) => merge(a[i], u[i], c[i]));
   }
   if (isRecord(after) || isRecord(unknown)) {
@@ -228,6 +228,41 @@ function merge(after: unknown, unknown: unknown, config: unknown): unknown {
     return Object.fromEntries([...keys].map((k) => [k, merge(a[k], u[k], c?.[k])]));
   }
   return after;
+}
+
+/**
+ * Pairs planned blocks with their configuration. Set-typed blocks (CloudFront origins, security
+ * group rules) come out of a plan in the provider's order, not the order written, so each planned
+ * block takes the configured block whose literal attributes agree with it (`origin_id`, ports);
+ * position only breaks ties. Lists of plain values stay paired by position.
+ */
+function alignConfig(planned: readonly unknown[], config: readonly unknown[]): readonly unknown[] {
+  if (planned.length !== config.length || !config.every(isRecord) || !planned.every(isRecord)) return config;
+  const score = (a: Record<string, unknown>, c: Record<string, unknown>) => {
+    let n = 0;
+    for (const [key, value] of Object.entries(c)) {
+      if (!["string", "number", "boolean"].includes(typeof value) || !(key in a)) continue;
+      const known = a[key];
+      if (known === undefined || known === null || typeof known === "object") continue;
+      n += known === value ? 1 : -100;
+    }
+    return n;
+  };
+  const free = new Set(config.map((_, i) => i));
+  return planned.map((a, i) => {
+    let best = -1;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (const j of free) {
+      const s =
+        score(a as Record<string, unknown>, config[j] as Record<string, unknown>) - (j === i ? 0 : 0.5);
+      if (s > bestScore) {
+        bestScore = s;
+        best = j;
+      }
+    }
+    free.delete(best);
+    return config[best];
+  });
 }
 
 /** Synth-time values: any string with a `${...}` reference is unresolved. */

@@ -6,9 +6,18 @@ const READ_ONLY = /^[a-z0-9-]+:(Describe|Get|List|Head|BatchGet|Query|Scan|Searc
 
 /**
  * Write actions that have no resource types in the Service Authorization Reference, so "*" is the
- * only resource they can be granted on (metrics, traces, ECS Exec's session channels).
+ * only resource they can be granted on (metrics, traces, ECS Exec's session channels, creating a
+ * KMS key or requesting a certificate, vended-log delivery). Kept short on purpose: an action that
+ * can be scoped does not belong here.
  */
 const NOT_RESTRICTABLE = new Set([
+  "acm:RequestCertificate",
+  "ecs:DeregisterTaskDefinition",
+  "kms:CreateKey",
+  "logs:CreateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:PutResourcePolicy",
+  "logs:DeleteResourcePolicy",
   "cloudwatch:PutMetricData",
   "xray:PutTraceSegments",
   "xray:PutTelemetryRecords",
