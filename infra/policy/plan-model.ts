@@ -36,6 +36,8 @@ export interface PlannedResource {
   readonly config: Readonly<Record<string, unknown>>;
   /** Construct path (`dev/network/vpc`), from the synthesised metadata when available. */
   readonly path?: string;
+  /** The region of the provider (alias) the resource uses, when the configuration states it. */
+  readonly region?: string;
   /** Suppressions recorded on the resource at synth (see suppressions.ts). */
   readonly suppressions: readonly RecordedSuppression[];
 }
@@ -76,6 +78,7 @@ interface ConfigModule {
   readonly resources?: ReadonlyArray<{
     readonly address: string;
     readonly mode?: string;
+    readonly provider_config_key?: string;
     readonly expressions?: unknown;
   }>;
   readonly module_calls?: Readonly<Record<string, { readonly module?: ConfigModule }>>;
@@ -104,15 +107,21 @@ const META_ARGUMENTS = new Set([
  * not carry: construct paths and suppressions.
  */
 export function modelFromPlan(stack: string, plan: PlanJson, synthesised?: SynthesisedJson): StackModel {
-  const configs = new Map<string, Record<string, unknown>>();
+  const configs = new Map<string, { config: Record<string, unknown>; provider?: string }>();
   collectConfigs(plan.configuration?.root_module, "", configs);
+  const regions = new Map<string, string>();
+  for (const [key, p] of Object.entries(plan.configuration?.provider_config ?? {})) {
+    const expressions = raw(p.expressions);
+    if (isRecord(expressions) && typeof expressions.region === "string") regions.set(key, expressions.region);
+  }
   const resources: PlannedResource[] = [];
   for (const rc of plan.resource_changes ?? []) {
     if (rc.mode !== "managed") continue;
     const actions = rc.change.actions;
     if (actions.length === 1 && actions[0] === "delete") continue;
-    const config = configs.get(rc.address.replace(/\[[^\]]*\]$/, "")) ?? {};
+    const { config, provider } = configs.get(rc.address.replace(/\[[^\]]*\]$/, "")) ?? { config: {} };
     const values = merge(rc.change.after ?? {}, rc.change.after_unknown, config);
+    const region = regions.get(provider ?? "aws");
     const meta = synthesised?.resource?.[rc.type]?.[rc.name]?.["//"];
     resources.push({
       address: rc.address,
@@ -120,6 +129,7 @@ export function modelFromPlan(stack: string, plan: PlanJson, synthesised?: Synth
       name: rc.name,
       values: isRecord(values) ? values : {},
       config,
+      ...(region ? { region } : {}),
       ...metadataOf(meta),
     });
   }
@@ -130,15 +140,21 @@ export function modelFromPlan(stack: string, plan: PlanJson, synthesised?: Synth
 /** The model of a synthesised stack (what the Aspect sees): every reference is unresolved. */
 export function modelFromSynth(stack: string, json: SynthesisedJson): StackModel {
   const resources: PlannedResource[] = [];
+  const regions = new Map<string, string>();
+  for (const p of json.provider?.aws ?? []) {
+    if (typeof p.region === "string") regions.set(p.alias ? `aws.${String(p.alias)}` : "aws", p.region);
+  }
   for (const [type, byName] of Object.entries(json.resource ?? {})) {
     for (const [name, body] of Object.entries(byName)) {
       const config = Object.fromEntries(Object.entries(body).filter(([key]) => !META_ARGUMENTS.has(key)));
+      const region = regions.get(typeof body.provider === "string" ? body.provider : "aws");
       resources.push({
         address: `${type}.${name}`,
         type,
         name,
         values: unresolveReferences(config) as Record<string, unknown>,
         config,
+        ...(region ? { region } : {}),
         ...metadataOf(body["//"]),
       });
     }
@@ -181,12 +197,15 @@ function metadataOf(meta: unknown): Pick<PlannedResource, "path" | "suppressions
 function collectConfigs(
   module: ConfigModule | undefined,
   prefix: string,
-  into: Map<string, Record<string, unknown>>,
+  into: Map<string, { config: Record<string, unknown>; provider?: string }>,
 ): void {
   for (const resource of module?.resources ?? []) {
     if (resource.mode && resource.mode !== "managed") continue;
     const config = raw(resource.expressions);
-    into.set(`${prefix}${resource.address}`, isRecord(config) ? config : {});
+    into.set(`${prefix}${resource.address}`, {
+      config: isRecord(config) ? config : {},
+      ...(resource.provider_config_key ? { provider: resource.provider_config_key } : {}),
+    });
   }
   for (const [name, call] of Object.entries(module?.module_calls ?? {})) {
     collectConfigs(call.module, `${prefix}module.${name}.`, into);

@@ -1,0 +1,100 @@
+/**
+ * Which pricer handles which resource type, and the types that cost nothing themselves (each with
+ * the reason). A type in neither list is reported as "not priced".
+ */
+import type { NoCharge, Pricer } from "../line.js";
+import { ecrRepository, ecsCluster, ecsService } from "./containers.js";
+import { dbInstance, dynamodbTable } from "./databases.js";
+import { distribution, hostedZone, record } from "./edge.js";
+import { loadBalancer } from "./load-balancing.js";
+import { budget, compositeAlarm, dashboard, logGroup, metricAlarm } from "./monitoring.js";
+import { elasticIp, natGateway, vpcEndpoint } from "./network.js";
+import { kmsKey, secret, webAcl } from "./security.js";
+import { s3Bucket } from "./storage.js";
+
+export const PRICERS: Readonly<Record<string, Pricer>> = {
+  aws_nat_gateway: natGateway,
+  aws_eip: elasticIp,
+  aws_vpc_endpoint: vpcEndpoint,
+  aws_lb: loadBalancer,
+  aws_alb: loadBalancer,
+  aws_ecs_service: ecsService,
+  aws_ecs_cluster: ecsCluster,
+  aws_ecr_repository: ecrRepository,
+  aws_db_instance: dbInstance,
+  aws_dynamodb_table: dynamodbTable,
+  aws_s3_bucket: s3Bucket,
+  aws_cloudwatch_metric_alarm: metricAlarm,
+  aws_cloudwatch_composite_alarm: compositeAlarm,
+  aws_cloudwatch_dashboard: dashboard,
+  aws_cloudwatch_log_group: logGroup,
+  aws_budgets_budget: budget,
+  aws_kms_key: kmsKey,
+  aws_secretsmanager_secret: secret,
+  aws_wafv2_web_acl: webAcl,
+  aws_cloudfront_distribution: distribution,
+  aws_route53_zone: hostedZone,
+  aws_route53_record: record,
+};
+
+const free = (reason: string): NoCharge => ({ free: reason });
+const CONFIGURATION = free("configuration of another resource, no charge of its own");
+const NETWORK = free("VPC networking object, no charge");
+const IAM = free("IAM has no charge");
+
+export const NO_CHARGE: Readonly<Record<string, NoCharge>> = {
+  aws_vpc: NETWORK,
+  aws_subnet: NETWORK,
+  aws_route_table: NETWORK,
+  aws_route_table_association: NETWORK,
+  aws_route: NETWORK,
+  aws_internet_gateway: free("no charge (data transfer out is billed per GB, not estimated)"),
+  aws_security_group: NETWORK,
+  aws_default_security_group: NETWORK,
+  aws_security_group_rule: NETWORK,
+  aws_vpc_security_group_ingress_rule: NETWORK,
+  aws_vpc_security_group_egress_rule: NETWORK,
+  aws_network_acl: NETWORK,
+  aws_flow_log: free("billed as ingestion into its log group"),
+  aws_iam_role: IAM,
+  aws_iam_role_policy: IAM,
+  aws_iam_policy: IAM,
+  aws_iam_role_policy_attachment: IAM,
+  aws_iam_openid_connect_provider: IAM,
+  aws_iam_service_linked_role: IAM,
+  aws_s3_bucket_public_access_block: CONFIGURATION,
+  aws_s3_bucket_ownership_controls: CONFIGURATION,
+  aws_s3_bucket_versioning: CONFIGURATION,
+  aws_s3_bucket_server_side_encryption_configuration: CONFIGURATION,
+  aws_s3_bucket_lifecycle_configuration: CONFIGURATION,
+  aws_s3_bucket_policy: CONFIGURATION,
+  aws_s3_bucket_cors_configuration: CONFIGURATION,
+  aws_db_subnet_group: CONFIGURATION,
+  aws_db_parameter_group: CONFIGURATION,
+  aws_ecs_task_definition: free("billed through the service that runs it"),
+  aws_ecr_lifecycle_policy: CONFIGURATION,
+  aws_ecr_repository_policy: CONFIGURATION,
+  aws_appautoscaling_target: CONFIGURATION,
+  aws_appautoscaling_policy: CONFIGURATION,
+  aws_lb_listener: free("billed through the load balancer's hours and LCUs"),
+  aws_lb_listener_rule: free("billed through the load balancer's LCUs"),
+  aws_lb_listener_certificate: CONFIGURATION,
+  aws_lb_target_group: free("billed through the load balancer's LCUs"),
+  aws_acm_certificate: free("public ACM certificates have no charge"),
+  aws_acm_certificate_validation: CONFIGURATION,
+  aws_cloudfront_origin_access_control: CONFIGURATION,
+  aws_cloudfront_response_headers_policy: CONFIGURATION,
+  aws_cloudfront_cache_policy: CONFIGURATION,
+  aws_cloudfront_origin_request_policy: CONFIGURATION,
+  aws_wafv2_web_acl_association: CONFIGURATION,
+  aws_wafv2_web_acl_logging_configuration: free("billed as ingestion into the destination log group"),
+  aws_cloudwatch_log_delivery: free("billed as ingestion into the destination log group"),
+  aws_cloudwatch_log_delivery_source: CONFIGURATION,
+  aws_cloudwatch_log_delivery_destination: CONFIGURATION,
+  aws_cloudwatch_log_resource_policy: CONFIGURATION,
+  aws_kms_alias: CONFIGURATION,
+  aws_secretsmanager_secret_version: free("billed through its secret"),
+  aws_sns_topic: free("no monthly charge; publishes and email deliveries at alarm volumes cost under $0.01"),
+  aws_sns_topic_policy: CONFIGURATION,
+  aws_sns_topic_subscription: CONFIGURATION,
+};
