@@ -83,6 +83,10 @@ export function createApp(deps: AppDeps): App {
       },
     }),
   );
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    req.log.debug({ method: req.method, url: req.url }, "request started");
+    next();
+  });
   app.use(metrics.middleware);
   app.use(helmet());
   app.use(

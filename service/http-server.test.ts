@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { standInCredentials } from "./local/s3-stand-in.js";
-import { createTestDatabase, rawUpload, stack, startTestService } from "./test/harness.js";
+import { createTestDatabase, eventually, rawUpload, stack, startTestService } from "./test/harness.js";
 
 /** A JSON request whose body arrives in two halves, so it is provably in flight in between. */
 function slowJsonRequest(url: string, method: string, requestPath: string, token: string, json: unknown) {
@@ -33,6 +33,10 @@ describe("graceful shutdown", () => {
   it("turns readiness 503, refuses new connections, and lets every in-flight request finish", async () => {
     const service = await startTestService();
     const user = await service.signUp();
+    let started = 0;
+    service.server.server.on("request", () => {
+      started += 1;
+    });
     const jsonRequests = Array.from({ length: 10 }, (_, i) =>
       slowJsonRequest(service.url, "POST", "/api/tasks", user.token, { title: `in flight ${i}` }),
     );
@@ -46,8 +50,8 @@ describe("graceful shutdown", () => {
       }),
     );
     await Promise.all(uploads.map((upload) => upload.send(1024 * 1024)));
-    // Give the server a moment to have accepted every connection before it stops listening.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // In flight means the server has the request: wait until it has seen all thirteen.
+    await eventually("every request to reach the server", async () => started === 13);
 
     const stopped = service.server.shutdown();
     let shutdownFinished = false;
@@ -91,7 +95,7 @@ describe("graceful shutdown", () => {
         ...process.env,
         ...standInCredentials,
         NODE_ENV: "test",
-        LOG_LEVEL: "info",
+        LOG_LEVEL: "debug",
         PORT: "0",
         DATABASE_URL: database.url,
         APP_SECRET: "test-signing-key-0123456789abcdef0123456789",
@@ -128,7 +132,11 @@ describe("graceful shutdown", () => {
     });
     const { token } = (await login.json()) as { token: string };
     const inFlight = slowJsonRequest(url, "POST", "/api/tasks", token, { title: "finishes after SIGTERM" });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await eventually("the request to reach the server", async () =>
+      logs.some(
+        (line) => line.includes('"request started"') && line.includes('"method":"POST","url":"/api/tasks"'),
+      ),
+    );
 
     child.kill("SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -185,6 +185,8 @@ export interface RawUpload {
   send(bytes: number): Promise<void>;
   /** Ends the multipart body. */
   finish(): Promise<void>;
+  /** Sends the request headers only. */
+  open(): void;
   /** Drops the connection mid-request, as a client that goes away would. */
   abort(): void;
 }
@@ -257,6 +259,7 @@ export function rawUpload(options: {
       await write(`\r\n--${boundary}--\r\n`);
       request.end();
     },
+    open: () => request.flushHeaders(),
     abort: () => request.destroy(),
   };
 }
