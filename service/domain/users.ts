@@ -56,6 +56,8 @@ export function createUserService(deps: {
 }): UserService {
   const { prisma, objectStore, passwords } = deps;
   const decoy = decoyHash(passwords);
+  // Computed up front so that not even the first login with an unknown email costs an extra hash.
+  decoy().catch(() => {});
 
   async function findProfile(userId: string): Promise<ProfileView> {
     const row = await prisma.user.findUnique({ where: { id: userId } });
