@@ -1,0 +1,206 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { type FixtureOptions, type FixtureResource, fixturePlan, ref } from "../policy/plan-fixture.js";
+import { modelFromPlan } from "../policy/plan-model.js";
+import { estimateStack } from "./estimate.js";
+
+const usageDir = mkdtempSync(join(tmpdir(), "cost-usage-"));
+afterAll(() => rmSync(usageDir, { recursive: true, force: true }));
+const why = "test assumption";
+writeFileSync(
+  join(usageDir, "test.json"),
+  JSON.stringify({
+    environment: "test",
+    description: "fixed numbers for hand-computed totals",
+    byType: {
+      aws_nat_gateway: { data_processed_gb: { value: 100, why } },
+      aws_lb: { lcu: { value: 1, why } },
+      aws_wafv2_web_acl: { requests_millions: { value: 1, why } },
+      aws_vpc_endpoint: { data_processed_gb: { value: 10, why } },
+    },
+  }),
+);
+
+const estimate = (resources: FixtureResource[], options: FixtureOptions = {}) =>
+  estimateStack(
+    modelFromPlan(options.stack ?? "test", fixturePlan(resources, { environment: "test", ...options })),
+    {
+      usageDir,
+    },
+  );
+
+const subnets = [ref("aws_subnet.a.id"), ref("aws_subnet.b.id")];
+const platform: FixtureResource[] = [
+  { address: "aws_subnet.a", values: { cidr_block: "10.0.0.0/24" } },
+  { address: "aws_subnet.b", values: { cidr_block: "10.0.1.0/24" } },
+  { address: "aws_eip.nat", values: { domain: "vpc" } },
+  {
+    address: "aws_nat_gateway.a",
+    values: { allocation_id: ref("aws_eip.nat.id"), subnet_id: ref("aws_subnet.a.id") },
+  },
+  { address: "aws_lb.alb", values: { load_balancer_type: "application", internal: false, subnets } },
+  {
+    address: "aws_db_instance.db",
+    values: {
+      engine: "postgres",
+      instance_class: "db.t4g.micro",
+      multi_az: false,
+      allocated_storage: 20,
+      storage_type: "gp3",
+      manage_master_user_password: true,
+    },
+  },
+  { address: "aws_ecs_task_definition.app", values: { family: "app", cpu: "512", memory: "1024" } },
+  {
+    address: "aws_ecs_service.app",
+    values: {
+      launch_type: "FARGATE",
+      desired_count: 2,
+      task_definition: ref("aws_ecs_task_definition.app.arn"),
+      network_configuration: [{ subnets, assign_public_ip: false }],
+    },
+  },
+  ...["cpu", "memory", "5xx"].map((n) => ({
+    address: `aws_cloudwatch_metric_alarm.${n}`,
+    values: { alarm_name: n, period: 300, metric_query: [] },
+  })),
+  { address: "aws_secretsmanager_secret.app", values: { name: "app" } },
+  { address: "aws_kms_key.logs", values: { enable_key_rotation: true } },
+  { address: "aws_vpc_endpoint.ecr", values: { vpc_endpoint_type: "Interface", subnet_ids: subnets } },
+  { address: "aws_vpc_endpoint.s3", values: { vpc_endpoint_type: "Gateway" } },
+  {
+    address: "aws_wafv2_web_acl.alb",
+    values: { scope: "REGIONAL", rule: [{ name: "common" }, { name: "rate" }] },
+  },
+  { address: "aws_vpc.main", values: { cidr_block: "10.0.0.0/16" } },
+];
+
+describe("known plans give known totals", () => {
+  test("a small platform: fixed lines from the plan, usage lines from the usage file", () => {
+    // Hand-computed, us-east-1, 730 h/month:
+    //   NAT gateway          0.045 × 730              = 32.85    data 100 GB × 0.045   =  4.50
+    //   Elastic IP           0.005 × 730              =  3.65
+    //   ALB                  0.0225 × 730             = 16.425   LCU 1 × 730 × 0.008   =  5.84
+    //   ALB public IPv4s     2 AZ × 730 × 0.005       =  7.30
+    //   RDS db.t4g.micro     0.016 × 730              = 11.68    gp3 20 GB × 0.115     =  2.30
+    //   RDS-managed secret                            =  0.40
+    //   Fargate vCPU         2 tasks × 0.5 × 730 × 0.04048   = 29.5504
+    //   Fargate memory       2 tasks × 1 GB × 730 × 0.004445 =  6.4897
+    //   alarms               3 × 0.10                 =  0.30
+    //   secret                                        =  0.40
+    //   KMS key                                       =  1.00
+    //   interface endpoint   2 AZ × 730 × 0.01        = 14.60    data 10 GB × 0.01     =  0.10
+    //   WAF                  5 + 2 rules × 1          =  7.00    1 M requests × 0.60   =  0.60
+    //   fixed 133.9451 + usage 11.04 = 144.9851
+    const result = estimate(platform);
+    expect(result.fixedMonthlyUsd).toBeCloseTo(133.9451, 4);
+    expect(result.usageMonthlyUsd).toBeCloseTo(11.04, 4);
+    expect(result.monthlyUsd).toBeCloseTo(144.9851, 4);
+    expect(result.notPriced).toBe(0);
+    expect(result.warnings).toEqual([]);
+  });
+
+  test("Multi-AZ doubles the instance hours and the storage", () => {
+    // 0.065 × 730 × 2 = 94.90; 50 GB × 0.115 × 2 = 11.50; total 106.40
+    const db = {
+      address: "aws_db_instance.db",
+      values: {
+        engine: "postgres",
+        instance_class: "db.t4g.medium",
+        multi_az: true,
+        allocated_storage: 50,
+        storage_type: "gp3",
+      },
+    };
+    expect(estimate([db]).monthlyUsd).toBeCloseTo(106.4, 6);
+  });
+
+  test("a preview stack's marginal cost per day is its monthly total ÷ 30.4", () => {
+    // 1 task × 0.25 vCPU × 730 × 0.04048 = 7.3876; 0.5 GB × 730 × 0.004445 = 1.622425;
+    // its public IPv4 730 × 0.005 = 3.65; total 12.660025 → 0.416448…/day
+    const preview: FixtureResource[] = [
+      { address: "aws_ecs_task_definition.app", values: { cpu: "256", memory: "512" } },
+      {
+        address: "aws_ecs_service.app",
+        values: {
+          launch_type: "FARGATE",
+          desired_count: 1,
+          task_definition: ref("aws_ecs_task_definition.app.arn"),
+          network_configuration: [{ subnets: ["subnet-1"], assign_public_ip: true }],
+        },
+      },
+    ];
+    const result = estimate(preview, { stack: "preview-pr-12" });
+    expect(result.pullRequest).toBe(12);
+    expect(result.monthlyUsd).toBeCloseTo(12.660025, 6);
+    expect(result.perDayUsd).toBeCloseTo(12.660025 / 30.4, 6);
+  });
+});
+
+describe("what has no price is reported, never counted as $0", () => {
+  test("a resource type without a price is listed as not priced and left out of the total", () => {
+    const result = estimate([
+      { address: "aws_elasticache_cluster.cache", values: { node_type: "cache.t4g.micro" } },
+    ]);
+    expect(result.resources[0]).toMatchObject({
+      status: "not priced",
+      note: "no price for aws_elasticache_cluster",
+    });
+    expect(result.notPriced).toBe(1);
+    expect(result.monthlyUsd).toBe(0);
+  });
+
+  test("an instance class missing from the price table leaves its storage priced and the instance not", () => {
+    const db = {
+      address: "aws_db_instance.db",
+      values: {
+        engine: "postgres",
+        instance_class: "db.r7g.large",
+        allocated_storage: 100,
+        storage_type: "gp3",
+      },
+    };
+    const [cost] = estimate([db]).resources;
+    expect(cost?.status).toBe("partly priced");
+    expect(cost?.lines.map((l) => [l.label, l.monthlyUsd])).toEqual([
+      ["postgres db.r7g.large (Single-AZ)", null],
+      ["gp3 storage: 100 GB (Single-AZ)", 11.5],
+    ]);
+  });
+
+  test("usage lines without an assumption are not priced, and say which key to add", () => {
+    const [bucket] = estimate([{ address: "aws_s3_bucket.b", values: { bucket: "b" } }]).resources;
+    expect(bucket?.status).toBe("not priced");
+    expect(bucket?.lines[0]?.notPriced).toBe('no usage assumption "aws_s3_bucket.storage_gb" (test.json)');
+  });
+
+  test("resources with no charge of their own are free, with the reason", () => {
+    const result = estimate(platform);
+    expect(result.resources.find((r) => r.address === "aws_vpc_endpoint.s3")).toMatchObject({
+      status: "free",
+      note: "gateway endpoints (S3, DynamoDB) have no charge",
+    });
+  });
+});
+
+describe("regions", () => {
+  test("a region without prices warns and estimates at us-east-1 prices, never at zero", () => {
+    const result = estimate(platform, { region: "eu-central-1" });
+    expect(result.approximate).toBe(true);
+    expect(result.warnings).toEqual([
+      expect.stringContaining("no prices for region eu-central-1 (infra/cost/prices.json has us-east-1)"),
+    ]);
+    expect(result.monthlyUsd).toBeCloseTo(144.9851, 4);
+  });
+
+  test("a stack without a usage file warns that its usage lines are not priced", () => {
+    const result = estimateStack(
+      modelFromPlan("staging", fixturePlan(platform, { environment: "staging" })),
+      { usageDir },
+    );
+    expect(result.warnings[0]).toContain("no usage file");
+    expect(result.notPriced).toBe(4);
+  });
+});

@@ -1,0 +1,54 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { loadPriceTable } from "./prices.js";
+import { DEFAULT_USAGE_DIR, loadUsageFile } from "./usage.js";
+
+const table = loadPriceTable();
+
+test("every price states its region, unit, value, source and the date it was read", () => {
+  for (const price of Object.values(table.prices)) {
+    expect(price).toMatchObject({
+      region: "us-east-1",
+      source: expect.stringMatching(/^https:\/\/aws\.amazon\.com\//),
+    });
+    expect(price.read).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(price.usd).toBeGreaterThan(0);
+  }
+});
+
+test("the issue's list prices are the ones in the table", () => {
+  const usd = (id: string) => table.prices[id]?.usd;
+  expect({
+    nat: [usd("nat-gateway-hour"), usd("nat-gateway-data-gb")],
+    alb: [usd("alb-hour"), usd("alb-lcu-hour")],
+    ipv4: usd("public-ipv4-hour"),
+    fargate: [usd("fargate-x86-vcpu-hour"), usd("fargate-x86-gb-hour")],
+    rds: [usd("rds-postgres-db.t4g.micro-hour"), usd("rds-gp3-gb-month")],
+    s3: usd("s3-standard-gb-month"),
+    secret: usd("secrets-manager-secret-month"),
+    cloudwatch: [usd("cloudwatch-alarm-month"), usd("cloudwatch-logs-ingest-gb")],
+    endpoint: usd("interface-endpoint-az-hour"),
+    waf: [usd("waf-web-acl-month"), usd("waf-rule-month")],
+    kms: usd("kms-key-month"),
+  }).toEqual({
+    nat: [0.045, 0.045],
+    alb: [0.0225, 0.008],
+    ipv4: 0.005,
+    fargate: [0.04048, 0.004445],
+    rds: [0.016, 0.115],
+    s3: 0.023,
+    secret: 0.4,
+    cloudwatch: [0.1, 0.5],
+    endpoint: 0.01,
+    waf: [5, 1],
+    kms: 1,
+  });
+  expect(table.hoursPerMonth).toBe(730);
+});
+
+test("every shipped usage file gives each assumption a reason", () => {
+  const files = readdirSync(DEFAULT_USAGE_DIR).filter((f) => f.endsWith(".json"));
+  expect(files.sort()).toEqual(["bootstrap.json", "dev.json", "preview.json", "prod.json", "staging.json"]);
+  for (const file of files) expect(() => loadUsageFile(join(DEFAULT_USAGE_DIR, file))).not.toThrow();
+});

@@ -1,0 +1,75 @@
+import { describe, expect, test } from "vitest";
+import type { StackEstimate } from "./estimate.js";
+import { diffEstimates, diffMarkdown, summaryMarkdown, usd } from "./report.js";
+
+const stack = (
+  name: string,
+  resources: Record<string, number>,
+  extra: Partial<StackEstimate> = {},
+): StackEstimate => {
+  const list = Object.entries(resources).map(([address, monthlyUsd]) => ({
+    address,
+    type: address.split(".")[0] as string,
+    status: "priced" as const,
+    monthlyUsd,
+    lines: [
+      { label: "thing", kind: "fixed" as const, quantity: 1, unit: "month", unitUsd: monthlyUsd, monthlyUsd },
+    ],
+  }));
+  const total = list.reduce((s, r) => s + r.monthlyUsd, 0);
+  return {
+    stack: name,
+    environment: name,
+    monthlyUsd: total,
+    fixedMonthlyUsd: total,
+    usageMonthlyUsd: 0,
+    resources: list,
+    notPriced: 0,
+    approximate: false,
+    warnings: [],
+    ...extra,
+  };
+};
+
+test("amounts are dollars with cents; under a cent is <$0.01, not $0.00", () => {
+  expect(usd(1234.5)).toBe("$1,234.50");
+  expect(usd(0.004)).toBe("<$0.01");
+  expect(usd(-32.85)).toBe("-$32.85");
+});
+
+describe("the PR comment", () => {
+  const base = [
+    stack("dev", { "aws_lb.alb": 16.43, "aws_nat_gateway.a": 32.85 }),
+    stack("prod", { "aws_lb.alb": 16.43 }),
+  ];
+  const head = [
+    stack("dev", { "aws_lb.alb": 16.43 }),
+    stack("prod", { "aws_lb.alb": 16.43, "aws_nat_gateway.b": 32.85 }),
+    stack("preview-pr-9", { "aws_ecs_service.app": 12.66 }, { pullRequest: 9, perDayUsd: 12.66 / 30.4 }),
+  ];
+  const markdown = diffMarkdown(diffEstimates(base, head), head);
+
+  test("has one row per stack with base, PR, change and percentage; new stacks are marked", () => {
+    expect(markdown).toContain("### Cost estimate: +$12.66/month");
+    expect(markdown).toContain("| dev | $49.28 | $16.43 | -$32.85 | -66.7% |  |");
+    expect(markdown).toContain("| preview-pr-9 | – | $12.66 | +$12.66 | new | $0.42/day |");
+    expect(markdown).toContain("| prod | $16.43 | $49.28 | +$32.85 | 199.9% |  |");
+  });
+
+  test("lists the resources behind each change", () => {
+    expect(markdown).toContain("| aws_nat_gateway.a | $32.85 | $0.00 | -$32.85 |");
+    expect(markdown).toContain("| aws_nat_gateway.b | $0.00 | $32.85 | +$32.85 |");
+  });
+
+  test("is a valid Markdown table (header, alignment row, rows)", () => {
+    const table = markdown.split("\n").filter((l) => l.startsWith("| stack |") || l.startsWith("| ---"));
+    expect(table[0]).toBe("| stack | base $/month | PR $/month | change | % | preview |");
+    expect(table[1]).toBe("| --- | ---: | ---: | ---: | ---: | --- |");
+  });
+});
+
+test("the summary lists each stack and its top cost drivers", () => {
+  const markdown = summaryMarkdown([stack("dev", { "aws_lb.alb": 16.43, "aws_nat_gateway.a": 32.85 })]);
+  expect(markdown).toContain("| dev | dev | $49.28 | $49.28 | $0.00 |  | 0 |");
+  expect(markdown.indexOf("aws_nat_gateway.a")).toBeLessThan(markdown.indexOf("aws_lb.alb"));
+});
