@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "./app.js";
 import { loadEnvironment, project } from "./environments/index.js";
-import { listStacks, planStacksOffline, type StackPlan } from "./terraform/offline-plan.js";
+import { listStacks, type PlanJson, planStacksOffline, type StackPlan } from "./terraform/offline-plan.js";
 import { prepareToolchain } from "./terraform/toolchain.js";
 
 type StackJson = {
@@ -48,15 +48,20 @@ describe("offline validate and plan with the real provider", () => {
     }
   });
 
-  test("each plan creates exactly the resources synthesised, and changes or destroys nothing", () => {
+  test("each plan creates every resource synthesised, and changes or destroys nothing", () => {
     for (const plan of plans) {
-      const synthesised = Object.values(stackJson(plan.stack).resource).reduce(
-        (n, r) => n + Object.keys(r).length,
-        0,
+      const planned = new Set(
+        (JSON.parse(readFileSync(plan.planJson as string, "utf8")) as PlanJson).resource_changes
+          ?.filter((rc) => rc.mode === "managed")
+          .map((rc) => rc.address.replace(/\[[^\]]*\]$/, "")),
       );
+      const synthesised = Object.entries(stackJson(plan.stack).resource).flatMap(([type, byName]) =>
+        Object.keys(byName).map((name) => `${type}.${name}`),
+      );
+      expect(synthesised.filter((address) => !planned.has(address))).toEqual([]);
       expect({ stack: plan.stack, add: plan.add, change: plan.change, destroy: plan.destroy }).toEqual({
         stack: plan.stack,
-        add: synthesised,
+        add: plan.resources,
         change: 0,
         destroy: 0,
       });
@@ -145,6 +150,152 @@ describe("environments differ only where their configs do", () => {
     for (const env of ["dev", "staging", "prod"]) {
       const uploads = resourcesOf(env, "aws_s3_bucket").find((b) => String(b.bucket).includes("-uploads-"));
       expect(uploads?.force_destroy).toBe(!loadEnvironment(env).deletionProtection);
+    }
+  });
+});
+
+describe("prod differs from dev exactly where the configs differ", () => {
+  const envs = ["dev", "staging", "prod"] as const;
+  const only = (stack: string, type: string) => {
+    const all = resourcesOf(stack, type);
+    expect(all).toHaveLength(1);
+    return all[0] as Record<string, unknown>;
+  };
+
+  test("the same kinds of resources everywhere, except NAT (dev runs without it)", () => {
+    const types = (stack: string) => new Set(Object.keys(stackJson(stack).resource));
+    const dev = types("dev");
+    const prod = types("prod");
+    expect([...prod].filter((t) => !dev.has(t)).sort()).toEqual(["aws_eip", "aws_nat_gateway"]);
+    expect([...dev].filter((t) => !prod.has(t))).toEqual([]);
+  });
+
+  test.each(envs)("%s: the database follows its config", (env) => {
+    const { database, deletionProtection } = loadEnvironment(env);
+    expect(only(env, "aws_db_instance")).toMatchObject({
+      instance_class: database.instanceClass,
+      multi_az: database.multiAz,
+      allocated_storage: database.allocatedStorageGb,
+      max_allocated_storage: database.maxAllocatedStorageGb,
+      backup_retention_period: database.backupRetentionDays,
+      deletion_protection: deletionProtection,
+      skip_final_snapshot: !deletionProtection,
+      publicly_accessible: false,
+      storage_encrypted: true,
+    });
+  });
+
+  test.each(envs)("%s: the service's size, count and scaling follow its config", (env) => {
+    const { service } = loadEnvironment(env);
+    const taskDefinition = resourcesOf(env, "aws_ecs_task_definition").find(
+      (t) => !String(t.family).endsWith("-migrate"),
+    );
+    expect(taskDefinition).toMatchObject({ cpu: String(service.cpu), memory: String(service.memoryMiB) });
+    expect(only(env, "aws_ecs_service").desired_count).toBe(service.desiredCount);
+    expect(only(env, "aws_appautoscaling_target")).toMatchObject({
+      min_capacity: service.minCount,
+      max_capacity: service.maxCount,
+    });
+  });
+
+  test.each(envs)("%s: tasks get public IPs only when there is no NAT", (env) => {
+    const { network } = loadEnvironment(env);
+    const networkConfiguration = only(env, "aws_ecs_service").network_configuration as Record<
+      string,
+      unknown
+    >;
+    expect(networkConfiguration.assign_public_ip).toBe(network.natMode === "none");
+  });
+
+  test.each(envs)("%s: deletion protection and retention follow its config", (env) => {
+    const config = loadEnvironment(env);
+    expect(only(env, "aws_lb").enable_deletion_protection).toBe(config.deletionProtection);
+    const serviceLogs = resourcesOf(env, "aws_cloudwatch_log_group").find((g) =>
+      String(g.name).startsWith("/ecs/"),
+    );
+    expect(serviceLogs?.retention_in_days).toBe(config.logRetentionDays);
+  });
+
+  test("only the environment that hosts previews admits them: a wildcard name and a route from its ALB", () => {
+    for (const env of envs) {
+      const { previews } = loadEnvironment(env);
+      const certificates = resourcesOf(env, "aws_acm_certificate").flatMap((c) => [
+        c.domain_name,
+        ...((c.subject_alternative_names as string[] | undefined) ?? []),
+      ]);
+      expect(certificates.includes(`*.${previews?.domain}`)).toBe(previews !== undefined);
+      const toPreviews = resourcesOf(env, "aws_vpc_security_group_egress_rule").filter((r) =>
+        String(r.description).includes("preview"),
+      );
+      expect(toPreviews).toHaveLength(previews ? 1 : 0);
+    }
+  });
+});
+
+describe("the service is wired to what it needs, and no more", () => {
+  test("its environment names the database, the uploads bucket and the RDS-managed secret", () => {
+    const [container] = JSON.parse(
+      String(
+        resourcesOf("prod", "aws_ecs_task_definition").find((t) => !String(t.family).endsWith("-migrate"))
+          ?.container_definitions,
+      ),
+    ) as Array<{ environment: Array<{ name: string; value: string }>; secrets: Array<{ name: string }> }>;
+    const env = Object.fromEntries(container?.environment.map((e) => [e.name, e.value]) ?? []);
+    expect(env).toMatchObject({
+      NODE_ENV: "production",
+      DATABASE_HOST: expect.stringMatching(/^\$\{aws_db_instance\..+\.address\}$/),
+      DATABASE_SECRET_ARN: expect.stringMatching(/master_user_secret/),
+      DATABASE_SSL: "require",
+      UPLOADS_BUCKET: expect.stringMatching(/^\$\{aws_s3_bucket\..*uploads.*\.id\}$/),
+    });
+    expect(container?.secrets.map((s) => s.name)).toEqual(["APP_SECRET"]);
+  });
+
+  test("the migration task runs the same image with the migration command", () => {
+    const definitions = resourcesOf("prod", "aws_ecs_task_definition").map(
+      (t) => JSON.parse(String(t.container_definitions))[0] as { image: string; command?: string[] },
+    );
+    const migration = definitions.find((d) => d.command);
+    expect(migration?.command).toEqual(["node", "dist/scripts/db-deploy.js"]);
+    expect(new Set(definitions.map((d) => d.image)).size).toBe(1);
+  });
+
+  test("no signing key, password or token value appears anywhere in the synthesised stacks", () => {
+    for (const stack of ["bootstrap", "dev", "staging", "prod"]) {
+      const text = readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
+      expect(text).not.toMatch(/"(password|secret_string|master_password)"\s*:/);
+      expect(text).not.toMatch(/AKIA[0-9A-Z]{16}/);
+    }
+  });
+});
+
+// ---- Guardrails (issue 4): the policy rules and the cost estimate over the plans made above. -----
+// Imported here, not at the top, to keep this block self-contained.
+describe("guardrails on the shipped stacks", () => {
+  test("every shipped stack passes the policy rules with zero unsuppressed violations", async () => {
+    const { checkPlanFile } = await import("./policy/check-plans.js");
+    const results = plans.map((p) => checkPlanFile(String(p.planJson), { stacksDir: join(outdir, "stacks") }));
+    expect(results.map((r) => r.stack)).toEqual(plans.map((p) => p.stack));
+    const violations = results.flatMap((r) =>
+      r.findings
+        .filter((f) => f.status === "violation")
+        .map((f) => `${f.stack}: ${f.rule} [${f.severity}] ${f.address}: ${f.message}`),
+    );
+    expect(violations).toEqual([]);
+    expect(results.flatMap((r) => r.errors)).toEqual([]);
+  });
+
+  test("every shipped stack costs a positive amount, and no priced resource is priced at $0", async () => {
+    const { estimatePlanFile } = await import("./cost/estimate.js");
+    for (const plan of plans) {
+      const estimate = estimatePlanFile(String(plan.planJson));
+      const zero = estimate.resources.filter((r) => r.status === "priced" && !(r.monthlyUsd > 0));
+      expect({ stack: plan.stack, zero: zero.map((r) => r.address), warnings: estimate.warnings }).toEqual({
+        stack: plan.stack,
+        zero: [],
+        warnings: [],
+      });
+      expect(estimate.monthlyUsd).toBeGreaterThan(0);
     }
   });
 });

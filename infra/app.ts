@@ -7,6 +7,7 @@ import {
   type EnvironmentName,
   loadEnvironment,
 } from "./environments/index.js";
+import { parseImageTag } from "./environments/release.js";
 import { BootstrapStack } from "./stacks/bootstrap-stack.js";
 import { PlatformStack } from "./stacks/platform-stack.js";
 
@@ -19,6 +20,8 @@ export interface BuildAppOptions {
   readonly bootstrap?: boolean;
   /** Where the bootstrap stack keeps its own state (see README, "Bootstrap"). @default "local" */
   readonly bootstrapState?: "local" | "s3";
+  /** The service image tag the environments run (the commit sha in CI). @default PLACEHOLDER_IMAGE_TAG */
+  readonly imageTag?: string;
 }
 
 /**
@@ -30,13 +33,13 @@ export function buildApp(options: BuildAppOptions = {}): App {
   const configs = names.map((name) => loadEnvironment(name));
   const app = new App({ outdir: options.outdir ?? "cdktf.out" });
   if (options.bootstrap ?? true) new BootstrapStack(app, "bootstrap", { stateIn: options.bootstrapState });
-  for (const config of configs) new PlatformStack(app, config.name, { config });
+  for (const config of configs) new PlatformStack(app, config.name, { config, imageTag: options.imageTag });
   return app;
 }
 
 /**
  * Build options from the environment, for `cdktf synth` (which can pass nothing else):
- * `ENVIRONMENTS=dev,prod`, `BOOTSTRAP_STATE=local|s3`, `CDKTF_OUTDIR`.
+ * `ENVIRONMENTS=dev,prod`, `BOOTSTRAP_STATE=local|s3`, `IMAGE_TAG=<git sha>`, `CDKTF_OUTDIR`.
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BuildAppOptions {
   const environments = env.ENVIRONMENTS?.split(",")
@@ -50,6 +53,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BuildAppOp
     outdir: env.CDKTF_OUTDIR,
     environments: environments?.length ? (environments as EnvironmentName[]) : undefined,
     bootstrapState,
+    imageTag: parseImageTag(env.IMAGE_TAG),
   };
 }
 

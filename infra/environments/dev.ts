@@ -4,6 +4,7 @@ import type { EnvironmentInput } from "./schema.js";
 /**
  * dev: the cheap shape. No NAT gateway (tasks get public IPs in public subnets, still behind
  * their security group), the smallest database, one task, short retention, nothing protected.
+ * It also hosts the per-pull-request preview environments.
  */
 export const dev: EnvironmentInput = {
   project: project.name,
@@ -25,4 +26,5 @@ export const dev: EnvironmentInput = {
   logRetentionDays: 7,
   deletionProtection: false,
   alarms: { email: "platform-alerts@example.com", monthlyBudgetUsd: 150 },
+  previews: { domain: "preview.dev.platform.example.com", ttlDays: 7 },
 };

@@ -1,3 +1,4 @@
+import type { RepositoryRef } from "../../modules/compute/repository.js";
 import { Naming } from "../../modules/naming/naming.js";
 
 /**
@@ -7,10 +8,15 @@ import { Naming } from "../../modules/naming/naming.js";
 export const project = {
   /** Prefixes every resource name: `<project>-<env>-<thing>`. */
   name: "acme",
-  /** The account and region of the bootstrap stack: the state bucket, lock table and CI roles. */
+  /**
+   * The account and region of the bootstrap stack: the state bucket, lock table, CI roles and the
+   * container repository every environment pulls from.
+   */
   state: { accountId: "123456789012", region: "us-east-1" },
   /** The repository whose GitHub Actions workflows get AWS roles through OIDC. */
   github: { owner: "acme", repository: "platform" },
+  /** The environment that hosts per-pull-request previews (it needs `previews` in its config). */
+  previews: { hostEnvironment: "dev" },
 } as const;
 
 /** The bootstrap stack's naming; the state bucket and lock table names derive from it. */
@@ -21,4 +27,25 @@ export function bootstrapNaming(): Naming {
     accountId: project.state.accountId,
     region: project.state.region,
   });
+}
+
+/** Naming of things every environment shares (the container repository): `<project>-shared-<thing>`. */
+export function sharedNaming(): Naming {
+  return bootstrapNaming().withEnvironment("shared");
+}
+
+/** The name of the one container repository: images are built once and promoted by tag. */
+export const REPOSITORY_NAME = "app";
+
+/**
+ * The shared repository as a reference, built from its name: environment stacks need its URL and
+ * ARN, and computing them keeps those stacks free of cross-stack references.
+ */
+export function sharedRepository(): RepositoryRef {
+  const { accountId, region } = project.state;
+  const name = sharedNaming().name(REPOSITORY_NAME);
+  return {
+    repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${name}`,
+    repositoryArn: `arn:aws:ecr:${region}:${accountId}:repository/${name}`,
+  };
 }

@@ -96,6 +96,16 @@ describe("each kind of bad config gets one line naming the field", () => {
     ],
     ["a misspelt field", { databse: {} }, 'dev: unknown field "databse" (a typo?)'],
     [
+      "a preview domain outside the environment's zone",
+      { previews: { domain: "preview.example.org", ttlDays: 7 } },
+      "dev.previews.domain: must be a subdomain of dns.domain (dev.platform.example.com)",
+    ],
+    [
+      "a preview lifetime over 30 days",
+      { previews: { domain: "pr.dev.platform.example.com", ttlDays: 90 } },
+      "dev.previews.ttlDays: must be at most 30",
+    ],
+    [
       "a bad alarm email",
       { alarms: { ...valid.alarms, email: "nobody" } },
       "dev.alarms.email: is not an email address",

@@ -3,6 +3,7 @@
  * Every failure becomes one line naming the field: `dev.network.cidr: "10.0.0.0/33" is not ...`.
  */
 import { z } from "zod";
+import { FARGATE_TASK_SIZES } from "../../modules/compute/task-size.js";
 import { LOG_RETENTION_DAYS } from "../../modules/logs/retention.js";
 import { NAT_MODES, subnetLayout } from "../../modules/network/network.js";
 
@@ -25,15 +26,6 @@ const domain = z
 const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
   message: `is not a CloudWatch Logs retention period (one of ${LOG_RETENTION_DAYS.join(", ")})`,
 });
-
-/** Fargate's allowed CPU (units) → memory (MiB) combinations. */
-const FARGATE_MEMORY: Record<number, readonly number[]> = {
-  256: [512, 1024, 2048],
-  512: [1024, 2048, 3072, 4096],
-  1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
-  2048: Array.from({ length: 13 }, (_, i) => 4096 + i * 1024),
-  4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
-};
 
 export const environmentSchema = z
   .object({
@@ -95,6 +87,19 @@ export const environmentSchema = z
         monthlyBudgetUsd: z.number().positive("must be more than 0"),
       })
       .strict(),
+    /**
+     * Per-pull-request preview environments hosted on this environment's network, load balancer,
+     * cluster and database (set on one environment only, usually dev).
+     */
+    previews: z
+      .object({
+        /** Previews are served at `pr-<N>.<domain>`; must lie in `dns.hostedZoneId`'s zone. */
+        domain,
+        /** A preview is reaped this many days after its last deploy. */
+        ttlDays: z.number().int().min(1, "must be at least 1").max(30, "must be at most 30"),
+      })
+      .strict()
+      .optional(),
     /** Extra tags on every resource. */
     tags: z.record(z.string(), z.string()).optional(),
   })
@@ -124,16 +129,24 @@ export const environmentSchema = z
         "must be at least allocatedStorageGb (it is the autoscaling ceiling)",
       );
     }
-    const memory = FARGATE_MEMORY[env.service.cpu];
+    const memory = FARGATE_TASK_SIZES[env.service.cpu];
     if (!memory) {
       issue(
         ["service", "cpu"],
-        `${env.service.cpu} is not a Fargate CPU size (one of ${Object.keys(FARGATE_MEMORY).join(", ")})`,
+        `${env.service.cpu} is not a Fargate CPU size (one of ${Object.keys(FARGATE_TASK_SIZES).join(", ")})`,
       );
     } else if (!memory.includes(env.service.memoryMiB)) {
       issue(
         ["service", "memoryMiB"],
         `${env.service.memoryMiB} MiB is not allowed with ${env.service.cpu} CPU units (allowed: ${memory.join(", ")})`,
+      );
+    }
+    const domainsValid =
+      domain.safeParse(env.dns.domain).success && domain.safeParse(env.previews?.domain).success;
+    if (env.previews && domainsValid && !env.previews.domain.endsWith(`.${env.dns.domain}`)) {
+      issue(
+        ["previews", "domain"],
+        `must be a subdomain of dns.domain (${env.dns.domain}) so its zone can validate it`,
       );
     }
     const { minCount, desiredCount, maxCount } = env.service;

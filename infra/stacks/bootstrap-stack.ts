@@ -1,7 +1,12 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { CiAccess } from "../../modules/ci-access/ci-access.js";
+import { ContainerRepository } from "../../modules/compute/repository.js";
 import { StateBackend } from "../../modules/state/state-backend.js";
-import { bootstrapNaming } from "../environments/project.js";
+import { loadEnvironment } from "../environments/index.js";
+import { bootstrapNaming, project, REPOSITORY_NAME, sharedNaming } from "../environments/project.js";
+import { ENVIRONMENT_NAMES } from "../environments/schema.js";
+import { suppress } from "../policy/suppressions.js";
 import { AwsStack } from "./aws-stack.js";
 
 /** Where the bootstrap stack keeps its own state until it is migrated into the bucket (see README). */
@@ -17,11 +22,14 @@ export interface BootstrapStackProps {
 }
 
 /**
- * The chicken-and-egg stack: creates the state bucket and lock table every other stack stores its
- * state in. It starts on local state; README explains the two steps.
+ * What exists once per project, before any environment: the state bucket and lock table every other
+ * stack stores its state in, the container repository every environment pulls the same image from,
+ * and the GitHub OIDC roles CI uses. It starts on local state; README explains the two steps.
  */
 export class BootstrapStack extends AwsStack {
   readonly state: StateBackend;
+  readonly repository: ContainerRepository;
+  readonly ciAccess: CiAccess;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps = {}) {
     const naming = bootstrapNaming();
@@ -33,7 +41,35 @@ export class BootstrapStack extends AwsStack {
           : { kind: "local", path: BOOTSTRAP_LOCAL_STATE },
     });
     this.state = new StateBackend(this, "state", { naming });
-    new TerraformOutput(this, "state_bucket", { value: this.state.bucketName });
-    new TerraformOutput(this, "lock_table", { value: this.state.lockTableName });
+    // One repository for every environment: an image is built once and the same tag is promoted.
+    this.repository = new ContainerRepository(this, "repository", {
+      naming: sharedNaming(),
+      name: REPOSITORY_NAME,
+    });
+
+    const previewHost = loadEnvironment(project.previews.hostEnvironment);
+    this.ciAccess = new CiAccess(this, "ci-access", {
+      naming,
+      github: project.github,
+      state: this.state,
+      stateKeyPrefix: `${project.name}/`,
+      previewStateKeyPrefix: `${project.name}/preview/`,
+      applyEnvironments: ENVIRONMENT_NAMES,
+      previewDomain: previewHost.previews?.domain,
+      previewHostedZoneId: previewHost.dns.hostedZoneId,
+    });
+    // The apply role needs service-wide actions; ci-access names each exception and its reason.
+    for (const exception of this.ciAccess.policyExceptions)
+      suppress(exception.scope, exception.rule, exception.reason);
+
+    const outputs: Record<string, string> = {
+      state_bucket: this.state.bucketName,
+      lock_table: this.state.lockTableName,
+      repository_url: this.repository.repositoryUrl,
+      plan_role_arn: this.ciAccess.planRole.arn,
+      preview_role_arn: this.ciAccess.previewRole.arn,
+      apply_role_arn: this.ciAccess.applyRole.arn,
+    };
+    for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
   }
 }

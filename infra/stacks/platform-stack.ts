@@ -1,24 +1,48 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { Cluster } from "../../modules/compute/cluster.js";
+import { FargateService } from "../../modules/compute/fargate-service.js";
+import { Database } from "../../modules/database/database.js";
+import { Cdn } from "../../modules/edge/cdn.js";
+import { LoadBalancer } from "../../modules/edge/load-balancer.js";
 import { Naming } from "../../modules/naming/naming.js";
 import { Network } from "../../modules/network/network.js";
+import { allowEgressToCidr } from "../../modules/network/security-group.js";
+import { Observability } from "../../modules/observability/observability.js";
+import { WriteOnlySecret } from "../../modules/secrets/write-only-secret.js";
 import { Bucket } from "../../modules/storage/bucket.js";
+import { sharedRepository } from "../environments/project.js";
+import { PLACEHOLDER_IMAGE_TAG } from "../environments/release.js";
 import type { EnvironmentConfig } from "../environments/schema.js";
 import { AwsStack } from "./aws-stack.js";
+import { SERVICE_CONTAINER_PORT, SERVICE_MIGRATION_COMMAND, serviceEnvironment } from "./service-contract.js";
 
 export interface PlatformStackProps {
   /** A validated environment config (see `loadEnvironment`). */
   readonly config: EnvironmentConfig;
+  /** The image tag to run (the commit sha in CI). @default PLACEHOLDER_IMAGE_TAG */
+  readonly imageTag?: string;
 }
 
 /**
  * One environment (dev, staging, prod): the whole platform the service runs on, composed from the
- * modules. Environments differ only through their config.
+ * modules, wired by their intent methods. Environments differ only through their config.
+ *
+ * Traffic: CloudFront at `<domain>` serves the web assets from S3 and sends `/api/*` to the ALB
+ * at `origin.<domain>`, which forwards to the Fargate service; the service reaches PostgreSQL in
+ * the database subnets and S3 through the gateway endpoint.
  */
 export class PlatformStack extends AwsStack {
   readonly config: EnvironmentConfig;
   readonly network: Network;
+  readonly database: Database;
   readonly uploads: Bucket;
+  readonly assets: Bucket;
+  readonly loadBalancer: LoadBalancer;
+  readonly service: FargateService;
+  readonly cdn: Cdn;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     const { config } = props;
@@ -34,6 +58,14 @@ export class PlatformStack extends AwsStack {
       tags: config.tags,
     });
     this.config = config;
+    const protect = config.deletionProtection;
+    // CloudFront's certificate and web ACL must live in us-east-1, whatever this stack's region.
+    const usEast1 = new AwsProvider(this, "aws-us-east-1", {
+      alias: "us_east_1",
+      region: "us-east-1",
+      allowedAccountIds: [config.accountId],
+      defaultTags: [{ tags: naming.tags(config.tags) }],
+    });
 
     this.network = new Network(this, "network", {
       naming,
@@ -43,21 +75,172 @@ export class PlatformStack extends AwsStack {
       flowLogs: { retentionDays: config.network.flowLogRetentionDays },
     });
 
-    this.uploads = new Bucket(this, "uploads", {
+    this.database = new Database(this, "database", {
       naming,
-      purpose: "uploads",
-      forceDestroy: !config.deletionProtection,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.subnetIds("database"),
+      engineVersion: config.database.engineVersion,
+      instanceClass: config.database.instanceClass,
+      allocatedStorageGb: config.database.allocatedStorageGb,
+      maxAllocatedStorageGb: config.database.maxAllocatedStorageGb,
+      multiAz: config.database.multiAz,
+      backupRetentionDays: config.database.backupRetentionDays,
+      deletionProtection: protect,
+      logRetentionDays: config.logRetentionDays,
     });
 
-    this.output("vpc_id", this.network.vpcId, "VPC id");
-    this.output("public_subnet_ids", this.network.subnetIds("public"), "Public subnet ids, AZ order");
-    this.output("private_subnet_ids", this.network.subnetIds("private"), "Private subnet ids, AZ order");
-    this.output("database_subnet_ids", this.network.subnetIds("database"), "Database subnet ids, AZ order");
-    this.output("uploads_bucket", this.uploads.bucketName, "Uploads bucket name");
-  }
+    this.uploads = new Bucket(this, "uploads", { naming, purpose: "uploads", forceDestroy: !protect });
+    this.assets = new Bucket(this, "assets", { naming, purpose: "assets", forceDestroy: !protect });
+    const accessLogs = new Bucket(this, "alb-logs", {
+      naming,
+      purpose: "alb-logs",
+      forceDestroy: !protect,
+      lifecycleRules: [{ id: "expire-access-logs", expirationDays: config.logRetentionDays }],
+    });
+    const signingKey = new WriteOnlySecret(this, "app-signing-key", {
+      naming,
+      purpose: "app-signing-key",
+      description: "Signs the service's session tokens",
+      recoveryWindowDays: protect ? 30 : 0,
+    });
 
-  /** A stack output, readable by other stacks through `terraform_remote_state`. */
-  protected output(name: string, value: string | string[], description: string): TerraformOutput {
-    return new TerraformOutput(this, name, { value, description });
+    const previewsDomain = config.previews?.domain;
+    this.loadBalancer = new LoadBalancer(this, "load-balancer", {
+      naming,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.subnetIds("public"),
+      hostedZoneId: config.dns.hostedZoneId,
+      domainName: `origin.${config.dns.domain}`,
+      subjectAlternativeNames: previewsDomain ? [`*.${previewsDomain}`] : [],
+      targetPort: SERVICE_CONTAINER_PORT,
+      deletionProtection: protect,
+      accessLogs: { bucket: accessLogs },
+      behindCloudFront: true,
+    });
+
+    const cluster = new Cluster(this, "cluster", { naming });
+    // Without NAT, tasks run in public subnets with a public IP (still behind their security group).
+    const publicTasks = config.network.natMode === "none";
+    this.service = new FargateService(this, "service", {
+      naming,
+      cluster,
+      repository: sharedRepository(),
+      imageTag: props.imageTag ?? PLACEHOLDER_IMAGE_TAG,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.subnetIds(publicTasks ? "public" : "private"),
+      assignPublicIp: publicTasks,
+      cpu: config.service.cpu,
+      memoryMiB: config.service.memoryMiB,
+      desiredCount: config.service.desiredCount,
+      containerPort: SERVICE_CONTAINER_PORT,
+      environment: serviceEnvironment({
+        region: config.region,
+        database: this.database,
+        uploadsBucket: this.uploads.bucketName,
+        corsOrigins: [`https://${config.dns.domain}`],
+        // CloudFront, then the ALB: the client's address is the second entry from the right.
+        trustProxyHops: 2,
+      }),
+      secrets: { APP_SECRET: { secretArn: signingKey.secretArn } },
+      logRetentionDays: config.logRetentionDays,
+      loadBalancer: {
+        targetGroupArn: this.loadBalancer.targetGroup.arn,
+        requestCountResourceLabel: `${this.loadBalancer.arnSuffix}/${this.loadBalancer.targetGroup.arnSuffix}`,
+        dependsOn: [this.loadBalancer.httpsListener],
+      },
+      autoscaling:
+        config.service.maxCount > config.service.minCount
+          ? { minCount: config.service.minCount, maxCount: config.service.maxCount }
+          : undefined,
+      migration: { command: SERVICE_MIGRATION_COMMAND },
+    });
+    this.service.allowFrom(this.loadBalancer.securityGroup, "load balancer to the service");
+    this.database.allowFrom(this.service.securityGroup, "service to PostgreSQL");
+    this.database.grantReadCredentials(this.service.taskRole);
+    this.uploads.grantReadWrite(this.service.taskRole, { prefix: "users/" });
+
+    this.cdn = new Cdn(this, "cdn", {
+      naming,
+      domainName: config.dns.domain,
+      hostedZoneId: config.dns.hostedZoneId,
+      assets: this.assets,
+      apiOrigin: { domainName: this.loadBalancer.domainName },
+      usEast1Provider: usEast1,
+    });
+
+    this.observability = new Observability(this, "observability", {
+      naming,
+      alarmEmail: config.alarms.email,
+      monthlyBudgetUsd: config.alarms.monthlyBudgetUsd,
+      loadBalancer: {
+        arnSuffix: this.loadBalancer.arnSuffix,
+        targetGroupArnSuffix: this.loadBalancer.targetGroup.arnSuffix,
+      },
+      service: { clusterName: cluster.clusterName, serviceName: this.service.serviceName },
+      database: {
+        identifier: this.database.identifier,
+        allocatedStorageGb: config.database.allocatedStorageGb,
+      },
+    });
+
+    if (previewsDomain) {
+      // Preview services (other stacks) register in this ALB; their own security groups admit it.
+      allowEgressToCidr(this, "alb-to-previews", {
+        group: this.loadBalancer.securityGroup,
+        cidr: config.network.cidr,
+        port: SERVICE_CONTAINER_PORT,
+        description: "load balancer to preview services in this VPC",
+      });
+    }
+
+    const outputs: Record<string, { value: string | string[]; description: string }> = {
+      vpc_id: { value: this.network.vpcId, description: "VPC id" },
+      vpc_cidr: { value: this.network.vpcCidr, description: "VPC range" },
+      public_subnet_ids: { value: this.network.subnetIds("public"), description: "public subnets, AZ order" },
+      private_subnet_ids: {
+        value: this.network.subnetIds("private"),
+        description: "private subnets, AZ order",
+      },
+      database_subnet_ids: {
+        value: this.network.subnetIds("database"),
+        description: "database subnets, AZ order",
+      },
+      service_subnet_ids: {
+        value: this.network.subnetIds(publicTasks ? "public" : "private"),
+        description: "where service tasks run",
+      },
+      service_assign_public_ip: { value: String(publicTasks), description: "whether tasks need a public IP" },
+      cluster_arn: { value: cluster.clusterArn, description: "ECS cluster ARN" },
+      cluster_name: { value: cluster.clusterName, description: "ECS cluster name" },
+      service_name: { value: this.service.serviceName, description: "ECS service name" },
+      migration_task_definition_arn: {
+        value: this.service.migrationTaskDefinition?.arn ?? "",
+        description: "one-off migration task definition",
+      },
+      service_security_group_id: {
+        value: this.service.securityGroup.id,
+        description: "service tasks' group",
+      },
+      alb_https_listener_arn: { value: this.loadBalancer.httpsListenerArn, description: "HTTPS listener" },
+      alb_security_group_id: { value: this.loadBalancer.securityGroupId, description: "ALB security group" },
+      alb_arn_suffix: { value: this.loadBalancer.arnSuffix, description: "for CloudWatch metrics" },
+      alb_dns_name: { value: this.loadBalancer.dnsName, description: "for alias records" },
+      alb_zone_id: { value: this.loadBalancer.zoneId, description: "for alias records" },
+      hosted_zone_id: { value: config.dns.hostedZoneId, description: "Route 53 zone" },
+      database_address: { value: this.database.address, description: "PostgreSQL host" },
+      database_port: { value: String(this.database.port), description: "PostgreSQL port" },
+      database_name: { value: this.database.databaseName, description: "database name" },
+      database_security_group_id: { value: this.database.securityGroup.id, description: "database group" },
+      database_secret_arn: { value: this.database.masterSecretArn, description: "RDS-managed master secret" },
+      app_signing_key_arn: { value: signingKey.secretArn, description: "token-signing key secret" },
+      uploads_bucket: { value: this.uploads.bucketName, description: "uploads bucket" },
+      assets_bucket: { value: this.assets.bucketName, description: "static assets bucket (web:publish)" },
+      distribution_id: { value: this.cdn.distributionId, description: "CloudFront distribution" },
+      alarm_topic_arn: { value: this.observability.topicArn, description: "SNS alarm topic" },
+      url: { value: `https://${config.dns.domain}`, description: "where the service is served" },
+    };
+    for (const [name, { value, description }] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, { value, description });
+    }
   }
 }

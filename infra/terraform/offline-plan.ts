@@ -40,6 +40,7 @@ export interface PlanOptions {
 
 export interface SynthesisedStack {
   readonly provider?: Record<string, Array<{ alias?: string }>>;
+  readonly variable?: Record<string, { default?: unknown; ephemeral?: boolean }>;
   readonly terraform?: { backend?: Record<string, unknown> };
   readonly data?: Record<string, Record<string, unknown>>;
 }
@@ -102,12 +103,29 @@ interface CommandResult {
   stderr: string;
 }
 
-function terraform(toolchain: Toolchain, cwd: string, args: string[]): Promise<CommandResult> {
+/**
+ * Input variables without a default (e.g. the ephemeral value of a write-only secret) get a
+ * placeholder through `TF_VAR_*`, as CI would pass a real value: never in a file, never in the plan.
+ */
+export function placeholderVariables(config: SynthesisedStack): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config.variable ?? {})
+      .filter(([, variable]) => variable.default === undefined)
+      .map(([name]) => [`TF_VAR_${name}`, "offline-plan-placeholder-not-a-secret"]),
+  );
+}
+
+function terraform(
+  toolchain: Toolchain,
+  cwd: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<CommandResult> {
   return new Promise((resolvePromise) => {
     execFile(
       toolchain.terraform,
       args,
-      { cwd, env: terraformEnv(toolchain), maxBuffer: 512 * 1024 * 1024 },
+      { cwd, env: { ...terraformEnv(toolchain), ...extraEnv }, maxBuffer: 512 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolvePromise({ code, stdout, stderr });
@@ -168,14 +186,12 @@ export async function planStackOffline(
   }
   if (options.validateOnly) return result({ ok: true, warnings });
 
-  const plan = await terraform(toolchain, dir, [
-    "plan",
-    "-input=false",
-    "-no-color",
-    "-lock=false",
-    "-refresh=false",
-    `-out=${PLAN_FILE}`,
-  ]);
+  const plan = await terraform(
+    toolchain,
+    dir,
+    ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", `-out=${PLAN_FILE}`],
+    placeholderVariables(config),
+  );
   if (plan.code !== 0)
     return result({ warnings, errors: [`terraform plan failed: ${lastLines(plan.stderr)}`] });
   const show = await terraform(toolchain, dir, ["show", "-json", "-no-color", PLAN_FILE]);
