@@ -109,6 +109,7 @@ const preview = synthesise((scope) => {
     naming: testNaming.withEnvironment("pr-42"),
     imageTag: "pr-42-3f2c1a9",
     desiredCount: 1,
+    additionalSecurityGroupIds: ["sg-shared-previews"],
   });
 });
 
@@ -614,6 +615,15 @@ describe("preview environments", () => {
     expect(statementsOf(preview, "execution-role").find((s) => s.Sid === "PullImages")?.Resource).toBe(
       previewRepository.repositoryArn,
     );
+  });
+
+  test("tasks join the extra security groups given, besides their own", () => {
+    const groups = (preview.only("aws_ecs_service").network_configuration as { security_groups: string[] })
+      .security_groups;
+    expect(groups).toEqual([expect.stringMatching(/^\$\{aws_security_group\./), "sg-shared-previews"]);
+    expect(
+      (defaults.only("aws_ecs_service").network_configuration as { security_groups: string[] }).security_groups,
+    ).toHaveLength(1);
   });
 
   test("every name is the preview's own, so it never collides with dev's", () => {

@@ -97,6 +97,12 @@ export interface FargateServiceProps {
    */
   readonly assignPublicIp?: boolean;
   /**
+   * Security groups the tasks join besides their own, e.g. a group another stack has already admitted
+   * to its database (how preview services reach the shared database without editing its rules).
+   * @default - none
+   */
+  readonly additionalSecurityGroupIds?: readonly string[];
+  /**
    * Task CPU units (256 = ¼ vCPU). Must pair with `memoryMiB` as Fargate allows.
    * @default 256
    */
@@ -418,7 +424,7 @@ export class FargateService extends Construct {
       platformVersion: "LATEST",
       networkConfiguration: {
         subnets: [...props.subnetIds],
-        securityGroups: [this.securityGroup.id],
+        securityGroups: [this.securityGroup.id, ...(props.additionalSecurityGroupIds ?? [])],
         assignPublicIp: settings.assignPublicIp,
       },
       deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -448,7 +454,7 @@ export class FargateService extends Construct {
 
     this.runTaskNetwork = {
       subnetIds: props.subnetIds,
-      securityGroupIds: [this.securityGroup.id],
+      securityGroupIds: [this.securityGroup.id, ...(props.additionalSecurityGroupIds ?? [])],
       assignPublicIp: settings.assignPublicIp,
     };
 
