@@ -63,16 +63,22 @@ describe("config", () => {
     });
   });
 
-  it("reports every problem on its own line, naming the variable", () => {
-    expect(problems({})).toEqual(["UPLOADS_BUCKET: required"]);
-    expect(problems({ UPLOADS_BUCKET: "b-ucket", PORT: "http", DATABASE_SSL: "maybe" })).toEqual([
-      expect.stringMatching(/^PORT: /),
-      expect.stringMatching(/^DATABASE_SSL: /),
-    ]);
-    expect(problems({ UPLOADS_BUCKET: "bucket" })).toEqual([
+  it("reports every problem at once, one line per problem naming the variable", () => {
+    const unset = [
       "DATABASE_URL: required unless DATABASE_SECRET_ARN is set together with DATABASE_HOST and DATABASE_NAME",
       "APP_SECRET_ARN: required unless APP_SECRET is set",
       "AWS_REGION: required unless S3_ENDPOINT names a stand-in",
+    ];
+    expect(problems({})).toEqual(["UPLOADS_BUCKET: required", ...unset]);
+    expect(problems({ UPLOADS_BUCKET: "bucket" })).toEqual(unset);
+    expect(problems({ ...local, PORT: "http", DATABASE_SSL: "maybe", DATABASE_POOL_MAX: "0" })).toEqual([
+      "PORT: expected an integer",
+      expect.stringMatching(/^DATABASE_SSL: /),
+      "DATABASE_POOL_MAX: must be at least 1",
+    ]);
+    expect(problems({ ...aws, PORT: "-1", DATABASE_HOST: "" })).toEqual([
+      "PORT: must be at least 0",
+      "DATABASE_HOST: required with DATABASE_SECRET_ARN",
     ]);
   });
 

@@ -66,7 +66,12 @@ const optionalString = z
   .transform((value) => (value === "" ? undefined : value))
   .optional();
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ message: "expected an integer" })
+    .int("expected an integer")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 
 const boolean = z
   .enum(["true", "false", "1", "0"], { message: "expected true or false" })
@@ -207,24 +212,42 @@ function splitList(value: string): string[] {
     .filter((item) => item !== "");
 }
 
-function parseOrThrow<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.output<S> {
+/**
+ * Parses `source`, then applies `crossChecks`. Variables that fail on their own are reported and
+ * then left out, so the cross-variable rules still run and every problem is listed at once.
+ */
+function parseAll<S extends z.ZodType>(
+  schema: S,
+  source: NodeJS.ProcessEnv,
+  crossChecks: (env: z.output<S>) => string[],
+): z.output<S> {
   const parsed = schema.safeParse(source);
-  if (parsed.success) return parsed.data;
-  throw new ConfigError(
-    parsed.error.issues.map((issue) => {
-      const name = issue.path.join(".");
-      const message =
-        source[name] === undefined && issue.code === "invalid_type" ? "required" : issue.message;
-      return `${name}: ${message}`;
-    }),
-  );
+  if (parsed.success) {
+    const problems = crossChecks(parsed.data);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return parsed.data;
+  }
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    const message = source[name] === undefined && issue.code === "invalid_type" ? "required" : issue.message;
+    return `${name}: ${message}`;
+  });
+  const failing = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+  const rest = Object.fromEntries(Object.entries(source).filter(([name]) => !failing.has(name)));
+  // Required variables that are missing were reported above; the rules below treat them as unset.
+  const lenient = (schema as unknown as z.ZodObject).partial().safeParse(rest);
+  if (lenient.success) {
+    for (const problem of crossChecks(lenient.data as z.output<S>)) {
+      // Skip rules about variables already reported: "X: required unless Y" when Y was invalid.
+      if (![...failing].some((name) => new RegExp(`\\b${name}\\b`).test(problem))) problems.push(problem);
+    }
+  }
+  throw new ConfigError(problems);
 }
 
 /** Parses and validates the environment; throws ConfigError listing every problem. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const env = parseOrThrow(envSchema, source);
-  const problems = crossCheck(env);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const env = parseAll(envSchema, source, crossCheck);
   return {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
@@ -254,9 +277,7 @@ export function loadDatabaseConfig(source: NodeJS.ProcessEnv = process.env): {
   database: DatabaseConfig;
   aws: AwsConfig;
 } {
-  const env = parseOrThrow(envSchema.pick(databaseKeys), source);
-  const problems = databaseProblems(env);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const env = parseAll(envSchema.pick(databaseKeys), source, databaseProblems);
   return { database: databaseConfig(env), aws: awsConfig(env) };
 }
 
