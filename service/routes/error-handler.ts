@@ -1,7 +1,10 @@
 import type { NextFunction, Request, Response } from "express";
 import multer from "multer";
 import type { Logger } from "pino";
-import { AppError, type ErrorCode, httpStatusFor } from "../errors.js";
+import { AppError, type ErrorCode, httpStatusFor, prismaErrorCode } from "../errors.js";
+
+/** Prisma's "cannot reach / lost / timed out / pool exhausted / rejected credentials" errors. */
+const databaseUnavailableCodes = new Set(["P1000", "P1001", "P1002", "P1008", "P1017", "P2024"]);
 
 function fromMulter(error: multer.MulterError): AppError {
   if (error.code === "LIMIT_FILE_SIZE")
@@ -34,6 +37,10 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof multer.MulterError) return fromMulter(error);
   const bodyError = fromBodyParser((error ?? {}) as { type?: unknown });
   if (bodyError) return bodyError;
+  const prismaCode = prismaErrorCode(error);
+  if (prismaCode && databaseUnavailableCodes.has(prismaCode)) {
+    return new AppError("unavailable", "the database is unavailable; try again shortly", { cause: error });
+  }
   if (
     error instanceof Error &&
     /^Unexpected end of form|^Multipart: Boundary not found/.test(error.message)
@@ -51,9 +58,10 @@ export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = toAppError(error);
     const status = httpStatusFor[appError.code as ErrorCode];
-    if (appError.code === "internal") {
+    if (appError.code === "internal" || appError.code === "unavailable") {
       (req.log ?? logger).error({ err: error }, "request failed");
     }
+    if (appError.code === "unavailable") res.setHeader("Retry-After", "5");
     if (res.headersSent) {
       // Too late for a JSON error (e.g. a download failed midway): cut the connection so the client
       // sees an incomplete response rather than a truncated success.

@@ -47,10 +47,13 @@ describe("liveness and readiness", () => {
         error: { code: "unavailable", message: "failing checks: database" },
       });
       expect((await service.call("GET", "/healthz")).status).toBe(200);
-      // A request that needs the database fails without leaking what went wrong.
+      // A request that needs the database fails as retryable, without leaking what went wrong.
       const failed = await service.call("GET", "/api/tasks", { token: user.token });
-      expect(failed.status).toBe(500);
-      expect(failed.body).toEqual({ error: { code: "internal", message: "internal server error" } });
+      expect(failed.status).toBe(503);
+      expect(failed.headers.get("retry-after")).toBe("5");
+      expect(failed.body).toEqual({
+        error: { code: "unavailable", message: "the database is unavailable; try again shortly" },
+      });
     } finally {
       await postgres.start();
     }
@@ -59,12 +62,17 @@ describe("liveness and readiness", () => {
   });
 
   it("turns 503 naming storage while the bucket is unreachable", async () => {
+    const user = await service.signUp();
     const s3 = new S3Client({ region: "us-east-1", endpoint: stack().s3Endpoint, forcePathStyle: true });
     await s3.send(new DeleteBucketCommand({ Bucket: service.bucket }));
     try {
       const response = await readiness();
       expect(response.status).toBe(503);
       expect(response.body.checks).toEqual({ database: "ok", storage: "failing" });
+      // An unexpected failure is a generic 500: no stack, no S3 error text.
+      const failed = await service.call("GET", "/api/me/avatar", { token: user.token });
+      expect(failed.status).toBe(500);
+      expect(failed.body).toEqual({ error: { code: "internal", message: "internal server error" } });
     } finally {
       await s3.send(new CreateBucketCommand({ Bucket: service.bucket }));
     }
