@@ -26,15 +26,22 @@ const stackJson = (stack: string) =>
 const resourcesOf = (stack: string, type: string) => Object.values(stackJson(stack).resource[type] ?? {});
 
 beforeAll(async () => {
-  buildApp({ outdir }).synth();
+  // Every shipped stack, plus a sample preview (planned against the host's state fixture).
+  buildApp({ outdir, previews: [{ prNumber: 123, imageTag: "3f2c1a9" }] }).synth();
   const toolchain = await prepareToolchain(join(outdir, "terraform.rc"));
   plans = await planStacksOffline(outdir, listStacks(outdir), toolchain, { concurrency: 2 });
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe("offline validate and plan with the real provider", () => {
-  test("the app has the bootstrap stack and one stack per environment", () => {
-    expect(plans.map((p) => p.stack).sort()).toEqual(["bootstrap", "dev", "prod", "staging"]);
+  test("the app has the bootstrap stack, one stack per environment and the sample preview", () => {
+    expect(plans.map((p) => p.stack).sort()).toEqual([
+      "bootstrap",
+      "dev",
+      "preview-pr-123",
+      "prod",
+      "staging",
+    ]);
   });
 
   test("every stack validates and plans with no errors and no warnings", () => {
@@ -104,6 +111,15 @@ describe("no AWS API is needed to synthesise or plan", () => {
       (type) => type !== "aws_iam_policy_document",
     );
     expect(dataSources).toEqual([]);
+  });
+
+  test("the preview reads only its host's state, which the offline plan takes from a fixture", () => {
+    expect(Object.keys(stackJson("preview-pr-123").data ?? {})).toEqual(["terraform_remote_state"]);
+    const override = JSON.parse(
+      readFileSync(join(outdir, "stacks", "preview-pr-123", "offline_override.tf.json"), "utf8"),
+    ) as { data: { terraform_remote_state: Record<string, { backend: string; config: { path: string } }> } };
+    expect(override.data.terraform_remote_state.host?.backend).toBe("local");
+    expect(override.data.terraform_remote_state.host?.config.path).toMatch(/fixtures\/dev\.tfstate\.json$/);
   });
 
   test.each(["dev", "staging", "prod"])(
@@ -224,10 +240,14 @@ describe("prod differs from dev exactly where the configs differ", () => {
         ...((c.subject_alternative_names as string[] | undefined) ?? []),
       ]);
       expect(certificates.includes(`*.${previews?.domain}`)).toBe(previews !== undefined);
-      const toPreviews = resourcesOf(env, "aws_vpc_security_group_egress_rule").filter((r) =>
-        String(r.description).includes("preview"),
+      const albToPreviews = resourcesOf(env, "aws_vpc_security_group_egress_rule").filter(
+        (r) => r.description === "load balancer to preview services in this VPC",
       );
-      expect(toPreviews).toHaveLength(previews ? 1 : 0);
+      expect(albToPreviews).toHaveLength(previews ? 1 : 0);
+      const previewTasksIntoDatabase = resourcesOf(env, "aws_vpc_security_group_ingress_rule").filter(
+        (r) => r.description === "preview services to PostgreSQL",
+      );
+      expect(previewTasksIntoDatabase).toHaveLength(previews ? 1 : 0);
     }
   });
 });
@@ -261,7 +281,7 @@ describe("the service is wired to what it needs, and no more", () => {
   });
 
   test("no signing key, password or token value appears anywhere in the synthesised stacks", () => {
-    for (const stack of ["bootstrap", "dev", "staging", "prod"]) {
+    for (const stack of ["bootstrap", "dev", "staging", "prod", "preview-pr-123"]) {
       const text = readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
       expect(text).not.toMatch(/"(password|secret_string|master_password)"\s*:/);
       expect(text).not.toMatch(/AKIA[0-9A-Z]{16}/);

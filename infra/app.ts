@@ -7,9 +7,12 @@ import {
   type EnvironmentName,
   loadEnvironment,
 } from "./environments/index.js";
+import { type PreviewRequest, parsePrNumber, previewStackName } from "./environments/preview.js";
+import { project } from "./environments/project.js";
 import { parseImageTag } from "./environments/release.js";
 import { BootstrapStack } from "./stacks/bootstrap-stack.js";
 import { PlatformStack } from "./stacks/platform-stack.js";
+import { PreviewStack } from "./stacks/preview-stack.js";
 
 export interface BuildAppOptions {
   /** Where `synth()` writes. @default "cdktf.out" */
@@ -22,6 +25,10 @@ export interface BuildAppOptions {
   readonly bootstrapState?: "local" | "s3";
   /** The service image tag the environments run (the commit sha in CI). @default PLACEHOLDER_IMAGE_TAG */
   readonly imageTag?: string;
+  /** Preview environments to build, one stack `preview-pr-<N>` each. @default none */
+  readonly previews?: readonly PreviewRequest[];
+  /** "Now", for previews' ExpiresAt tag (tests pin it). @default the current time */
+  readonly now?: Date;
 }
 
 /**
@@ -34,12 +41,28 @@ export function buildApp(options: BuildAppOptions = {}): App {
   const app = new App({ outdir: options.outdir ?? "cdktf.out" });
   if (options.bootstrap ?? true) new BootstrapStack(app, "bootstrap", { stateIn: options.bootstrapState });
   for (const config of configs) new PlatformStack(app, config.name, { config, imageTag: options.imageTag });
+  if (options.previews?.length) {
+    const host = loadEnvironment(project.previews.hostEnvironment);
+    if (!host.previews) {
+      throw new ConfigError([
+        `${host.name}.previews: project.previews.hostEnvironment is "${host.name}", but its config has no previews settings`,
+      ]);
+    }
+    const seen = new Set<number>();
+    for (const preview of options.previews) {
+      if (seen.has(preview.prNumber))
+        throw new ConfigError([`PR_NUMBER: ${preview.prNumber} is given twice`]);
+      seen.add(preview.prNumber);
+      new PreviewStack(app, previewStackName(preview.prNumber), { host, preview, now: options.now });
+    }
+  }
   return app;
 }
 
 /**
  * Build options from the environment, for `cdktf synth` (which can pass nothing else):
- * `ENVIRONMENTS=dev,prod`, `BOOTSTRAP_STATE=local|s3`, `IMAGE_TAG=<git sha>`, `CDKTF_OUTDIR`.
+ * `ENVIRONMENTS=dev,prod`, `BOOTSTRAP_STATE=local|s3`, `IMAGE_TAG=<git sha>`, `CDKTF_OUTDIR`, and
+ * `PR_NUMBER=<N>` (with IMAGE_TAG) to add the preview stack of pull request N.
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BuildAppOptions {
   const environments = env.ENVIRONMENTS?.split(",")
@@ -49,11 +72,19 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BuildAppOp
   if (bootstrapState !== undefined && bootstrapState !== "local" && bootstrapState !== "s3") {
     throw new ConfigError([`BOOTSTRAP_STATE: "${bootstrapState}" must be "local" or "s3"`]);
   }
+  const imageTag = parseImageTag(env.IMAGE_TAG);
+  let previews: PreviewRequest[] | undefined;
+  if (env.PR_NUMBER !== undefined && env.PR_NUMBER !== "") {
+    const prNumber = parsePrNumber(env.PR_NUMBER);
+    if (!imageTag) throw new ConfigError(["IMAGE_TAG: required with PR_NUMBER (the image the preview runs)"]);
+    previews = [{ prNumber, imageTag }];
+  }
   return {
     outdir: env.CDKTF_OUTDIR,
     environments: environments?.length ? (environments as EnvironmentName[]) : undefined,
     bootstrapState,
-    imageTag: parseImageTag(env.IMAGE_TAG),
+    imageTag,
+    previews,
   };
 }
 

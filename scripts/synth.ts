@@ -8,24 +8,41 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { optionsFromEnv, synthOrExit } from "../infra/app.js";
+import { parsePrNumber } from "../infra/environments/preview.js";
+import { PLACEHOLDER_IMAGE_TAG } from "../infra/environments/release.js";
 import { formatTable } from "./cli/table.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { outdir: { type: "string", default: "cdktf.out" }, help: { type: "boolean", short: "h" } },
+  options: {
+    outdir: { type: "string", default: "cdktf.out" },
+    preview: { type: "string", multiple: true },
+    help: { type: "boolean", short: "h" },
+  },
 });
 if (values.help) {
   console.log(
-    "usage: npm run synth [-- [--outdir DIR] [environment ...]]\nEnvironments: dev, staging, prod (default: all).",
+    "usage: npm run synth [-- [--outdir DIR] [--preview <PR number> ...] [environment ...]]\n" +
+      "Environments: dev, staging, prod (default: all). --preview adds the preview stack of that pull request\n" +
+      "(image IMAGE_TAG, or a placeholder), as PR_NUMBER does.",
   );
   process.exit(0);
 }
 
-synthOrExit(() => ({
-  ...optionsFromEnv(),
-  outdir: values.outdir,
-  ...(positionals.length ? { environments: positionals } : {}),
-}));
+synthOrExit(() => {
+  const fromEnv = optionsFromEnv();
+  const imageTag = fromEnv.imageTag ?? PLACEHOLDER_IMAGE_TAG;
+  const previews = [
+    ...(fromEnv.previews ?? []),
+    ...(values.preview ?? []).map((n) => ({ prNumber: parsePrNumber(n, "--preview"), imageTag })),
+  ];
+  return {
+    ...fromEnv,
+    outdir: values.outdir,
+    ...(positionals.length ? { environments: positionals } : {}),
+    ...(previews.length ? { previews } : {}),
+  };
+});
 // Since process start: loading the provider bindings is most of the time, and users wait for it too.
 const seconds = performance.now() / 1000;
 

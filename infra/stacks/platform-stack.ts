@@ -1,4 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { Cluster } from "../../modules/compute/cluster.js";
@@ -8,7 +9,7 @@ import { Cdn } from "../../modules/edge/cdn.js";
 import { LoadBalancer } from "../../modules/edge/load-balancer.js";
 import { Naming } from "../../modules/naming/naming.js";
 import { Network } from "../../modules/network/network.js";
-import { allowEgressToCidr } from "../../modules/network/security-group.js";
+import { allowEgressToCidr, createSecurityGroup } from "../../modules/network/security-group.js";
 import { Observability } from "../../modules/observability/observability.js";
 import { WriteOnlySecret } from "../../modules/secrets/write-only-secret.js";
 import { Bucket } from "../../modules/storage/bucket.js";
@@ -183,14 +184,25 @@ export class PlatformStack extends AwsStack {
       },
     });
 
+    // Previews (their own stacks) register in this ALB and use this database. This stack opens both
+    // paths once, so a preview never edits this stack's security groups: the ALB may reach the VPC on
+    // the service port (each preview's group admits the ALB), and preview tasks join a group this
+    // database admits.
+    let previewTasks: SecurityGroup | undefined;
     if (previewsDomain) {
-      // Preview services (other stacks) register in this ALB; their own security groups admit it.
       allowEgressToCidr(this, "alb-to-previews", {
         group: this.loadBalancer.securityGroup,
         cidr: config.network.cidr,
         port: SERVICE_CONTAINER_PORT,
         description: "load balancer to preview services in this VPC",
       });
+      previewTasks = createSecurityGroup(this, "preview-tasks", {
+        naming,
+        purpose: "preview-tasks",
+        vpcId: this.network.vpcId,
+        description: "Preview services: admitted to the database",
+      });
+      this.database.allowFrom(previewTasks, "preview services to PostgreSQL");
     }
 
     const outputs: Record<string, { value: string | string[]; description: string }> = {
@@ -238,9 +250,28 @@ export class PlatformStack extends AwsStack {
       distribution_id: { value: this.cdn.distributionId, description: "CloudFront distribution" },
       alarm_topic_arn: { value: this.observability.topicArn, description: "SNS alarm topic" },
       url: { value: `https://${config.dns.domain}`, description: "where the service is served" },
+      ...(previewTasks
+        ? {
+            preview_tasks_security_group_id: {
+              value: previewTasks.id,
+              description: "group preview tasks join",
+            },
+            previews_domain: { value: previewsDomain as string, description: "previews are pr-<N>.<this>" },
+          }
+        : {}),
     };
     for (const [name, { value, description }] of Object.entries(outputs)) {
       new TerraformOutput(this, name, { value, description });
     }
+    new TerraformOutput(this, "run_task_network", {
+      value: {
+        awsvpcConfiguration: {
+          subnets: this.service.runTaskNetwork.subnetIds,
+          securityGroups: this.service.runTaskNetwork.securityGroupIds,
+          assignPublicIp: publicTasks ? "ENABLED" : "DISABLED",
+        },
+      },
+      description: "network configuration for `aws ecs run-task` of the migration",
+    });
   }
 }

@@ -14,7 +14,7 @@ export interface ServiceEnvironmentProps {
   readonly region: string;
   readonly database: {
     readonly address: string;
-    readonly port: number;
+    readonly port: number | string;
     readonly databaseName: string;
     readonly masterSecretArn: string;
   };

@@ -7,6 +7,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Toolchain } from "./toolchain.js";
 
 export const OVERRIDE_FILE = "offline_override.tf.json";
@@ -38,11 +39,14 @@ export interface PlanOptions {
   readonly extraOverrides?: (stack: string, config: SynthesisedStack) => Record<string, unknown>;
 }
 
+/** Where plan:offline finds the stand-in state of an environment a stack reads remotely. */
+export const REMOTE_STATE_FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
+
 export interface SynthesisedStack {
   readonly provider?: Record<string, Array<{ alias?: string }>>;
   readonly variable?: Record<string, { default?: unknown; ephemeral?: boolean }>;
   readonly terraform?: { backend?: Record<string, unknown> };
-  readonly data?: Record<string, Record<string, unknown>>;
+  readonly data?: Record<string, Record<string, { backend?: string; config?: { key?: string } }>>;
 }
 
 /** Stack names under `<outdir>/stacks`, in manifest order when a manifest exists. */
@@ -55,12 +59,44 @@ export function listStacks(outdir: string): string[] {
   return readdirSync(join(outdir, "stacks"));
 }
 
-/** The override that makes a stack plannable offline; one provider block per alias in the stack. */
-export function offlineOverride(config: SynthesisedStack): Record<string, unknown> {
+/**
+ * The override that makes a stack plannable offline: local backend, one provider block per alias with
+ * fake credentials, and every S3 `terraform_remote_state` (key `<project>/<env>/terraform.tfstate`)
+ * read from the fixture of that environment instead.
+ */
+export function offlineOverride(
+  config: SynthesisedStack,
+  fixtures = REMOTE_STATE_FIXTURES,
+): Record<string, unknown> {
   const aliases = (config.provider?.aws ?? [{}]).map((p) => p.alias);
+  const remoteStates = Object.entries(config.data?.terraform_remote_state ?? {}).filter(
+    ([, source]) => source.backend === "s3",
+  );
+  const fixtureFor = (key = "") => {
+    const environment = /^[^/]+\/([^/]+)\/terraform\.tfstate$/.exec(key)?.[1];
+    const path = environment && join(fixtures, `${environment}.tfstate.json`);
+    if (!path || !existsSync(path)) {
+      throw new Error(
+        `no remote-state fixture for key "${key}" (expected ${join(fixtures, "<environment>.tfstate.json")})`,
+      );
+    }
+    return path;
+  };
   return {
     "//": "Written by plan:offline. Local state and fake credentials; nothing here reaches AWS.",
     terraform: { backend: { local: { path: "offline.tfstate" } } },
+    ...(remoteStates.length
+      ? {
+          data: {
+            terraform_remote_state: Object.fromEntries(
+              remoteStates.map(([name, source]) => [
+                name,
+                { backend: "local", config: { path: fixtureFor(source.config?.key) } },
+              ]),
+            ),
+          },
+        }
+      : {}),
     provider: {
       aws: aliases.map((alias) => ({
         ...(alias ? { alias } : {}),

@@ -1,0 +1,175 @@
+/** One-off ECS tasks (database migrations) and service rollouts, through the AWS CLI. */
+import type { Runner } from "./runner.js";
+
+export interface RunTaskNetwork {
+  readonly awsvpcConfiguration: {
+    readonly subnets: readonly string[];
+    readonly securityGroups: readonly string[];
+    readonly assignPublicIp: "ENABLED" | "DISABLED";
+  };
+}
+
+export interface OneOffTask {
+  readonly cluster: string;
+  readonly taskDefinition: string;
+  readonly network: RunTaskNetwork;
+  /** Replaces the container's command (e.g. the schema drop of `preview:down`). */
+  readonly command?: readonly string[];
+  /** The container to override: the task definition's only container. @default "app" */
+  readonly container?: string;
+}
+
+/**
+ * Runs a task to completion and fails unless its container exited 0. Safe to repeat: migrations
+ * are idempotent, so a re-run after a failure just runs them again.
+ */
+export async function runToCompletion(runner: Runner, task: OneOffTask): Promise<void> {
+  const overrides = task.command
+    ? [
+        "--overrides",
+        JSON.stringify({ containerOverrides: [{ name: task.container ?? "app", command: task.command }] }),
+      ]
+    : [];
+  const started = await runner.run(
+    [
+      "aws",
+      "ecs",
+      "run-task",
+      "--cluster",
+      task.cluster,
+      "--task-definition",
+      task.taskDefinition,
+      "--launch-type",
+      "FARGATE",
+      "--network-configuration",
+      JSON.stringify(task.network),
+      ...overrides,
+      "--started-by",
+      "platform-release",
+      "--query",
+      "tasks[0].taskArn",
+      "--output",
+      "text",
+    ],
+    { capture: true, dryRunOutput: "arn:aws:ecs:dry-run:000000000000:task/dry-run/0" },
+  );
+  const taskArn = started.stdout.trim();
+  if (!taskArn || taskArn === "None") throw new Error(`ECS did not start the task ${task.taskDefinition}`);
+  await runner.run(["aws", "ecs", "wait", "tasks-stopped", "--cluster", task.cluster, "--tasks", taskArn]);
+  const exit = await runner.run(
+    [
+      "aws",
+      "ecs",
+      "describe-tasks",
+      "--cluster",
+      task.cluster,
+      "--tasks",
+      taskArn,
+      "--query",
+      "tasks[0].[containers[0].exitCode, stoppedReason]",
+      "--output",
+      "text",
+    ],
+    { capture: true, dryRunOutput: "0\tEssential container in task exited" },
+  );
+  const [code, ...reason] = exit.stdout.trim().split(/\s+/);
+  if (code !== "0") {
+    throw new Error(
+      `one-off task ${taskArn} failed (exit code ${code ?? "unknown"}: ${reason.join(" ")}); see its logs`,
+    );
+  }
+  runner.note(`task ${taskArn} finished with exit code 0`);
+}
+
+/**
+ * Registers a copy of `taskDefinitionArn` whose container runs `image`: how the migration of a new
+ * release runs before the saved plan that rolls the service to it is applied. Returns the new ARN.
+ */
+export async function registerWithImage(
+  runner: Runner,
+  taskDefinitionArn: string,
+  image: string,
+): Promise<string> {
+  const described = await runner.run(
+    [
+      "aws",
+      "ecs",
+      "describe-task-definition",
+      "--task-definition",
+      taskDefinitionArn,
+      "--query",
+      "taskDefinition",
+    ],
+    { capture: true, dryRunOutput: JSON.stringify(dryRunTaskDefinition) },
+  );
+  const definition = JSON.parse(described.stdout) as Record<string, unknown> & {
+    containerDefinitions: Array<Record<string, unknown>>;
+  };
+  const input = Object.fromEntries(
+    Object.entries(definition).filter(([key]) => REGISTER_FIELDS.includes(key)),
+  ) as typeof definition;
+  input.containerDefinitions = definition.containerDefinitions.map((c) => ({ ...c, image }));
+  const registered = await runner.run(
+    [
+      "aws",
+      "ecs",
+      "register-task-definition",
+      "--cli-input-json",
+      JSON.stringify(input),
+      "--query",
+      "taskDefinition.taskDefinitionArn",
+      "--output",
+      "text",
+    ],
+    { capture: true, dryRunOutput: "arn:aws:ecs:dry-run:000000000000:task-definition/dry-run-migrate:2" },
+  );
+  return registered.stdout.trim();
+}
+
+export async function deregister(runner: Runner, taskDefinitionArn: string): Promise<void> {
+  await runner.run(
+    [
+      "aws",
+      "ecs",
+      "deregister-task-definition",
+      "--task-definition",
+      taskDefinitionArn,
+      "--query",
+      "taskDefinition.status",
+      "--output",
+      "text",
+    ],
+    {
+      capture: true,
+      allowFailure: true,
+    },
+  );
+}
+
+/** Waits until the service's deployment has finished (ECS's own waiter: up to 10 minutes). */
+export async function waitForStableService(runner: Runner, cluster: string, service: string): Promise<void> {
+  await runner.run(["aws", "ecs", "wait", "services-stable", "--cluster", cluster, "--services", service]);
+}
+
+/** The fields `register-task-definition` accepts from a `describe-task-definition` result. */
+const REGISTER_FIELDS = [
+  "family",
+  "taskRoleArn",
+  "executionRoleArn",
+  "networkMode",
+  "containerDefinitions",
+  "volumes",
+  "placementConstraints",
+  "requiresCompatibilities",
+  "cpu",
+  "memory",
+  "runtimePlatform",
+  "ephemeralStorage",
+];
+
+const dryRunTaskDefinition = {
+  family: "dry-run-migrate",
+  containerDefinitions: [{ name: "app", image: "dry-run" }],
+  revision: 1,
+  status: "ACTIVE",
+};

@@ -1,0 +1,116 @@
+/**
+ * Releasing an environment stack (staging, prod) in two steps that may run in different jobs, with
+ * an approval between them: `plan` writes a saved plan and its summary; `apply` migrates the
+ * database with the new image, applies exactly that saved plan (which rolls the service to the new
+ * image), then waits for the service to be stable and ready. Nothing is applied that was not planned.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { sharedRepository } from "../environments/project.js";
+import { ENVIRONMENT_NAMES } from "../environments/schema.js";
+import {
+  deregister,
+  type RunTaskNetwork,
+  registerWithImage,
+  runToCompletion,
+  waitForStableService,
+} from "./ecs.js";
+import { waitUntilReady } from "./readiness.js";
+import type { Runner } from "./runner.js";
+import { planOffline, synthesiseStack } from "./stack-dir.js";
+import * as terraform from "./terraform.js";
+
+export const RELEASE_PLAN = "release.tfplan";
+export const PLAN_SUMMARY = "plan-summary.md";
+
+export interface ReleaseOptions {
+  /** An environment stack: dev, staging or prod. */
+  readonly stack: string;
+  readonly imageTag: string;
+  readonly outdir: string;
+  /** In a dry run, also validate and plan the stack offline. @default true */
+  readonly offlinePlan?: boolean;
+}
+
+function assertEnvironmentStack(stack: string): void {
+  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(stack)) {
+    throw new Error(`release: "${stack}" is not an environment stack (${ENVIRONMENT_NAMES.join(", ")})`);
+  }
+}
+
+const dryRunOutputs = {
+  url: "https://<domain>",
+  cluster_arn: "<cluster arn>",
+  service_name: "<service name>",
+  migration_task_definition_arn: "<current migration task definition arn>",
+  run_task_network: {
+    awsvpcConfiguration: {
+      subnets: ["<subnet>"],
+      securityGroups: ["<security group>"],
+      assignPublicIp: "DISABLED",
+    },
+  },
+};
+
+/** Synthesises the stack for `imageTag` and saves its plan and a Markdown summary beside it. */
+export async function releasePlan(runner: Runner, options: ReleaseOptions): Promise<string> {
+  assertEnvironmentStack(options.stack);
+  const dir = synthesiseStack(runner, options.outdir, options.stack, {
+    environments: [options.stack],
+    bootstrap: false,
+    imageTag: options.imageTag,
+  });
+  if (runner.dryRun && options.offlinePlan !== false)
+    await planOffline(runner, options.outdir, options.stack);
+  runner.step("terraform init (state in S3)");
+  await terraform.init(runner, dir);
+  runner.step(`terraform plan -out=${RELEASE_PLAN}`);
+  const summary = await terraform.plan(runner, dir, RELEASE_PLAN);
+  const markdown = summary
+    ? terraform.planMarkdown(options.stack, summary)
+    : `### \`${options.stack}\`: dry run, no plan\n`;
+  writeFileSync(join(dir, PLAN_SUMMARY), markdown);
+  runner.note(`summary in ${join(dir, PLAN_SUMMARY)}`);
+  return markdown;
+}
+
+/** Migrates, applies the saved plan, and waits until the new release serves. */
+export async function releaseApply(runner: Runner, options: ReleaseOptions): Promise<void> {
+  assertEnvironmentStack(options.stack);
+  const dir = join(options.outdir, "stacks", options.stack);
+  runner.step("terraform init (state in S3)");
+  await terraform.init(runner, dir);
+  const before = await terraform.outputs(runner, dir, dryRunOutputs);
+  const image = `${sharedRepository().repositoryUrl}:${options.imageTag}`;
+
+  const migrate = async (taskDefinition: string, outputs: Record<string, unknown>) =>
+    runToCompletion(runner, {
+      cluster: String(outputs.cluster_arn),
+      taskDefinition,
+      network: outputs.run_task_network as RunTaskNetwork,
+    });
+
+  if (before.migration_task_definition_arn) {
+    // The saved plan rolls the service to the new image; the schema must be ready before that.
+    runner.step(`migrate the database with ${image}, before the service update`);
+    const migration = await registerWithImage(runner, String(before.migration_task_definition_arn), image);
+    try {
+      await migrate(migration, before);
+    } finally {
+      await deregister(runner, migration);
+    }
+  }
+
+  runner.step(`terraform apply ${RELEASE_PLAN} (exactly the reviewed plan)`);
+  await terraform.applySaved(runner, dir, RELEASE_PLAN);
+  const after = await terraform.outputs(runner, dir, dryRunOutputs);
+
+  if (!before.migration_task_definition_arn) {
+    runner.step("first release of this environment: migrate now that the migration task exists");
+    await migrate(String(after.migration_task_definition_arn), after);
+  }
+  runner.step("wait for the service to be stable");
+  await waitForStableService(runner, String(after.cluster_arn), String(after.service_name));
+  runner.step("wait for /readyz");
+  await waitUntilReady(runner, `${String(after.url)}/readyz`);
+}

@@ -1,0 +1,34 @@
+/** Synthesises the stacks a release step works on, and runs their offline plan for dry runs. */
+import { join } from "node:path";
+import { type BuildAppOptions, buildApp } from "../app.js";
+import { planStackOffline, type StackPlan } from "../terraform/offline-plan.js";
+import { prepareToolchain } from "../terraform/toolchain.js";
+import type { Runner } from "./runner.js";
+
+/** Synthesises `options` into `outdir` and returns the folder of `stack`. */
+export function synthesiseStack(
+  runner: Runner,
+  outdir: string,
+  stack: string,
+  options: BuildAppOptions,
+): string {
+  runner.step(`synthesise ${stack}`);
+  const app = buildApp({ ...options, outdir });
+  if (!app.node.tryFindChild(stack)) throw new Error(`synthesise: the app has no stack "${stack}"`);
+  app.synth();
+  const dir = join(outdir, "stacks", stack);
+  runner.note(`wrote ${join(dir, "cdk.tf.json")}`);
+  return dir;
+}
+
+/** Dry runs: validate and plan the stack offline with the real provider, and fail if that fails. */
+export async function planOffline(runner: Runner, outdir: string, stack: string): Promise<StackPlan> {
+  runner.step(`dry run: terraform validate + plan ${stack} offline (local backend, fake credentials)`);
+  const toolchain = await prepareToolchain(join(outdir, "terraform.offline.rc"));
+  const plan = await planStackOffline(outdir, stack, toolchain);
+  if (!plan.ok) throw new Error(`offline plan of ${stack} failed:\n${plan.errors.join("\n")}`);
+  runner.note(
+    `plan: ${plan.add} to add, ${plan.change} to change, ${plan.destroy} to destroy (${plan.seconds.toFixed(1)} s)`,
+  );
+  return plan;
+}

@@ -1,0 +1,85 @@
+/** The Terraform commands of a real (not offline) release, run in `cdktf.out/stacks/<stack>`. */
+import type { Runner } from "./runner.js";
+
+const base = ["-input=false", "-no-color"];
+
+export async function init(runner: Runner, dir: string): Promise<void> {
+  await runner.run(["terraform", "init", ...base], { cwd: dir });
+}
+
+/** Plans into `planFile`; returns the plan as `terraform show -json` (undefined in a dry run). */
+export async function plan(
+  runner: Runner,
+  dir: string,
+  planFile: string,
+  destroy = false,
+): Promise<PlanSummary | undefined> {
+  await runner.run(["terraform", "plan", ...base, ...(destroy ? ["-destroy"] : []), `-out=${planFile}`], {
+    cwd: dir,
+  });
+  const shown = await runner.run(["terraform", "show", "-json", planFile], { cwd: dir, capture: true });
+  return shown.stdout ? summarisePlan(JSON.parse(shown.stdout) as PlanJsonChanges) : undefined;
+}
+
+/** Applies exactly the saved plan: nothing that was not in it. */
+export async function applySaved(runner: Runner, dir: string, planFile: string): Promise<void> {
+  await runner.run(["terraform", "apply", ...base, planFile], { cwd: dir });
+}
+
+/** The stack's current outputs (from its state), or {} when it has none yet. */
+export async function outputs(
+  runner: Runner,
+  dir: string,
+  dryRunOutputs: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  const result = await runner.run(["terraform", "output", "-json"], {
+    cwd: dir,
+    capture: true,
+    allowFailure: true,
+    dryRunOutput: JSON.stringify(
+      Object.fromEntries(Object.entries(dryRunOutputs).map(([k, v]) => [k, { value: v }])),
+    ),
+  });
+  if (result.code !== 0 || !result.stdout.trim()) return {};
+  const parsed = JSON.parse(result.stdout) as Record<string, { value: unknown }>;
+  return Object.fromEntries(Object.entries(parsed).map(([name, output]) => [name, output.value]));
+}
+
+export interface PlanJsonChanges {
+  resource_changes?: Array<{ address: string; mode: string; change: { actions: string[] } }>;
+}
+
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  /** Addresses deleted or replaced: what reviewers must look at. */
+  readonly destroyed: readonly string[];
+}
+
+export function summarisePlan(plan: PlanJsonChanges): PlanSummary {
+  let add = 0;
+  let change = 0;
+  const destroyed: string[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode !== "managed") continue;
+    const actions = rc.change.actions;
+    if (actions.includes("create")) add++;
+    if (actions.includes("update")) change++;
+    if (actions.includes("delete"))
+      destroyed.push(`${rc.address}${actions.includes("create") ? " (replaced)" : ""}`);
+  }
+  return { add, change, destroy: destroyed.length, destroyed };
+}
+
+/** Markdown for a PR comment or a job summary: counts, and every destroy spelled out. */
+export function planMarkdown(stack: string, summary: PlanSummary): string {
+  const lines = [
+    `### \`${stack}\`: ${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy`,
+  ];
+  if (summary.destroyed.length) {
+    lines.push("", `> [!WARNING]`, `> This plan destroys ${summary.destroy} resource(s):`);
+    for (const address of summary.destroyed) lines.push(`> - \`${address}\``);
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,192 @@
+import { DataTerraformRemoteStateS3, TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { FargateService } from "../../modules/compute/fargate-service.js";
+import { AliasRecord } from "../../modules/edge/alias-record.js";
+import { HostRule } from "../../modules/edge/host-rule.js";
+import { ServiceTargetGroup } from "../../modules/edge/target-group.js";
+import { Naming } from "../../modules/naming/naming.js";
+import { Bucket } from "../../modules/storage/bucket.js";
+import {
+  type PreviewRequest,
+  previewEnvironment,
+  previewPriority,
+  previewSchema,
+  previewStateKey,
+} from "../environments/preview.js";
+import { bootstrapNaming, project, sharedRepository } from "../environments/project.js";
+import type { EnvironmentConfig } from "../environments/schema.js";
+import { AwsStack } from "./aws-stack.js";
+import { SERVICE_CONTAINER_PORT, SERVICE_MIGRATION_COMMAND, serviceEnvironment } from "./service-contract.js";
+
+/** The name of the host environment's remote-state data source (plan:offline points it at a fixture). */
+export const HOST_STATE_ID = "host";
+
+/** The host environment's outputs a preview reads (see PlatformStack). */
+export const HOST_OUTPUTS_READ = [
+  "vpc_id",
+  "service_subnet_ids",
+  "cluster_arn",
+  "cluster_name",
+  "alb_https_listener_arn",
+  "alb_security_group_id",
+  "alb_dns_name",
+  "alb_zone_id",
+  "preview_tasks_security_group_id",
+  "database_address",
+  "database_port",
+  "database_name",
+  "database_secret_arn",
+  "app_signing_key_arn",
+] as const;
+type HostOutput = (typeof HOST_OUTPUTS_READ)[number];
+
+export interface PreviewStackProps {
+  /** The environment whose network, ALB, cluster and database the preview shares (dev). */
+  readonly host: EnvironmentConfig;
+  readonly preview: PreviewRequest;
+  /** "Now", for the ExpiresAt tag. @default the current time */
+  readonly now?: Date;
+}
+
+/**
+ * One pull request's running copy of the service at `https://pr-<N>.<previews domain>`.
+ *
+ * It adds only what is per pull request — an ECS service and task definitions (its image tag, the
+ * smallest Fargate size, one task, no autoscaling), a target group, a host-header rule on the host
+ * environment's HTTPS listener, a DNS record, an uploads bucket that destroy can always empty, and a
+ * log group with short retention — and reuses the host's VPC, ALB, cluster and database, which it
+ * reads from the host's Terraform state. Its data lives in its own PostgreSQL schema `pr_<N>`,
+ * created by its migration task. Nothing in it is protected from `terraform destroy`.
+ */
+export class PreviewStack extends AwsStack {
+  readonly host: DataTerraformRemoteStateS3;
+  readonly hostName: string;
+  readonly uploads: Bucket;
+  readonly service: FargateService;
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: PreviewStackProps) {
+    const { host, preview } = props;
+    if (!host.previews) {
+      throw new Error(`previews: environment ${host.name} has no "previews" settings (domain, ttlDays)`);
+    }
+    const { prNumber, imageTag } = preview;
+    const naming = new Naming({
+      project: host.project,
+      environment: previewEnvironment(prNumber),
+      accountId: host.accountId,
+      region: host.region,
+    });
+    const expiresAt = new Date((props.now ?? new Date()).getTime() + host.previews.ttlDays * 86_400_000);
+    super(scope, id, {
+      naming,
+      state: { kind: "s3", key: previewStateKey(host.project, prNumber) },
+      tags: {
+        ...host.tags,
+        Preview: "true",
+        PullRequest: String(prNumber),
+        // Day precision: pushes on the same day do not retag every resource.
+        ExpiresAt: `${expiresAt.toISOString().slice(0, 10)}T00:00:00Z`,
+      },
+    });
+    this.hostName = `pr-${prNumber}.${host.previews.domain}`;
+    this.url = `https://${this.hostName}`;
+
+    const stateNames = bootstrapNaming();
+    this.host = new DataTerraformRemoteStateS3(this, HOST_STATE_ID, {
+      bucket: stateNames.bucketName("tfstate"),
+      key: `${host.project}/${host.name}/terraform.tfstate`,
+      region: project.state.region,
+    });
+    const read = (output: HostOutput) => this.host.getString(output);
+
+    this.uploads = new Bucket(this, "uploads", {
+      naming,
+      purpose: "uploads",
+      // A preview's files are throwaway; destroy must never get stuck on them.
+      forceDestroy: true,
+      noncurrentVersionExpirationDays: 1,
+    });
+
+    const targetGroup = new ServiceTargetGroup(this, "target-group", {
+      naming,
+      name: "app",
+      vpcId: read("vpc_id"),
+      port: SERVICE_CONTAINER_PORT,
+    });
+    const rule = new HostRule(this, "host-rule", {
+      listenerArn: read("alb_https_listener_arn"),
+      host: this.hostName,
+      targetGroupArn: targetGroup.arn,
+      priority: previewPriority(prNumber),
+    });
+    new AliasRecord(this, "dns", {
+      zoneId: host.dns.hostedZoneId,
+      name: this.hostName,
+      targetDnsName: read("alb_dns_name"),
+      targetZoneId: read("alb_zone_id"),
+      ipv6: false,
+    });
+
+    const publicTasks = host.network.natMode === "none";
+    this.service = new FargateService(this, "service", {
+      naming,
+      cluster: { clusterArn: read("cluster_arn"), clusterName: read("cluster_name") },
+      repository: sharedRepository(),
+      imageTag,
+      vpcId: read("vpc_id"),
+      subnetIds: this.host.getList("service_subnet_ids"),
+      assignPublicIp: publicTasks,
+      // The host admits this group to its database; the preview never edits the host's rules.
+      additionalSecurityGroupIds: [read("preview_tasks_security_group_id")],
+      cpu: 256,
+      memoryMiB: 512,
+      desiredCount: 1,
+      containerPort: SERVICE_CONTAINER_PORT,
+      environment: serviceEnvironment({
+        region: host.region,
+        database: {
+          address: read("database_address"),
+          port: read("database_port"),
+          databaseName: read("database_name"),
+          masterSecretArn: read("database_secret_arn"),
+        },
+        databaseSchema: previewSchema(prNumber),
+        uploadsBucket: this.uploads.bucketName,
+        corsOrigins: [this.url],
+        // Straight to the ALB, no CloudFront in front.
+        trustProxyHops: 1,
+      }),
+      secrets: { APP_SECRET: { secretArn: read("app_signing_key_arn") } },
+      logRetentionDays: 3,
+      loadBalancer: { targetGroupArn: targetGroup.arn, dependsOn: [rule.rule] },
+      migration: { command: SERVICE_MIGRATION_COMMAND },
+    });
+    // The host's ALB already allows egress to the VPC on the service port.
+    this.service.allowFrom({ id: read("alb_security_group_id") }, "host load balancer to this preview", {
+      egressOnSource: false,
+    });
+    this.service.grantReadSecret(read("database_secret_arn"));
+    this.uploads.grantReadWrite(this.service.taskRole, { prefix: "users/" });
+
+    const outputs: Record<string, string> = {
+      url: this.url,
+      cluster_arn: read("cluster_arn"),
+      service_name: this.service.serviceName,
+      migration_task_definition_arn: this.service.migrationTaskDefinition?.arn ?? "",
+      uploads_bucket: this.uploads.bucketName,
+      database_schema: previewSchema(prNumber),
+    };
+    for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
+    new TerraformOutput(this, "run_task_network", {
+      value: {
+        awsvpcConfiguration: {
+          subnets: this.service.runTaskNetwork.subnetIds,
+          securityGroups: this.service.runTaskNetwork.securityGroupIds,
+          assignPublicIp: publicTasks ? "ENABLED" : "DISABLED",
+        },
+      },
+      description: "network configuration for `aws ecs run-task` of the migration",
+    });
+  }
+}

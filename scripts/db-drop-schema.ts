@@ -1,0 +1,35 @@
+// Drops a preview environment's PostgreSQL schema (`pr_<N>`) and everything in it. Run by
+// `preview:down` as a one-off ECS task of the preview's own migration task definition, so it reaches
+// the database the same way the service does (DATABASE_SECRET_ARN + DATABASE_HOST/NAME, or
+// DATABASE_URL, with DATABASE_SCHEMA). It refuses any schema that is not a preview's: it can never
+// drop `public` or another environment's data. Dropping a schema that is already gone succeeds.
+import pg from "pg";
+import { ConfigError } from "../service/config.js";
+import { migrationConnectionFromEnv } from "../service/migrate/connection.js";
+
+const PREVIEW_SCHEMA = /^pr_[1-9]\d{0,5}$/;
+
+try {
+  const { client: settings, schema } = await migrationConnectionFromEnv();
+  if (!PREVIEW_SCHEMA.test(schema)) {
+    throw new ConfigError([
+      `DATABASE_SCHEMA: refusing to drop "${schema}": only preview schemas (pr_<N>) are dropped`,
+    ]);
+  }
+  const client = new pg.Client(settings);
+  await client.connect();
+  try {
+    // The name matched PREVIEW_SCHEMA above, so quoting it as an identifier is safe.
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+  console.log(`db:drop-schema: schema "${schema}" is gone`);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) console.error(`config: ${problem}`);
+  } else {
+    console.error("db:drop-schema failed:", error instanceof Error ? error.message : error);
+  }
+  process.exitCode = 1;
+}
