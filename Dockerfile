@@ -1,0 +1,50 @@
+# The service image (service/), built once per commit and promoted by tag: CI pushes it to ECR as
+# <commit sha>; staging and prod run the same image. The same image runs the one-off migration task,
+# whose command override is `node dist/scripts/db-deploy.js` (infra/stacks/service-contract.ts).
+#
+# What the task definition expects of it (modules/compute/README.md): uid 1000, VOLUME /tmp (the
+# root filesystem is read-only), `node` for the health check, exit within 28 s of SIGTERM.
+#
+# Every stage uses the same Node LTS base, pinned by exact tag and by digest (Dependabot bumps both).
+
+# --- build: all dependencies, Prisma client, TypeScript → dist/ -----------------------------------
+FROM node:24.11.1-bookworm-slim@sha256:48abc13a19400ca3985071e287bd405a1d99306770eb81d61202fb6b65cf0b57 AS build
+WORKDIR /app
+# Dependencies first, so this layer is reused until package.json or the lock file changes.
+# --ignore-scripts: no third-party install script runs in the build; the one step the project's
+# postinstall does (generate the Prisma client) runs explicitly below.
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json prisma.config.ts ./
+COPY scripts/ ./scripts/
+COPY service/ ./service/
+RUN node scripts/db-generate.mjs && npm run build
+
+# --- production-dependencies: node_modules without devDependencies ---------------------------------
+FROM node:24.11.1-bookworm-slim@sha256:48abc13a19400ca3985071e287bd405a1d99306770eb81d61202fb6b65cf0b57 AS production-dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# --- runtime: production dependencies and compiled output only, as uid 1000 -----------------------
+FROM node:24.11.1-bookworm-slim@sha256:48abc13a19400ca3985071e287bd405a1d99306770eb81d61202fb6b65cf0b57 AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+# Owned by root and not writable by the service user: the process cannot change its own code.
+# package.json is needed at run time for "type": "module".
+COPY package.json ./
+COPY --from=production-dependencies /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# `node` (uid/gid 1000) of the official image; numeric so a runtime can verify it is not root.
+USER 1000:1000
+# Fargate copies the image's /tmp (mode 1777) into the task's writable volume only when the image
+# declares it; without this, /tmp would be root-owned 0755 and unwritable.
+VOLUME ["/tmp"]
+EXPOSE 3000
+# The image has no curl; Node's fetch is the probe (the ECS task definition has the same one, with
+# a start period; the service listens within seconds, so none is needed here).
+HEALTHCHECK --interval=15s --timeout=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Exec form, node as the process itself (not npm, not a shell): SIGTERM reaches the service's own
+# handler, which drains in-flight requests and exits well within the task's stop timeout.
+CMD ["node", "dist/service/server.js"]
