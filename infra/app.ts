@@ -10,6 +10,7 @@ import {
 import { type PreviewRequest, parsePrNumber, previewStackName } from "./environments/preview.js";
 import { project } from "./environments/project.js";
 import { parseImageTag } from "./environments/release.js";
+import { enablePolicyChecks } from "./policy/aspect.js";
 import { BootstrapStack } from "./stacks/bootstrap-stack.js";
 import { PlatformStack } from "./stacks/platform-stack.js";
 import { PreviewStack } from "./stacks/preview-stack.js";
@@ -56,6 +57,9 @@ export function buildApp(options: BuildAppOptions = {}): App {
       new PreviewStack(app, previewStackName(preview.prNumber), { host, preview, now: options.now });
     }
   }
+  // The same rules `npm run check` runs on plans, at synth: a high-severity violation fails here,
+  // with the rule, the resource and the fix, before anything is planned.
+  enablePolicyChecks(app);
   return app;
 }
 
@@ -104,12 +108,23 @@ export function synthOrExit(options: () => BuildAppOptions): App {
   }
 }
 
-/** Deletes stack folders a previous synth left behind, so nothing plans a stack the app no longer has. */
+/**
+ * Deletes the stack folders and plan files a previous synth left behind, so nothing plans, checks or
+ * prices a stack the app no longer has.
+ */
 function removeStaleStacks(app: App): void {
-  const stacksDir = join(app.outdir, "stacks");
-  if (!existsSync(stacksDir)) return;
   const current = new Set(app.node.children.map((child) => child.node.id));
-  for (const name of readdirSync(stacksDir)) {
-    if (!current.has(name)) rmSync(join(stacksDir, name), { recursive: true, force: true });
+  const stacksDir = join(app.outdir, "stacks");
+  if (existsSync(stacksDir)) {
+    for (const name of readdirSync(stacksDir)) {
+      if (!current.has(name)) rmSync(join(stacksDir, name), { recursive: true, force: true });
+    }
+  }
+  const plansDir = join(app.outdir, "plans");
+  if (existsSync(plansDir)) {
+    for (const file of readdirSync(plansDir)) {
+      if (file.endsWith(".json") && !current.has(file.slice(0, -".json".length)))
+        rmSync(join(plansDir, file));
+    }
   }
 }
