@@ -1,6 +1,7 @@
 # The service image (service/), built once per commit and promoted by tag: CI pushes it to ECR as
 # <commit sha>; staging and prod run the same image. The same image runs the one-off migration task,
-# whose command override is `node dist/scripts/db-deploy.js` (infra/stacks/service-contract.ts).
+# whose command override is `node dist/scripts/db-deploy.js` (infra/stacks/service-contract.ts;
+# `npm run db:deploy` does the same).
 #
 # What the task definition expects of it (modules/compute/README.md): uid 1000, VOLUME /tmp (the
 # root filesystem is read-only), `node` for the health check, exit within 28 s of SIGTERM.
@@ -31,8 +32,10 @@ FROM node:24.11.1-bookworm-slim@sha256:48abc13a19400ca3985071e287bd405a1d9930677
 ENV NODE_ENV=production
 WORKDIR /app
 # Owned by root and not writable by the service user: the process cannot change its own code.
-# package.json is needed at run time for "type": "module".
+# package.json is needed at run time for "type": "module", and with scripts/db-run.mjs it makes
+# `npm run db:deploy` work here too (it runs the compiled dist/scripts/db-deploy.js).
 COPY package.json ./
+COPY scripts/db-run.mjs ./scripts/
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # `node` (uid/gid 1000) of the official image; numeric so a runtime can verify it is not root.

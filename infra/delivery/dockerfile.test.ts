@@ -4,7 +4,7 @@
  * two tests replay the build stage on this machine: the files the Dockerfile copies, its RUN
  * commands, with the project's installed node_modules standing in for `npm ci`.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -81,10 +81,11 @@ describe("build stage", () => {
 });
 
 describe("runtime stage", () => {
-  test("holds only production dependencies, the compiled output and package.json", () => {
+  test("holds only production dependencies, the compiled output, package.json and the db:* launcher", () => {
     expect(all(runtime, "RUN")).toEqual([]);
     const copies = all(runtime, "COPY").map((c) => parseCopy(c.args));
-    for (const copy of copies.filter((c) => !c.from)) expect(copy.sources).toEqual(["package.json"]);
+    const fromContext = copies.filter((c) => !c.from).flatMap((c) => c.sources);
+    expect(fromContext.sort()).toEqual(["package.json", "scripts/db-run.mjs"]);
     const fromStages = copies.filter((c) => c.from);
     expect(fromStages.map((c) => c.sources[0]).sort()).toEqual(["/app/dist", "/app/node_modules"]);
     const dependencies = stages.find(
@@ -208,6 +209,22 @@ describe("the build stage, replayed offline", () => {
   }, 300_000);
   afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
+  /** The runtime stage's files: its COPYs from the context and from the build stage. */
+  function assembleRuntime(): string {
+    const image = join(workspace, "runtime");
+    mkdirSync(image, { recursive: true });
+    for (const instruction of all(runtime, "COPY")) {
+      const { from, sources, destination } = parseCopy(instruction.args);
+      if (!from) for (const source of sources) copyFromContext(source, join(image, destination));
+      else if (sources[0] === "/app/dist")
+        cpSync(join(app, "dist"), join(image, destination), { recursive: true });
+    }
+    // Stands in for the production-dependencies stage (the full install is a superset of it; the
+    // next test checks that the compiled code needs production dependencies only).
+    symlinkSync(join(root, "node_modules"), join(image, "node_modules"));
+    return image;
+  }
+
   /** COPY semantics: a directory's contents go into the destination; .dockerignore applies. */
   function copyFromContext(source: string, destination: string): void {
     for (const file of filesUnder(source)) {
@@ -229,6 +246,22 @@ describe("the build stage, replayed offline", () => {
     }
     // db:deploy reads the migrations from beside the compiled service.
     expect(existsSync(join(app, "dist/service/prisma/migrations"))).toBe(true);
+  });
+
+  test("npm start and npm run db:deploy run from the runtime stage's files alone", () => {
+    const image = assembleRuntime();
+    for (const script of ["start", "db:deploy"]) {
+      const command = packageJson.scripts[script] as string;
+      // Without configuration each must load every module and stop at its config check.
+      const result = spawnSync("sh", ["-c", command], {
+        cwd: image,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, NODE_ENV: "production" },
+      });
+      expect(result.status, `${script}: ${result.stderr}`).toBe(1);
+      expect(result.stderr, script).toMatch(/^config: /m);
+      expect(result.stderr, script).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find module|neither/);
+    }
   });
 
   test("produces every compiled script the infrastructure code runs in the image", () => {
