@@ -294,6 +294,7 @@ describe("plan.yml", () => {
     const upload = stepUsing(planJob, "actions/upload-artifact");
     expect(String(upload?.with?.path)).toContain("release.tfplan");
     expect(String(upload?.with?.path)).toContain("plan-summary.md");
+    expect(upload?.with?.["include-hidden-files"]).toBe(true); // .terraform.lock.hcl
   });
 
   test("decides what to plan by comparing the synthesised stacks of the base branch and the pull request", () => {
