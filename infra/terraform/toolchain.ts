@@ -65,8 +65,13 @@ function platform(): string {
   return `${process.platform}_${arch}`;
 }
 
+/** A mirror holds the provider unpacked (`<version>/<platform>/`) or packed (`…_<version>_<platform>.zip`, as `terraform providers mirror` writes it). */
 function hasAwsProvider(root: string): boolean {
-  return existsSync(join(root, "registry.terraform.io/hashicorp/aws", AWS_PROVIDER_VERSION, platform()));
+  const provider = join(root, "registry.terraform.io/hashicorp/aws");
+  return (
+    existsSync(join(provider, AWS_PROVIDER_VERSION, platform())) ||
+    existsSync(join(provider, `terraform-provider-aws_${AWS_PROVIDER_VERSION}_${platform()}.zip`))
+  );
 }
 
 /** The provider mirror root: `TF_PROVIDER_MIRROR`, else the first usual location that holds the AWS provider. */
@@ -75,7 +80,7 @@ export function findProviderMirror(): string {
   if (configured) {
     if (!hasAwsProvider(configured)) {
       throw new ToolchainError(
-        `TF_PROVIDER_MIRROR=${configured} has no registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}/${platform()}: fill it with \`terraform providers mirror ${configured}\` on a machine with internet access`,
+        `TF_PROVIDER_MIRROR=${configured} has no hashicorp/aws ${AWS_PROVIDER_VERSION} for ${platform()} under registry.terraform.io/: fill it with \`terraform providers mirror -platform=${platform()} ${configured}\` on a machine with internet access`,
       );
     }
     return resolve(configured);

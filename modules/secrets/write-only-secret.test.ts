@@ -23,7 +23,7 @@ test("the value comes from an ephemeral, sensitive, required variable", () => {
 
 test("the value is written through the write-only attribute, never secret_string", () => {
   const version = s.only("aws_secretsmanager_secret_version");
-  expect(version.secret_string_wo).toBe("${var.app_signing_key}");
+  expect(version.secret_string_wo).toBe(`\${var.app_signing_key}`);
   expect(version.secret_string_wo_version).toBe(1);
   expect(version.secret_string).toBeUndefined();
 });

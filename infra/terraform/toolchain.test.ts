@@ -1,0 +1,49 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { AWS_PROVIDER_VERSION, cliConfigText, findProviderMirror, ToolchainError } from "./toolchain.js";
+
+const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+let root: string;
+const saved = process.env.TF_PROVIDER_MIRROR;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "mirror-"));
+});
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+  if (saved === undefined) delete process.env.TF_PROVIDER_MIRROR;
+  else process.env.TF_PROVIDER_MIRROR = saved;
+});
+
+describe("findProviderMirror with TF_PROVIDER_MIRROR", () => {
+  test("accepts an unpacked mirror", () => {
+    mkdirSync(join(root, "registry.terraform.io/hashicorp/aws", AWS_PROVIDER_VERSION, platform), {
+      recursive: true,
+    });
+    process.env.TF_PROVIDER_MIRROR = root;
+    expect(findProviderMirror()).toBe(root);
+  });
+
+  test("accepts a packed mirror, as `terraform providers mirror` writes it", () => {
+    const dir = join(root, "registry.terraform.io/hashicorp/aws");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `terraform-provider-aws_${AWS_PROVIDER_VERSION}_${platform}.zip`), "");
+    process.env.TF_PROVIDER_MIRROR = root;
+    expect(findProviderMirror()).toBe(root);
+  });
+
+  test("a mirror without the provider fails with one line saying how to fill it", () => {
+    process.env.TF_PROVIDER_MIRROR = root;
+    expect(() => findProviderMirror()).toThrow(ToolchainError);
+    expect(() => findProviderMirror()).toThrow(
+      /has no hashicorp\/aws 5\.100\.0 for .* under registry\.terraform\.io\/: fill it with `terraform providers mirror/,
+    );
+  });
+});
+
+test("the CLI config installs providers from the mirror only, never from the registry", () => {
+  const text = cliConfigText("/opt/mirror");
+  expect(text).toContain('filesystem_mirror {\n    path    = "/opt/mirror"');
+  expect(text).toMatch(/direct \{\n\s+exclude = \["registry\.terraform\.io\/\*\/\*"\]/);
+});
