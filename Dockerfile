@@ -20,6 +20,10 @@ COPY tsconfig.json prisma.config.ts ./
 COPY scripts/ ./scripts/
 COPY service/ ./service/
 RUN node scripts/db-generate.mjs && npm run build
+# Amazon RDS's certificate authorities: public data, over HTTPS from AWS. ADD from a URL writes
+# mode 0600; the runtime's uid 1000 must read it.
+ADD https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem certs/rds-global-bundle.pem
+RUN chmod 0444 certs/rds-global-bundle.pem
 
 # --- production-dependencies: node_modules without devDependencies ---------------------------------
 FROM node:24.11.1-bookworm-slim@sha256:48abc13a19400ca3985071e287bd405a1d99306770eb81d61202fb6b65cf0b57 AS production-dependencies
@@ -38,6 +42,10 @@ COPY package.json ./
 COPY scripts/db-run.mjs ./scripts/
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The certificate authorities of Amazon RDS (fetched in the build stage), so the service verifies
+# the database's certificate (DATABASE_SSL=verify-full with DATABASE_CA_FILE, set by the task
+# definition) instead of only encrypting. Root-owned, world-readable.
+COPY --from=build /app/certs/rds-global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem
 # `node` (uid/gid 1000) of the official image; numeric so a runtime can verify it is not root.
 USER 1000:1000
 # Fargate copies the image's /tmp (mode 1777) into the task's writable volume only when the image

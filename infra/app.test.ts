@@ -11,6 +11,7 @@ import { buildApp } from "./app.js";
 import { loadEnvironment, project } from "./environments/index.js";
 import { listStacks, type PlanJson, planStacksOffline, type StackPlan } from "./terraform/offline-plan.js";
 import { prepareToolchain } from "./terraform/toolchain.js";
+import { RDS_CA_BUNDLE_PATH } from "./stacks/service-contract.js";
 
 type StackJson = {
   terraform: { backend: Record<string, Record<string, unknown>>; required_version?: string };
@@ -265,7 +266,8 @@ describe("the service is wired to what it needs, and no more", () => {
       NODE_ENV: "production",
       DATABASE_HOST: expect.stringMatching(/^\$\{aws_db_instance\..+\.address\}$/),
       DATABASE_SECRET_ARN: expect.stringMatching(/master_user_secret/),
-      DATABASE_SSL: "require",
+      DATABASE_SSL: "verify-full",
+      DATABASE_CA_FILE: RDS_CA_BUNDLE_PATH,
       UPLOADS_BUCKET: expect.stringMatching(/^\$\{aws_s3_bucket\..*uploads.*\.id\}$/),
     });
     expect(container?.secrets.map((s) => s.name)).toEqual(["APP_SECRET"]);

@@ -15,11 +15,16 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { SERVICE_CONTAINER_PORT, SERVICE_MIGRATION_COMMAND } from "../stacks/service-contract.js";
+import {
+  RDS_CA_BUNDLE_PATH,
+  SERVICE_CONTAINER_PORT,
+  SERVICE_MIGRATION_COMMAND,
+} from "../stacks/service-contract.js";
 import {
   dockerignoreMatcher,
   execForm,
@@ -81,17 +86,33 @@ describe("build stage", () => {
 });
 
 describe("runtime stage", () => {
-  test("holds only production dependencies, the compiled output, package.json and the db:* launcher", () => {
+  test("holds only production dependencies, the compiled output, package.json, the db:* launcher and the RDS CAs", () => {
     expect(all(runtime, "RUN")).toEqual([]);
     const copies = all(runtime, "COPY").map((c) => parseCopy(c.args));
     const fromContext = copies.filter((c) => !c.from).flatMap((c) => c.sources);
     expect(fromContext.sort()).toEqual(["package.json", "scripts/db-run.mjs"]);
     const fromStages = copies.filter((c) => c.from);
-    expect(fromStages.map((c) => c.sources[0]).sort()).toEqual(["/app/dist", "/app/node_modules"]);
+    expect(fromStages.map((c) => c.sources[0]).sort()).toEqual([
+      "/app/certs/rds-global-bundle.pem",
+      "/app/dist",
+      "/app/node_modules",
+    ]);
     const dependencies = stages.find(
       (s) => s.name === fromStages.find((c) => c.sources[0] === "/app/node_modules")?.from,
     );
     expect(all(dependencies as Stage, "RUN").some((r) => /npm ci .*--omit=dev/.test(r.args))).toBe(true);
+  });
+
+  test("carries the RDS certificate authorities, readable, where the task definition points DATABASE_CA_FILE", () => {
+    const build = stages.find((st) => st.name === "build") as Stage;
+    expect(all(build, "ADD").map((a) => a.args)).toEqual([
+      "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem certs/rds-global-bundle.pem",
+    ]);
+    expect(all(build, "RUN").map((r) => r.args)).toContain("chmod 0444 certs/rds-global-bundle.pem");
+    const copy = all(runtime, "COPY")
+      .map((c) => parseCopy(c.args))
+      .find((c) => c.sources[0] === "/app/certs/rds-global-bundle.pem");
+    expect(copy).toMatchObject({ from: "build", destination: RDS_CA_BUNDLE_PATH });
   });
 
   test("runs as uid 1000, never root", () => {
@@ -199,6 +220,12 @@ describe("the build stage, replayed offline", () => {
       if (instruction.keyword === "COPY") {
         const { sources, destination } = parseCopy(instruction.args);
         for (const source of sources) copyFromContext(source, join(app, destination));
+      } else if (instruction.keyword === "ADD") {
+        // No network here: a URL's content is stood in for by a placeholder file at its destination.
+        const [url, destination] = instruction.args.split(/\s+/);
+        expect(url).toMatch(/^https:\/\//);
+        mkdirSync(dirname(join(app, destination as string)), { recursive: true });
+        writeFileSync(join(app, destination as string), "placeholder for an offline replay\n");
       } else if (instruction.keyword === "RUN") {
         // No registry here: the project's own node_modules stands in for the image's `npm ci`.
         if (/^npm ci\b/.test(instruction.args))

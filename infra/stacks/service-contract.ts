@@ -7,6 +7,9 @@
 /** `PORT` the container listens on. */
 export const SERVICE_CONTAINER_PORT = 3000;
 
+/** Where the image keeps the Amazon RDS certificate authorities (see Dockerfile). */
+export const RDS_CA_BUNDLE_PATH = "/etc/ssl/certs/rds-global-bundle.pem";
+
 /** The one-off migration task's command, in the image's working directory (see Dockerfile). */
 export const SERVICE_MIGRATION_COMMAND = ["node", "dist/scripts/db-deploy.js"] as const;
 
@@ -40,8 +43,9 @@ export function serviceEnvironment(props: ServiceEnvironmentProps): Record<strin
     ...(props.databaseSchema ? { DATABASE_SCHEMA: props.databaseSchema } : {}),
     // The service re-reads this secret when RDS rotates the password.
     DATABASE_SECRET_ARN: props.database.masterSecretArn,
-    // RDS enforces TLS (rds.force_ssl = 1).
-    DATABASE_SSL: "require",
+    // RDS enforces TLS (rds.force_ssl = 1); the service also checks the server is really RDS.
+    DATABASE_SSL: "verify-full",
+    DATABASE_CA_FILE: RDS_CA_BUNDLE_PATH,
     UPLOADS_BUCKET: props.uploadsBucket,
     CORS_ORIGINS: props.corsOrigins.join(","),
     TRUST_PROXY_HOPS: String(props.trustProxyHops),
