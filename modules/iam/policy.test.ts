@@ -1,7 +1,13 @@
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { describe, expect, test } from "vitest";
 import { policy, synthesise } from "../testing/synthesised.js";
-import { type AttachPolicyOptions, attachPolicy, type PolicyStatement } from "./policy.js";
+import {
+  type AttachPolicyOptions,
+  assertManagedPolicyArn,
+  attachPolicy,
+  type PolicyStatement,
+} from "./policy.js";
 
 const trust = JSON.stringify({ Version: "2012-10-17", Statement: [] });
 const attach = (statements: PolicyStatement[], options?: AttachPolicyOptions) =>
@@ -42,6 +48,37 @@ describe("attachPolicy wildcard actions", () => {
   test("even with the opt-in, the action '*' is refused", () => {
     expect(() => attach([{ actions: ["*"], resources: ["arn:aws:s3:::bucket"] }], reason)).toThrow(
       'the action "*" is never allowed',
+    );
+  });
+});
+
+describe("assertManagedPolicyArn", () => {
+  test.each([
+    "arn:aws:iam::123456789012:policy/acme-bootstrap-workload-boundary",
+    "arn:aws:iam::123456789012:policy/boundaries/acme-workload",
+    "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    "arn:aws-us-gov:iam::123456789012:policy/acme-boundary",
+  ])("accepts %s", (arn) => {
+    expect(() => assertManagedPolicyArn(arn, "thing.permissionsBoundaryArn")).not.toThrow();
+  });
+
+  test("accepts a reference, known only at apply (a policy's arn)", () => {
+    expect.assertions(1);
+    synthesise((scope) => {
+      const boundary = new IamPolicy(scope, "boundary", { name: "boundary", policy: trust });
+      expect(() => assertManagedPolicyArn(boundary.arn, "thing.permissionsBoundaryArn")).not.toThrow();
+    });
+  });
+
+  test.each([
+    "acme-bootstrap-workload-boundary",
+    "arn:aws:iam::123456789012:role/acme-dev-app-task",
+    "arn:aws:iam::123456789012:policy/*",
+    "arn:aws:iam::1234:policy/acme-boundary",
+    "",
+  ])("refuses %s, naming the field", (arn) => {
+    expect(() => assertManagedPolicyArn(arn, "thing.permissionsBoundaryArn")).toThrow(
+      /^thing\.permissionsBoundaryArn: .* must be a managed policy ARN/,
     );
   });
 });

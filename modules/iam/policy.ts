@@ -5,6 +5,7 @@
  */
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { Token } from "cdktf";
 import type { Construct } from "constructs";
 
 export type Condition = Record<string, Record<string, string | string[] | boolean>>;
@@ -125,6 +126,21 @@ export function attachPolicy(
     if (s.resources.length === 0) throw new Error(`attachPolicy(${name}): a statement has no resources`);
   }
   return new IamRolePolicy(scope, id, { role: role.name, name, policy: policyDocument(statements) });
+}
+
+const MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/;
+
+/**
+ * Throws, naming `field`, unless `value` is a managed policy ARN
+ * (`arn:aws:iam::<account>:policy/<name>`), e.g. a permissions boundary. References pass.
+ */
+export function assertManagedPolicyArn(value: string, field: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!MANAGED_POLICY_ARN.test(value)) {
+    throw new Error(
+      `${field}: "${value}" must be a managed policy ARN such as arn:aws:iam::123456789012:policy/acme-bootstrap-workload-boundary`,
+    );
+  }
 }
 
 function unwrap(values: readonly string[]): string | string[] {
