@@ -17,6 +17,7 @@ const dbSecretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-t
 const kmsKey = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const targetGroupArn =
   "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/acme-test-app/0123456789abcdef";
+const boundaryArn = "arn:aws:iam::123456789012:policy/acme-bootstrap-workload-boundary";
 const requestLabel = "app/acme-test-alb/0123456789abcdef/targetgroup/acme-test-app/0123456789abcdef";
 const previewRepository = {
   repositoryUrl: "123456789012.dkr.ecr.us-east-1.amazonaws.com/acme-dev-app",
@@ -93,6 +94,7 @@ const options = synthesise((scope) => {
     deploymentMinHealthyPercent: 50,
     deploymentMaxPercent: 150,
     enableExecuteCommand: true,
+    permissionsBoundaryArn: boundaryArn,
   });
   service.allowFrom({ id: "sg-alb" });
   service.allowFrom({ id: "sg-preview-alb" }, "preview load balancer to the service", {
@@ -313,6 +315,18 @@ describe("roles: least privilege", () => {
 
   test("the task role has no permissions until another module grants some", () => {
     expect(statementsOf(defaults, "task-role")).toEqual([]);
+  });
+
+  test("by default neither role has a permissions boundary", () => {
+    for (const role of defaults.list("aws_iam_role")) expect(role.permissions_boundary).toBeUndefined();
+  });
+
+  test("permissionsBoundaryArn is the boundary of both the task and the execution role", () => {
+    const roles = options.list("aws_iam_role");
+    expect(roles.map((r) => [r.name, r.permissions_boundary])).toEqual([
+      ["acme-test-app-execution", boundaryArn],
+      ["acme-test-app-task", boundaryArn],
+    ]);
   });
 
   test("roles are named <project>-<env>-app-execution and -task", () => {
@@ -622,7 +636,8 @@ describe("preview environments", () => {
       .security_groups;
     expect(groups).toEqual([expect.stringMatching(/^\$\{aws_security_group\./), "sg-shared-previews"]);
     expect(
-      (defaults.only("aws_ecs_service").network_configuration as { security_groups: string[] }).security_groups,
+      (defaults.only("aws_ecs_service").network_configuration as { security_groups: string[] })
+        .security_groups,
     ).toHaveLength(1);
   });
 
@@ -690,6 +705,11 @@ describe("invalid combinations fail at synth, naming the field", () => {
       "compute.service.deploymentMaxPercent",
     ],
     ["an empty migration command", { migration: { command: [] } }, "compute.service.migration.command"],
+    [
+      "a permissions boundary that is not a policy ARN",
+      { permissionsBoundaryArn: "acme-bootstrap-workload-boundary" },
+      "compute.service.permissionsBoundaryArn",
+    ],
   ])("%s", (_, overrides, field) => {
     expect(() => build(overrides)).toThrow(`${field}:`);
   });

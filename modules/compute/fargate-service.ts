@@ -7,7 +7,12 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { attachPolicy, type PolicyStatement, serviceTrustPolicy } from "../iam/policy.js";
+import {
+  assertManagedPolicyArn,
+  attachPolicy,
+  type PolicyStatement,
+  serviceTrustPolicy,
+} from "../iam/policy.js";
 import { assertLogRetention } from "../logs/retention.js";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import {
@@ -197,6 +202,13 @@ export interface FargateServiceProps {
    * @default false
    */
   readonly enableExecuteCommand?: boolean;
+  /**
+   * A managed policy set as the permissions boundary of the task and execution roles: the most
+   * either may do, whatever is granted to them. Give the kit's workload boundary
+   * (`CiAccess.workloadBoundary`); roles created by the kit's CI roles must carry it.
+   * @default - no boundary: the roles can do exactly what their policies grant
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 export interface AllowFromOptions {
@@ -284,11 +296,13 @@ export class FargateService extends Construct {
       name: naming.name(`${name}-execution`, NAME_LIMITS.iamRole),
       description: `Lets ECS start ${naming.name(name)} tasks: pull its image, write its logs, read its secrets`,
       assumeRolePolicy: trustAccount,
+      permissionsBoundary: props.permissionsBoundaryArn,
     });
     this.taskRole = new IamRole(this, "task-role", {
       name: naming.name(`${name}-task`, NAME_LIMITS.iamRole),
       description: `What the ${naming.name(name)} application may do in AWS`,
       assumeRolePolicy: trustAccountAndRegion,
+      permissionsBoundary: props.permissionsBoundaryArn,
     });
 
     const secrets = props.secrets ?? {};
@@ -739,6 +753,10 @@ function validate(props: FargateServiceProps): Settings {
     }
   } else {
     wholeIn(desiredCount, 0, 1000, "desiredCount");
+  }
+
+  if (props.permissionsBoundaryArn !== undefined) {
+    assertManagedPolicyArn(props.permissionsBoundaryArn, `${f}.permissionsBoundaryArn`);
   }
 
   if (props.migration && props.migration.command.length === 0) {

@@ -4,7 +4,9 @@ import { type NatMode, Network, subnetLayout } from "./network.js";
 
 const azs = ["us-east-1a", "us-east-1b", "us-east-1c"];
 
-function build(natMode: NatMode) {
+const boundaryArn = "arn:aws:iam::123456789012:policy/acme-bootstrap-workload-boundary";
+
+function build(natMode: NatMode, permissionsBoundaryArn?: string) {
   return synthesise((scope) => {
     new Network(scope, "net", {
       naming: testNaming,
@@ -12,14 +14,15 @@ function build(natMode: NatMode) {
       availabilityZones: azs,
       natMode,
       flowLogs: { retentionDays: 14 },
+      permissionsBoundaryArn,
     });
   });
 }
 
-// Three small synths for the whole file: one per NAT mode.
+// Three small synths for the whole file: one per NAT mode (one of them with a permissions boundary).
 const perAz = build("perAz");
 const single = build("single");
-const none = build("none");
+const none = build("none", boundaryArn);
 
 /** The NAT gateway reference a route table's default route points at, or undefined. */
 function defaultRouteTarget(s: ReturnType<typeof build>, routeTableRef: string): ResourceConfig | undefined {
@@ -193,6 +196,27 @@ describe("guard rails", () => {
     for (const s of statements) {
       for (const resource of [s.Resource].flat()) expect(resource).toMatch(/^\$\{aws_cloudwatch_log_group\./);
     }
+  });
+
+  test("the flow-log role has no permissions boundary unless one is given", () => {
+    expect(perAz.only("aws_iam_role").permissions_boundary).toBeUndefined();
+  });
+
+  test("permissionsBoundaryArn is the flow-log role's permissions boundary", () => {
+    expect(none.only("aws_iam_role").permissions_boundary).toBe(boundaryArn);
+  });
+
+  test("a permissions boundary that is not a policy ARN is rejected at synth", () => {
+    expect(() =>
+      synthesise((scope) => {
+        new Network(scope, "net", {
+          naming: testNaming,
+          cidr: "10.0.0.0/16",
+          availabilityZones: azs,
+          permissionsBoundaryArn: "arn:aws:iam::123456789012:role/acme-boundary",
+        });
+      }),
+    ).toThrow("network.permissionsBoundaryArn:");
   });
 
   test("a retention CloudWatch does not accept is rejected at synth", () => {

@@ -12,7 +12,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet/index.js";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc/index.js";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint/index.js";
 import { Construct } from "constructs";
-import { attachPolicy, serviceTrustPolicy } from "../iam/policy.js";
+import { assertManagedPolicyArn, attachPolicy, serviceTrustPolicy } from "../iam/policy.js";
 import { assertLogRetention } from "../logs/retention.js";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import { type Cidr, cidrContains, cidrSubnet, cidrsOverlap, formatCidr, parseCidr } from "./cidr.js";
@@ -55,6 +55,13 @@ export interface NetworkProps {
     /** @default 30 */
     readonly retentionDays?: number;
   };
+  /**
+   * A managed policy set as the permissions boundary of the flow-logs role: the most it may do,
+   * whatever is granted to it. Give the kit's workload boundary (`CiAccess.workloadBoundary`);
+   * roles created by the kit's CI roles must carry it.
+   * @default - no boundary: the role can do exactly what its policy grants
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /**
@@ -87,6 +94,9 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const { naming } = props;
+    if (props.permissionsBoundaryArn !== undefined) {
+      assertManagedPolicyArn(props.permissionsBoundaryArn, "network.permissionsBoundaryArn");
+    }
     const azs = props.availabilityZones;
     const natMode = props.natMode ?? "single";
     const layout = subnetLayout(props.cidr, azs.length, props.subnetCidrs);
@@ -216,6 +226,7 @@ export class Network extends Construct {
         naming.accountId,
         `arn:aws:ec2:${naming.region}:${naming.accountId}:vpc-flow-log/*`,
       ),
+      permissionsBoundary: props.permissionsBoundaryArn,
     });
     attachPolicy(this, "flow-logs-policy", flowLogRole, "write-flow-logs", [
       {
