@@ -50,7 +50,28 @@ function inline(s: Synthesised, kind: string): Record<string, Statement[]> {
       .map((p) => [String(p.name), policy(p.policy).Statement]),
   );
 }
-const readStatements = (s: Synthesised) => policy(s.only("aws_iam_policy").policy).Statement;
+/** The statements of the managed policy named `name`. */
+function managed(s: Synthesised, name: string): Statement[] {
+  const found = s.list("aws_iam_policy").find((p) => p.name === name);
+  if (!found) throw new Error(`no managed policy ${name}`);
+  return policy(found.policy).Statement;
+}
+const readStatements = (s: Synthesised) => managed(s, "acme-test-ci-terraform-read");
+/** The managed policies attached to the role, by Terraform reference. */
+function attached(s: Synthesised, kind: string): string[] {
+  const id = roleId(s, `acme-test-ci-${kind}`);
+  return s
+    .list("aws_iam_role_policy_attachment")
+    .filter((a) => a.role === `\${aws_iam_role.${id}.name}`)
+    .map((a) => String(a.policy_arn));
+}
+/** The Terraform reference to the ARN of the managed policy named `name`. */
+function policyRef(s: Synthesised, name: string): string {
+  const found = Object.entries(s.resources("aws_iam_policy")).find(([, p]) => p.name === name);
+  if (!found) throw new Error(`no managed policy ${name}`);
+  return `\${aws_iam_policy.${found[0]}.arn}`;
+}
+const BOUNDARY = "arn:aws:iam::123456789012:policy/acme-test-workload-boundary";
 /** Everything the role may do: its inline policies and the shared read policy. */
 const allStatements = (s: Synthesised, kind: string) => [
   ...Object.values(inline(s, kind)).flat(),
@@ -140,7 +161,8 @@ describe("no wildcard action or principal anywhere", () => {
       ...full.list("aws_iam_policy").map((p) => p.policy),
       ...full.list("aws_iam_role").map((r) => r.assume_role_policy),
     ];
-    expect(documents).toHaveLength(12);
+    // 3 trust policies, 8 inline policies, the read, boundary-guard and workload-boundary policies.
+    expect(documents).toHaveLength(14);
     for (const document of documents) {
       for (const s of policy(document).Statement) {
         expect(list(s.Action)).not.toContain("*");
@@ -166,14 +188,9 @@ describe("no wildcard action or principal anywhere", () => {
 
 describe("plan role", () => {
   test("reads resource configuration through the shared read policy, attached to every role", () => {
-    const attachments = full.list("aws_iam_role_policy_attachment");
-    expect(attachments).toHaveLength(3);
     for (const kind of ["plan", "preview", "apply"]) {
-      expect(attachments.map((a) => a.role)).toContain(
-        `\${aws_iam_role.${roleId(full, `acme-test-ci-${kind}`)}.name}`,
-      );
+      expect(attached(full, kind)).toContain(policyRef(full, "acme-test-ci-terraform-read"));
     }
-    expect(full.only("aws_iam_policy").name).toBe("acme-test-ci-terraform-read");
   });
 
   test("the read policy is describe/get/list only, and reads no data (objects, secrets, items, logs)", () => {
@@ -206,6 +223,7 @@ describe("plan role", () => {
 
   test("has nothing but the read policy and state read access", () => {
     expect(Object.keys(inline(full, "plan"))).toEqual(["tfstate-read"]);
+    expect(attached(full, "plan")).toEqual([policyRef(full, "acme-test-ci-terraform-read")]);
   });
 });
 
@@ -244,7 +262,7 @@ describe("preview role", () => {
       "CreatePreviewTargetGroups",
       "CreatePreviewListenerRules",
       "CreatePreviewLogGroups",
-      "CreatePreviewRoles",
+      "TagPreviewRoles",
       "CreatePreviewSecurityGroups",
       "AddPreviewSecurityGroupRules",
     ]) {
@@ -379,9 +397,10 @@ describe("apply role", () => {
     });
   });
 
-  test("may attach only the project's own managed policies", () => {
+  test("may attach only the project's own managed policies, and only to roles under the workload boundary", () => {
     expect(manage.find((s) => list(s.Action).includes("iam:AttachRolePolicy"))?.Condition).toEqual({
       ArnLike: { "iam:PolicyARN": "arn:aws:iam::123456789012:policy/acme-*" },
+      StringEquals: { "iam:PermissionsBoundary": BOUNDARY },
     });
   });
 
@@ -417,6 +436,134 @@ describe("apply role", () => {
     expect(manage.find((s) => s.Sid === "ProjectKeys")?.Condition).toEqual({
       StringEquals: { "aws:ResourceTag/Project": "acme" },
     });
+  });
+});
+
+describe("roles created by CI carry the workload boundary", () => {
+  const preview = inline(full, "preview")["manage-previews"]!;
+  const apply = inline(full, "apply")["manage-stacks"]!;
+  const sid = (statements: Statement[], name: string) => statements.find((s) => s.Sid === name);
+  /** IAM's action match: `*` any run of characters, `?` one, case-insensitive. */
+  const matches = (pattern: string, action: string) => {
+    const escaped = pattern.replace(/[.+^$()|[\]\\{}]/g, "\\$&");
+    return new RegExp(`^${escaped.replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
+  };
+
+  test("the boundary policy is created beside the roles, named <project>-<env>-workload-boundary", () => {
+    expect(managed(full, "acme-test-workload-boundary").length).toBeGreaterThan(5);
+    let ci: CiAccess | undefined;
+    synthesise((scope) => {
+      const state = new StateBackend(scope, "state", { naming: testNaming });
+      ci = new CiAccess(scope, "ci", { naming: testNaming, state, applyEnvironments: ["prod"], ...base });
+    });
+    expect(ci?.workloadBoundary.policyArn).toBe(BOUNDARY);
+  });
+
+  test("preview creates roles only with the Preview tag and the workload boundary", () => {
+    expect(sid(preview, "CreatePreviewRoles")).toEqual({
+      Sid: "CreatePreviewRoles",
+      Effect: "Allow",
+      Action: "iam:CreateRole",
+      Resource: "arn:aws:iam::123456789012:role/acme-pr-*",
+      Condition: { StringEquals: { "aws:RequestTag/Preview": "true", "iam:PermissionsBoundary": BOUNDARY } },
+    });
+  });
+
+  test("preview puts inline policies and boundaries only on tagged preview roles that carry the workload boundary", () => {
+    expect(sid(preview, "GrantPreviewRolesWithinBoundary")).toEqual({
+      Sid: "GrantPreviewRolesWithinBoundary",
+      Effect: "Allow",
+      Action: ["iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"],
+      Resource: "arn:aws:iam::123456789012:role/acme-pr-*",
+      Condition: {
+        StringEquals: { "aws:ResourceTag/Preview": "true", "iam:PermissionsBoundary": BOUNDARY },
+      },
+    });
+  });
+
+  test("apply creates roles, puts inline policies and sets boundaries only with the workload boundary", () => {
+    expect(sid(apply, "ProjectRolesWithinBoundary")).toEqual({
+      Sid: "ProjectRolesWithinBoundary",
+      Effect: "Allow",
+      Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"],
+      Resource: "arn:aws:iam::123456789012:role/acme-*",
+      Condition: { StringEquals: { "iam:PermissionsBoundary": BOUNDARY } },
+    });
+  });
+
+  test.each(["preview", "apply"])(
+    "no Allow of the %s role grants an action that adds permissions to a role without the boundary condition",
+    (kind) => {
+      const grants = [
+        "iam:CreateRole",
+        "iam:PutRolePolicy",
+        "iam:AttachRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+      ];
+      const allows = [
+        ...Object.values(inline(full, kind)).flat(),
+        ...full
+          .list("aws_iam_policy")
+          .filter((p) => attached(full, kind).includes(policyRef(full, String(p.name))))
+          .flatMap((p) => policy(p.policy).Statement),
+      ].filter((s) => s.Effect === "Allow");
+      const granting = allows.filter((s) => list(s.Action).some((a) => grants.some((g) => matches(a, g))));
+      expect(granting.length).toBeGreaterThan(0);
+      for (const s of granting) {
+        expect(s.Condition, String(s.Sid)).toHaveProperty(
+          ["StringEquals", "iam:PermissionsBoundary"],
+          BOUNDARY,
+        );
+      }
+    },
+  );
+
+  test("preview and apply (not plan) carry explicit denies: no role without the boundary, none removed, the policy never changed", () => {
+    const guard = policyRef(full, "acme-test-ci-boundary-guard");
+    expect(attached(full, "preview")).toContain(guard);
+    expect(attached(full, "apply")).toContain(guard);
+    expect(attached(full, "plan")).not.toContain(guard);
+    expect(managed(full, "acme-test-ci-boundary-guard")).toEqual([
+      {
+        Sid: "NoRoleWithoutTheWorkloadBoundary",
+        Effect: "Deny",
+        Action: [
+          "iam:CreateRole",
+          "iam:PutRolePolicy",
+          "iam:AttachRolePolicy",
+          "iam:PutRolePermissionsBoundary",
+        ],
+        Resource: "arn:aws:iam::123456789012:role/*",
+        Condition: { StringNotEquals: { "iam:PermissionsBoundary": BOUNDARY } },
+      },
+      {
+        Sid: "NeverRemoveABoundary",
+        Effect: "Deny",
+        Action: "iam:DeleteRolePermissionsBoundary",
+        Resource: "arn:aws:iam::123456789012:role/*",
+      },
+      {
+        Sid: "NeverChangeTheWorkloadBoundary",
+        Effect: "Deny",
+        Action: [
+          "iam:CreatePolicyVersion",
+          "iam:DeletePolicy",
+          "iam:DeletePolicyVersion",
+          "iam:SetDefaultPolicyVersion",
+        ],
+        Resource: BOUNDARY,
+      },
+    ]);
+  });
+
+  test("the roles' inline policies still fit IAM's 10,240-character quota per role", () => {
+    // IAM counts the document without whitespace; a reference resolves to an ARN, at most ~80 characters.
+    const size = (kind: string) =>
+      Object.values(inline(full, kind))
+        .map((statements) => JSON.stringify({ Version: "2012-10-17", Statement: statements }))
+        .join("")
+        .replace(/\$\{[^}]+\}/g, "x".repeat(80)).length;
+    for (const kind of ["plan", "preview", "apply"]) expect(size(kind), kind).toBeLessThan(10_240);
   });
 });
 

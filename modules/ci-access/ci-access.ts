@@ -9,11 +9,13 @@ import type { StateBackend } from "../state/state-backend.js";
 import {
   applyStatements,
   applyUnscopedStatements,
+  boundaryGuardStatements,
   type PermissionScope,
   previewStatements,
   previewUnscopedStatements,
   readStatements,
 } from "./permissions.js";
+import { WorkloadBoundary } from "./workload-boundary.js";
 
 export { PREVIEW_TAG } from "./permissions.js";
 
@@ -89,6 +91,17 @@ export class CiAccess extends Construct {
   /** What `terraform plan` reads (configuration, no data), attached to all three roles. */
   readonly readPolicy: IamPolicy;
   /**
+   * The permissions boundary every role the preview and apply roles create must carry
+   * (`<project>-<env>-workload-boundary`); pass `workloadBoundary.policyArn` to the workload
+   * modules' `permissionsBoundaryArn`.
+   */
+  readonly workloadBoundary: WorkloadBoundary;
+  /**
+   * The explicit denies attached to the preview and apply roles: no role without the workload
+   * boundary, no boundary removed, the boundary policy never changed.
+   */
+  readonly boundaryGuardPolicy: IamPolicy;
+  /**
    * The policies that knowingly break a plan-time rule: the apply role's service-wide actions
    * (CKV_AWS_63) and both roles' actions that accept no resource but `*` (CKV_AWS_355).
    */
@@ -150,11 +163,14 @@ export class CiAccess extends Construct {
       `terraform apply from the ${props.applyEnvironments.join(", ")} environments of ${github.owner}/${github.repository}`,
     );
 
+    this.workloadBoundary = new WorkloadBoundary(this, "workload-boundary", { naming });
+
     const permissionScope: PermissionScope = {
       accountId: naming.accountId,
       project: naming.project,
       bootstrapPrefix: naming.prefix,
       stateBucketArn: state.bucketArn,
+      workloadBoundaryArn: this.workloadBoundary.policyArn,
       previewDomain: props.previewDomain,
       previewHostedZoneId: props.previewHostedZoneId,
     };
@@ -175,6 +191,24 @@ export class CiAccess extends Construct {
       new IamRolePolicyAttachment(this, `${kind}-read`, {
         role: ciRole.name,
         policyArn: this.readPolicy.arn,
+      });
+    }
+
+    // Managed, like the read policy: the same denies on both roles that create roles, outside the
+    // inline quota.
+    this.boundaryGuardPolicy = new IamPolicy(this, "boundary-guard-policy", {
+      name: naming.name("ci-boundary-guard"),
+      description: "Roles only with the workload boundary; the boundary is never removed or changed",
+      policy: policyDocument(boundaryGuardStatements(permissionScope)),
+      tags: { Name: naming.name("ci-boundary-guard") },
+    });
+    for (const [kind, ciRole] of [
+      ["preview", this.previewRole],
+      ["apply", this.applyRole],
+    ] as const) {
+      new IamRolePolicyAttachment(this, `${kind}-boundary-guard`, {
+        role: ciRole.name,
+        policyArn: this.boundaryGuardPolicy.arn,
       });
     }
 

@@ -22,6 +22,11 @@ export interface PermissionScope {
   readonly bootstrapPrefix: string;
   /** The state bucket's ARN, which the apply role must never reconfigure. */
   readonly stateBucketArn: string;
+  /**
+   * The permissions boundary every role the CI roles create or change must carry
+   * (`WorkloadBoundary`), as a literal ARN.
+   */
+  readonly workloadBoundaryArn: string;
   /** Preview DNS records live under this domain (`pr-<N>.<domain>`). */
   readonly previewDomain?: string;
   /** Preview DNS records live in this hosted zone. */
@@ -267,12 +272,28 @@ export function previewStatements(scope: PermissionScope): PolicyStatement[] {
       conditions: resourceTagged,
     },
 
-    // IAM: the PR's task and execution roles, with inline policies only, passed only to ECS tasks.
+    // IAM: the PR's task and execution roles, with inline policies only, passed only to ECS tasks,
+    // created and given permissions only under the workload boundary (see boundaryGuardStatements).
     {
       sid: "CreatePreviewRoles",
-      actions: ["iam:CreateRole", "iam:TagRole"],
+      actions: ["iam:CreateRole"],
       resources: [role],
-      conditions: requestTagged,
+      conditions: {
+        StringEquals: { ...requestTagged.StringEquals, "iam:PermissionsBoundary": scope.workloadBoundaryArn },
+      },
+    },
+    // IAM authorises the tags of CreateRole as iam:TagRole, which has no iam:PermissionsBoundary key.
+    { sid: "TagPreviewRoles", actions: ["iam:TagRole"], resources: [role], conditions: requestTagged },
+    {
+      sid: "GrantPreviewRolesWithinBoundary",
+      actions: ["iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"],
+      resources: [role],
+      conditions: {
+        StringEquals: {
+          ...resourceTagged.StringEquals,
+          "iam:PermissionsBoundary": scope.workloadBoundaryArn,
+        },
+      },
     },
     {
       sid: "ChangePreviewRoles",
@@ -281,7 +302,6 @@ export function previewStatements(scope: PermissionScope): PolicyStatement[] {
         "iam:UpdateRole",
         "iam:UpdateRoleDescription",
         "iam:UpdateAssumeRolePolicy",
-        "iam:PutRolePolicy",
         "iam:DeleteRolePolicy",
         "iam:UntagRole",
       ],
@@ -434,18 +454,23 @@ export function applyStatements(scope: PermissionScope): PolicyStatement[] {
     {
       sid: "ProjectRoles",
       actions: [
-        "iam:CreateRole",
         "iam:DeleteRole",
         "iam:UpdateRole",
         "iam:UpdateRoleDescription",
         "iam:UpdateAssumeRolePolicy",
         "iam:TagRole",
         "iam:UntagRole",
-        "iam:PutRolePolicy",
         "iam:DeleteRolePolicy",
         "iam:DetachRolePolicy",
       ],
       resources: [`arn:aws:iam::${a}:role/${p}-*`],
+    },
+    // Every role apply creates or grants to carries the workload boundary (see boundaryGuardStatements).
+    {
+      sid: "ProjectRolesWithinBoundary",
+      actions: ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"],
+      resources: [`arn:aws:iam::${a}:role/${p}-*`],
+      conditions: { StringEquals: { "iam:PermissionsBoundary": scope.workloadBoundaryArn } },
     },
     {
       sid: "ProjectManagedPolicies",
@@ -465,7 +490,10 @@ export function applyStatements(scope: PermissionScope): PolicyStatement[] {
       sid: "AttachOnlyProjectPolicies",
       actions: ["iam:AttachRolePolicy"],
       resources: [`arn:aws:iam::${a}:role/${p}-*`],
-      conditions: { ArnLike: { "iam:PolicyARN": `arn:aws:iam::${a}:policy/${p}-*` } },
+      conditions: {
+        ArnLike: { "iam:PolicyARN": `arn:aws:iam::${a}:policy/${p}-*` },
+        StringEquals: { "iam:PermissionsBoundary": scope.workloadBoundaryArn },
+      },
     },
     {
       sid: "PassProjectRoles",
@@ -528,6 +556,53 @@ export function applyStatements(scope: PermissionScope): PolicyStatement[] {
         "s3:DeleteObjectVersion",
       ],
       resources: [scope.stateBucketArn, `${scope.stateBucketArn}/*`],
+    },
+  ];
+}
+
+/** The IAM actions that add permissions to a role: allowed to CI only under the workload boundary. */
+export const ROLE_GRANT_ACTIONS = [
+  "iam:CreateRole",
+  "iam:PutRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+] as const;
+
+/** What changes the boundary policy itself (a new default version would rewrite every role's limit). */
+export const BOUNDARY_POLICY_CHANGES = [
+  "iam:CreatePolicyVersion",
+  "iam:DeletePolicy",
+  "iam:DeletePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
+] as const;
+
+/**
+ * Explicit denies for both roles that create roles (preview, apply), so no Allow added later can
+ * undo them: no role may be created or granted permissions without the workload boundary, no
+ * role's boundary may be removed, and the boundary policy itself may not be changed or deleted.
+ * (`StringNotEquals` is also true when a role has no boundary at all.)
+ */
+export function boundaryGuardStatements(scope: PermissionScope): PolicyStatement[] {
+  const roles = `arn:aws:iam::${scope.accountId}:role/*`;
+  return [
+    {
+      sid: "NoRoleWithoutTheWorkloadBoundary",
+      effect: "Deny",
+      actions: ROLE_GRANT_ACTIONS,
+      resources: [roles],
+      conditions: { StringNotEquals: { "iam:PermissionsBoundary": scope.workloadBoundaryArn } },
+    },
+    {
+      sid: "NeverRemoveABoundary",
+      effect: "Deny",
+      actions: ["iam:DeleteRolePermissionsBoundary"],
+      resources: [roles],
+    },
+    {
+      sid: "NeverChangeTheWorkloadBoundary",
+      effect: "Deny",
+      actions: BOUNDARY_POLICY_CHANGES,
+      resources: [scope.workloadBoundaryArn],
     },
   ];
 }

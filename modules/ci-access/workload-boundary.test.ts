@@ -1,0 +1,142 @@
+import { describe, expect, test } from "vitest";
+import { policy, synthesise, testNaming } from "../testing/synthesised.js";
+import { WorkloadBoundary } from "./workload-boundary.js";
+
+type Statement = Record<string, unknown>;
+
+let boundary: WorkloadBoundary | undefined;
+const synthesised = synthesise((scope) => {
+  boundary = new WorkloadBoundary(scope, "boundary", { naming: testNaming });
+});
+const document = synthesised.only("aws_iam_policy");
+const statements = policy(document.policy).Statement;
+const allows = statements.filter((s) => s.Effect === "Allow");
+const list = (value: unknown) => [value].flat().map(String);
+const sid = (name: string): Statement => {
+  const found = statements.find((s) => s.Sid === name);
+  if (!found) throw new Error(`no statement ${name}`);
+  return found;
+};
+
+describe("the policy", () => {
+  test("is one customer managed policy named <project>-<env>-workload-boundary, its ARN computed from the name", () => {
+    expect(synthesised.addresses()).toHaveLength(1);
+    expect(document.name).toBe("acme-test-workload-boundary");
+    expect(boundary?.policyName).toBe("acme-test-workload-boundary");
+    expect(boundary?.policyArn).toBe("arn:aws:iam::123456789012:policy/acme-test-workload-boundary");
+    expect(WorkloadBoundary.arnFor(testNaming)).toBe(boundary?.policyArn);
+  });
+
+  test("names every action: no '*', no service-wide 'svc:*', no pattern", () => {
+    for (const s of statements) {
+      for (const action of list(s.Action)) expect(action, String(s.Sid)).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+    }
+  });
+
+  test("allows no control-plane service: no IAM, STS, EC2, ECS, RDS management or KMS key administration", () => {
+    const services = new Set(allows.flatMap((s) => list(s.Action).map((a) => a.split(":")[0])));
+    expect([...services].sort()).toEqual([
+      "ecr",
+      "kms",
+      "logs",
+      "rds-db",
+      "s3",
+      "secretsmanager",
+      "ssmmessages",
+    ]);
+  });
+});
+
+describe("resources are scoped to the project wherever the service allows", () => {
+  test("S3: object actions on <project>-* buckets' objects, ListBucket on <project>-* buckets", () => {
+    expect(sid("ProjectObjects")).toMatchObject({
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+      Resource: "arn:aws:s3:::acme-*/*",
+    });
+    expect(sid("ListProjectBuckets")).toMatchObject({
+      Action: "s3:ListBucket",
+      Resource: "arn:aws:s3:::acme-*",
+    });
+  });
+
+  test("S3: the bootstrap stack's buckets (Terraform state) are denied, though they match <project>-*", () => {
+    const deny = sid("NeverTheBootstrapBuckets");
+    expect(deny.Effect).toBe("Deny");
+    expect(list(deny.Resource)).toEqual(["arn:aws:s3:::acme-test-*", "arn:aws:s3:::acme-test-*/*"]);
+    const allowedS3 = allows.flatMap((s) => list(s.Action)).filter((a) => a.startsWith("s3:"));
+    expect(list(deny.Action).sort()).toEqual(allowedS3.sort());
+  });
+
+  test("Secrets Manager: read the project's secrets and RDS-managed ones only", () => {
+    expect(sid("ReadProjectSecrets")).toMatchObject({
+      Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+      Resource: [
+        "arn:aws:secretsmanager:*:123456789012:secret:acme-*",
+        "arn:aws:secretsmanager:*:123456789012:secret:rds!*",
+      ],
+    });
+  });
+
+  test("KMS: decrypt and data keys only through Secrets Manager or S3, keys of this account", () => {
+    expect(sid("UseKeysThroughSecretsManagerAndS3")).toMatchObject({
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "arn:aws:kms:*:123456789012:key/*",
+      Condition: {
+        StringLike: { "kms:ViaService": ["secretsmanager.*.amazonaws.com", "s3.*.amazonaws.com"] },
+      },
+    });
+  });
+
+  test("Logs: write only to the project's container and flow-log groups", () => {
+    expect(sid("WriteProjectLogs")).toMatchObject({
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [
+        "arn:aws:logs:*:123456789012:log-group:/ecs/acme-*",
+        "arn:aws:logs:*:123456789012:log-group:/vpc/acme-*",
+      ],
+    });
+  });
+
+  test("ECR: pull only from the project's repositories", () => {
+    expect(sid("PullProjectImages")).toMatchObject({
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+      Resource: "arn:aws:ecr:*:123456789012:repository/acme-*",
+    });
+  });
+
+  test("RDS IAM authentication: this account's databases (the ARN carries no name)", () => {
+    expect(sid("ConnectToDatabases")).toMatchObject({
+      Action: "rds-db:connect",
+      Resource: "arn:aws:rds-db:*:123456789012:dbuser:*/*",
+    });
+  });
+
+  test("every other Allow is scoped to this account and, except rds-db and KMS, to <project>-* names", () => {
+    for (const s of allows.filter((s) => !list(s.Resource).includes("*"))) {
+      for (const resource of list(s.Resource)) {
+        expect(resource, String(s.Sid)).toMatch(/^arn:aws:(s3:::acme-|[a-z0-9-]+:\*:123456789012:)/);
+        if (!["ConnectToDatabases", "UseKeysThroughSecretsManagerAndS3"].includes(String(s.Sid))) {
+          expect(resource, String(s.Sid)).toMatch(/[:/]acme-|secret:rds!\*$/);
+        }
+      }
+    }
+  });
+
+  test("'*' only for the two actions that accept no other resource, each in a statement of its own", () => {
+    const unscoped = allows.filter((s) => list(s.Resource).includes("*"));
+    expect(unscoped).toEqual([
+      { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+      {
+        Sid: "EcsExecChannels",
+        Effect: "Allow",
+        Action: [
+          "ssmmessages:CreateControlChannel",
+          "ssmmessages:CreateDataChannel",
+          "ssmmessages:OpenControlChannel",
+          "ssmmessages:OpenDataChannel",
+        ],
+        Resource: "*",
+      },
+    ]);
+  });
+});
