@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "./app.js";
 import { loadEnvironment, project } from "./environments/index.js";
+import { workloadBoundaryArn } from "./environments/project.js";
 import { listStacks, type PlanJson, planStacksOffline, type StackPlan } from "./terraform/offline-plan.js";
 import { prepareToolchain } from "./terraform/toolchain.js";
 import { RDS_CA_BUNDLE_PATH } from "./stacks/service-contract.js";
@@ -288,6 +289,60 @@ describe("the service is wired to what it needs, and no more", () => {
       expect(text).not.toMatch(/"(password|secret_string|master_password)"\s*:/);
       expect(text).not.toMatch(/AKIA[0-9A-Z]{16}/);
     }
+  });
+});
+
+describe("every workload role carries the workload permissions boundary", () => {
+  const workloadStacks = ["dev", "staging", "prod", "preview-pr-123"];
+  const boundaryArn = workloadBoundaryArn(project.state.accountId);
+  type Statement = { Effect: string; Action: string | string[] };
+  const statementsOf = (document: unknown) =>
+    [(JSON.parse(String(document)) as { Statement: Statement | Statement[] }).Statement].flat();
+  const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+
+  test("the bootstrap stack creates the boundary policy the environments name", () => {
+    const name = boundaryArn.split(":policy/")[1];
+    expect(boundaryArn).toBe(
+      `arn:aws:iam::${project.state.accountId}:policy/${project.name}-bootstrap-workload-boundary`,
+    );
+    expect(resourcesOf("bootstrap", "aws_iam_policy").filter((p) => p.name === name)).toHaveLength(1);
+  });
+
+  test.each(workloadStacks)("%s: every IAM role has the boundary", (stack) => {
+    const roles = resourcesOf(stack, "aws_iam_role");
+    // dev, staging and prod: flow logs, task and execution roles; a preview: task and execution.
+    expect(roles.length).toBe(stack.startsWith("preview-") ? 2 : 3);
+    for (const role of roles)
+      expect({ role: role.name, boundary: role.permissions_boundary }).toEqual({
+        role: role.name,
+        boundary: boundaryArn,
+      });
+  });
+
+  test("the bootstrap stack's own roles (the CI roles) have none", () => {
+    const roles = resourcesOf("bootstrap", "aws_iam_role");
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) expect(role.permissions_boundary).toBeUndefined();
+  });
+
+  test("the boundary allows every action the stacks grant their workload roles (or the grant would be dead)", () => {
+    const boundary = resourcesOf("bootstrap", "aws_iam_policy").find(
+      (p) => p.name === boundaryArn.split("/")[1],
+    );
+    const allowed = new Set(actionsOf(statementsOf(boundary?.policy).filter((s) => s.Effect === "Allow")));
+    const granted = workloadStacks.flatMap((stack) =>
+      resourcesOf(stack, "aws_iam_role_policy").flatMap((p) =>
+        actionsOf(statementsOf(p.policy).filter((s) => s.Effect === "Allow")),
+      ),
+    );
+    expect(granted.length).toBeGreaterThan(10);
+    expect([...new Set(granted)].filter((action) => !allowed.has(action))).toEqual([]);
+  });
+
+  test("an environment outside the state account is refused at synth, naming its field", () => {
+    expect(() => workloadBoundaryArn("210987654321", "staging.accountId")).toThrow(
+      /^staging\.accountId: 210987654321 is not the state account/,
+    );
   });
 });
 

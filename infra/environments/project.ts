@@ -1,3 +1,4 @@
+import { WorkloadBoundary } from "../../modules/ci-access/workload-boundary.js";
 import type { RepositoryRef } from "../../modules/compute/repository.js";
 import { Naming } from "../../modules/naming/naming.js";
 
@@ -48,4 +49,22 @@ export function sharedRepository(): RepositoryRef {
     repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${name}`,
     repositoryArn: `arn:aws:ecr:${region}:${accountId}:repository/${name}`,
   };
+}
+
+/**
+ * The ARN of the workload permissions boundary (the bootstrap stack's `CiAccess` creates it),
+ * built from its name like `sharedRepository()`: every role an environment or preview creates for
+ * its workloads carries it, and the CI roles may create roles only with it.
+ *
+ * `accountId` is the account of the stack asking: the boundary (like the CI roles and the
+ * repository) exists only in the state account, and IAM accepts only a boundary of the role's own
+ * account, so another account fails here, naming `field`, rather than at apply.
+ */
+export function workloadBoundaryArn(accountId: string, field = "accountId"): string {
+  if (accountId !== project.state.accountId) {
+    throw new Error(
+      `${field}: ${accountId} is not the state account ${project.state.accountId}; the workload permissions boundary, the CI roles and the container repository exist only there (infra/environments/project.ts), so deploy environments into that account`,
+    );
+  }
+  return WorkloadBoundary.arnFor(bootstrapNaming());
 }

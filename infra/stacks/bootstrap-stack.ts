@@ -24,7 +24,8 @@ export interface BootstrapStackProps {
 /**
  * What exists once per project, before any environment: the state bucket and lock table every other
  * stack stores its state in, the container repository every environment pulls the same image from,
- * and the GitHub OIDC roles CI uses. It starts on local state; README explains the two steps.
+ * the GitHub OIDC roles CI uses, and the permissions boundary every workload role carries. It
+ * starts on local state; README explains the two steps.
  */
 export class BootstrapStack extends AwsStack {
   readonly state: StateBackend;
@@ -69,6 +70,8 @@ export class BootstrapStack extends AwsStack {
       plan_role_arn: this.ciAccess.planRole.arn,
       preview_role_arn: this.ciAccess.previewRole.arn,
       apply_role_arn: this.ciAccess.applyRole.arn,
+      // Environments compute the same ARN from the name (workloadBoundaryArn in project.ts).
+      workload_boundary_arn: this.ciAccess.workloadBoundary.policy.arn,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
   }

@@ -13,7 +13,7 @@ import { allowEgressToCidr, createSecurityGroup } from "../../modules/network/se
 import { Observability } from "../../modules/observability/observability.js";
 import { WriteOnlySecret } from "../../modules/secrets/write-only-secret.js";
 import { Bucket } from "../../modules/storage/bucket.js";
-import { sharedRepository } from "../environments/project.js";
+import { sharedRepository, workloadBoundaryArn } from "../environments/project.js";
 import { PLACEHOLDER_IMAGE_TAG } from "../environments/release.js";
 import type { EnvironmentConfig } from "../environments/schema.js";
 import { AwsStack } from "./aws-stack.js";
@@ -60,6 +60,8 @@ export class PlatformStack extends AwsStack {
     });
     this.config = config;
     const protect = config.deletionProtection;
+    // Every role this stack creates for workloads carries the bootstrap stack's boundary.
+    const permissionsBoundaryArn = workloadBoundaryArn(config.accountId, `${config.name}.accountId`);
     // CloudFront's certificate and web ACL must live in us-east-1, whatever this stack's region.
     const usEast1 = new AwsProvider(this, "aws-us-east-1", {
       alias: "us_east_1",
@@ -74,6 +76,7 @@ export class PlatformStack extends AwsStack {
       availabilityZones: config.availabilityZones,
       natMode: config.network.natMode as Network["natMode"],
       flowLogs: { retentionDays: config.network.flowLogRetentionDays },
+      permissionsBoundaryArn,
     });
 
     this.database = new Database(this, "database", {
@@ -154,6 +157,7 @@ export class PlatformStack extends AwsStack {
           ? { minCount: config.service.minCount, maxCount: config.service.maxCount }
           : undefined,
       migration: { command: SERVICE_MIGRATION_COMMAND },
+      permissionsBoundaryArn,
     });
     this.service.allowFrom(this.loadBalancer.securityGroup, "load balancer to the service");
     this.database.allowFrom(this.service.securityGroup, "service to PostgreSQL");

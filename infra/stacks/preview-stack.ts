@@ -13,7 +13,7 @@ import {
   previewSchema,
   previewStateKey,
 } from "../environments/preview.js";
-import { bootstrapNaming, project, sharedRepository } from "../environments/project.js";
+import { bootstrapNaming, project, sharedRepository, workloadBoundaryArn } from "../environments/project.js";
 import type { EnvironmentConfig } from "../environments/schema.js";
 import { AwsStack } from "./aws-stack.js";
 import { SERVICE_CONTAINER_PORT, SERVICE_MIGRATION_COMMAND, serviceEnvironment } from "./service-contract.js";
@@ -161,6 +161,8 @@ export class PreviewStack extends AwsStack {
       logRetentionDays: 3,
       loadBalancer: { targetGroupArn: targetGroup.arn, dependsOn: [rule.rule] },
       migration: { command: SERVICE_MIGRATION_COMMAND },
+      // The preview CI role may create roles only with this boundary.
+      permissionsBoundaryArn: workloadBoundaryArn(host.accountId, `${host.name}.accountId`),
     });
     // The host's ALB already allows egress to the VPC on the service port.
     this.service.allowFrom({ id: read("alb_security_group_id") }, "host load balancer to this preview", {
