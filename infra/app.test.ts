@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "./app.js";
 import { loadEnvironment, project } from "./environments/index.js";
 import { workloadBoundaryArn } from "./environments/project.js";
+import { RDS_CA_BUNDLE_PATH } from "./stacks/service-contract.js";
 import { listStacks, type PlanJson, planStacksOffline, type StackPlan } from "./terraform/offline-plan.js";
 import { prepareToolchain } from "./terraform/toolchain.js";
-import { RDS_CA_BUNDLE_PATH } from "./stacks/service-contract.js";
 
 type StackJson = {
   terraform: { backend: Record<string, Record<string, unknown>>; required_version?: string };
