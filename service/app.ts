@@ -15,10 +15,12 @@ import { AppError } from "./errors.js";
 import { type Logger, requestContext } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { authRoutes } from "./routes/auth.js";
-import { authenticate } from "./routes/authenticate.js";
+import { authenticate, sessionCookieName } from "./routes/authenticate.js";
+import { requireCsrfHeader } from "./routes/csrf.js";
 import { errorHandler } from "./routes/error-handler.js";
 import { fileRoutes } from "./routes/files.js";
 import { healthRoutes, type Lifecycle } from "./routes/health.js";
+import { limitsRoutes } from "./routes/limits.js";
 import { meRoutes } from "./routes/me.js";
 import { taskRoutes } from "./routes/tasks.js";
 
@@ -108,7 +110,9 @@ export function createApp(deps: AppDeps): App {
   );
 
   app.use("/api", express.json({ limit: http.jsonBodyLimitBytes }));
+  app.use("/api", requireCsrfHeader(sessionCookieName(http.cookieSecure)));
   const { mountPoint } = metrics;
+  app.use("/api/limits", mountPoint, limitsRoutes(http));
   app.use("/api/auth", mountPoint, authRoutes({ users, tokens, http }));
   const signedIn = authenticate(tokens, http.cookieSecure);
   app.use("/api/me", mountPoint, signedIn, meRoutes({ users, http }));

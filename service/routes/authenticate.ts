@@ -15,15 +15,25 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+/** Where a request's token came from: an explicit `Authorization: Bearer` header or the session cookie. */
+export type Credential = { source: "bearer" | "cookie"; token: string };
+
+/** The request's credential; a non-empty bearer token wins over the cookie. */
+export function requestCredential(req: Request, cookieName: string): Credential | undefined {
+  const header = req.headers.authorization;
+  const bearer = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : undefined;
+  if (bearer) return { source: "bearer", token: bearer };
+  const cookie = cookieValue(req.headers.cookie, cookieName);
+  return cookie ? { source: "cookie", token: cookie } : undefined;
+}
+
 /** Accepts `Authorization: Bearer <token>` or the session cookie set at login. */
 export function authenticate(tokens: TokenService, cookieSecure: boolean): RequestHandler {
   const cookieName = sessionCookieName(cookieSecure);
   return async (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers.authorization;
-    const bearer = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : undefined;
-    const token = bearer || cookieValue(req.headers.cookie, cookieName);
-    if (!token) throw new AppError("unauthorized", "authentication required");
-    res.locals.userId = await tokens.verify(token);
+    const credential = requestCredential(req, cookieName);
+    if (!credential) throw new AppError("unauthorized", "authentication required");
+    res.locals.userId = await tokens.verify(credential.token);
     next();
   };
 }
