@@ -23,6 +23,7 @@ import { healthRoutes, type Lifecycle } from "./routes/health.js";
 import { limitsRoutes } from "./routes/limits.js";
 import { meRoutes } from "./routes/me.js";
 import { taskRoutes } from "./routes/tasks.js";
+import { contentSecurityPolicyDirectives, defaultWebRoot, webRoutes } from "./routes/web.js";
 
 export interface AppDeps {
   http: HttpConfig;
@@ -33,6 +34,11 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   /** @default argon2id with OWASP's baseline parameters */
   passwords?: PasswordHasher;
+  /**
+   * The built web front end (`npm run build:web`), served at `/`; `false` serves none.
+   * @default - `service/web/dist` beside the app's code (in the image, `dist/service/web/dist`)
+   */
+  webRoot?: string | false;
 }
 
 export interface App extends Express {
@@ -90,7 +96,12 @@ export function createApp(deps: AppDeps): App {
     next();
   });
   app.use(metrics.middleware);
-  app.use(helmet());
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicyDirectives },
+      frameguard: { action: "deny" },
+    }),
+  );
   app.use(
     cors({
       origin: http.corsOrigins.length > 0 ? http.corsOrigins : false,
@@ -108,6 +119,9 @@ export function createApp(deps: AppDeps): App {
       checks: { database: () => db.ping(), storage: () => objectStore.ping() },
     }),
   );
+
+  const webRoot = deps.webRoot ?? defaultWebRoot;
+  if (webRoot !== false) app.use(webRoutes(webRoot));
 
   app.use("/api", express.json({ limit: http.jsonBodyLimitBytes }));
   app.use("/api", requireCsrfHeader(sessionCookieName(http.cookieSecure)));

@@ -39,7 +39,10 @@ async function objectKeys(userId: string): Promise<string[]> {
 
 function upload(user: SignedUpUser, bytes: Buffer | string, name = "notes.txt", type = "text/plain") {
   const form = new FormData();
-  form.append("file", new Blob([bytes], { type }), name);
+  // A copy as Uint8Array: the DOM's BlobPart type (the web front end's, type-checked in the same
+  // program) does not take a Buffer that might sit on a SharedArrayBuffer.
+  const part = typeof bytes === "string" ? bytes : new Uint8Array(bytes);
+  form.append("file", new Blob([part], { type }), name);
   return service.call("POST", "/api/files", { token: user.token, body: form });
 }
 

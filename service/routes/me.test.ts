@@ -24,7 +24,7 @@ const webp = Buffer.concat([
 
 function putAvatar(token: string, bytes: Buffer, declaredType = "image/png") {
   const form = new FormData();
-  form.append("avatar", new Blob([bytes], { type: declaredType }), "me.png");
+  form.append("avatar", new Blob([new Uint8Array(bytes)], { type: declaredType }), "me.png");
   return service.call("PUT", "/api/me/avatar", { token, body: form });
 }
 

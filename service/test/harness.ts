@@ -109,6 +109,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Use this database instead of a fresh copy of the template. */
   databaseUrl?: string;
+  /** The built front end to serve at `/` (see createApp's `webRoot`). */
+  webRoot?: string | false;
 }
 
 /** Starts the service on an ephemeral port with its own database and bucket. */
@@ -139,7 +141,10 @@ export async function startTestService(options: StartOptions = {}): Promise<Test
     ...(options.passwords ? { passwords: options.passwords } : {}),
   });
   await runtime.objectStore.ensureBucket();
-  const app = createApp(runtime.deps);
+  const app = createApp({
+    ...runtime.deps,
+    ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
+  });
   const server = await startHttpServer(app, {
     port: 0,
     host: "127.0.0.1",
