@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: "service",
           include: ["service/**/*.test.ts"],
-          exclude: ["service/web/**", "**/node_modules/**"],
+          exclude: ["service/web/dist/**", "**/node_modules/**"],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -274,6 +274,28 @@ describe("the service is wired to what it needs, and no more", () => {
     expect(container?.secrets.map((s) => s.name)).toEqual(["APP_SECRET"]);
   });
 
+  test("both web ACLs let uploads through: only the 8 KB body-size rule counts, every other rule blocks", () => {
+    type Rule = {
+      statement: { managed_rule_group_statement?: { name: string; rule_action_override?: unknown } };
+    };
+    const acls = resourcesOf("prod", "aws_wafv2_web_acl");
+    expect(acls).toHaveLength(2);
+    for (const acl of acls) {
+      const overrides = (acl.rule as Rule[]).flatMap((r) => {
+        const group = r.statement.managed_rule_group_statement;
+        return group?.rule_action_override
+          ? [{ group: group.name, overrides: group.rule_action_override }]
+          : [];
+      });
+      expect(overrides).toEqual([
+        {
+          group: "AWSManagedRulesCommonRuleSet",
+          overrides: [{ name: "SizeRestrictions_BODY", action_to_use: { count: {} } }],
+        },
+      ]);
+    }
+  });
+
   test("the migration task runs the same image with the migration command", () => {
     const definitions = resourcesOf("prod", "aws_ecs_task_definition").map(
       (t) => JSON.parse(String(t.container_definitions))[0] as { image: string; command?: string[] },

@@ -19,6 +19,13 @@ import type { EnvironmentConfig } from "../environments/schema.js";
 import { AwsStack } from "./aws-stack.js";
 import { SERVICE_CONTAINER_PORT, SERVICE_MIGRATION_COMMAND, serviceEnvironment } from "./service-contract.js";
 
+/**
+ * The common rule set blocks request bodies over 8 KB, which would refuse every file and avatar
+ * upload. The service enforces its own body limits (JSON 100 kB, uploads MAX_UPLOAD_BYTES), so this
+ * one rule only counts; every other managed rule keeps blocking.
+ */
+const UPLOADS_PASS_WAF = { AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"] } as const;
+
 export interface PlatformStackProps {
   /** A validated environment config (see `loadEnvironment`). */
   readonly config: EnvironmentConfig;
@@ -120,6 +127,7 @@ export class PlatformStack extends AwsStack {
       deletionProtection: protect,
       accessLogs: { bucket: accessLogs },
       behindCloudFront: true,
+      wafCountOnlyRules: UPLOADS_PASS_WAF,
     });
 
     const cluster = new Cluster(this, "cluster", { naming });
@@ -171,6 +179,7 @@ export class PlatformStack extends AwsStack {
       assets: this.assets,
       apiOrigin: { domainName: this.loadBalancer.domainName },
       usEast1Provider: usEast1,
+      wafCountOnlyRules: UPLOADS_PASS_WAF,
     });
 
     this.observability = new Observability(this, "observability", {
