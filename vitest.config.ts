@@ -8,7 +8,12 @@ export default defineConfig({
       {
         test: {
           name: "infra",
-          include: ["modules/**/*.test.ts", "infra/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
+          include: [
+            "modules/**/*.test.ts",
+            "infra/**/*.test.ts",
+            "scripts/**/*.test.ts",
+            "bench/**/*.test.ts",
+          ],
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 300_000,
