@@ -109,6 +109,8 @@ export interface SuiteResult {
   targets: Target[];
   /** Anything else worth keeping: per-stack times, settings, checks done. */
   details?: Record<string, unknown>;
+  /** 1-minute load average when the suite started and ended (set by bench/run.ts). */
+  loadAverage?: { start: number; end: number };
   /** Set when the suite could not run to the end. */
   error?: string;
 }
@@ -312,7 +314,8 @@ export function markdownReport(report: Report, intro: readonly string[]): string
       "",
       `## ${suite.suite}`,
       "",
-      `${suite.warmup} warm-up + ${suite.rounds} recorded rounds, ${Math.round(suite.seconds)} s, ${suite.date}.`,
+      `${suite.warmup} warm-up + ${suite.rounds} recorded rounds, ${Math.round(suite.seconds)} s, ${suite.date}` +
+        (suite.loadAverage ? `, load average ${suite.loadAverage.start} → ${suite.loadAverage.end}.` : "."),
       "",
       ...suite.method.map((sentence) => `- ${sentence}`),
     );
@@ -331,6 +334,7 @@ export function compactJson(report: Report): string {
       median: round(s.median, digits(unit)),
       min: round(s.min, digits(unit)),
       max: round(s.max, digits(unit)),
+      relativeSpread: round(s.relativeSpread, 3),
       samples: s.samples.map((v) => round(v, digits(unit))),
     };
   const suites = report.suites.map((suite) => ({
@@ -387,7 +391,10 @@ export function timedRun(
   });
 }
 
-/** The last lines of a command's output, for an error message. */
+/** A command's error output for a message: the line naming the error (if any) and the last lines. */
 export function tail(text: string, lines = 8): string {
-  return text.trim().split("\n").slice(-lines).join("\n");
+  const all = text.trim().split("\n");
+  const last = all.slice(-lines);
+  const error = all.find((line) => /\b\w*Error\b/.test(line) && !/^\s+at /.test(line));
+  return (error && !last.includes(error) ? [error, "…", ...last] : last).join("\n");
 }

@@ -14,9 +14,9 @@ import { apiSuite } from "./api.js";
 import {
   compactJson,
   consoleReport,
-  type MachineInfo,
   machineInfo,
   markdownReport,
+  type Report,
   round,
   type SuiteOptions,
   type SuiteResult,
@@ -61,6 +61,7 @@ const { values, positionals } = parseArgs({
     "upload-mib": { type: "string", default: "1024" },
     out: { type: "string", default: path.relative(process.cwd(), import.meta.dirname) || "." },
     "cpu-prof": { type: "string" },
+    "report-only": { type: "boolean", default: false },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -71,7 +72,8 @@ if (values.help) {
       `Suites: ${Object.keys(suites).join(", ")} (default: all, in that order). --duration: seconds of load per\n` +
       "HTTP measurement (10). --upload-mib: size of the generated upload (1024). --out: where results.json and\n" +
       "RESULTS.md go (bench/). Results of suites not run are kept from the existing results.json.\n" +
-      "--cpu-prof: the service under test (api, upload) writes a CPU profile into DIR when it stops.",
+      "--cpu-prof: the service under test (api, upload) writes a CPU profile into DIR when it stops.\n" +
+      "--report-only: measure nothing; rewrite RESULTS.md from results.json.",
   );
   process.exit(0);
 }
@@ -97,6 +99,15 @@ const selected = positionals.length
   ? Object.keys(suites).filter((name) => positionals.includes(name))
   : Object.keys(suites);
 
+const outdir = values.out;
+mkdirSync(outdir, { recursive: true });
+const jsonPath = path.join(outdir, "results.json");
+if (values["report-only"]) {
+  writeMarkdown(JSON.parse(readFileSync(jsonPath, "utf8")) as Report);
+  console.log(`wrote ${path.join(outdir, "RESULTS.md")} from ${jsonPath}`);
+  process.exit(0);
+}
+
 const machine = machineInfo();
 console.log(
   `bench: ${selected.join(", ")} on ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage.start}`,
@@ -113,8 +124,10 @@ for (const name of selected) {
     ...(values["cpu-prof"] ? { cpuProfileDirectory: path.resolve(values["cpu-prof"]) } : {}),
   };
   const started = performance.now();
+  const loadAtStart = round(os.loadavg()[0]!, 2);
   try {
-    results.push(await definition.run(options));
+    const result = await definition.run(options);
+    results.push({ ...result, loadAverage: { start: loadAtStart, end: round(os.loadavg()[0]!, 2) } });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`bench: ${name} failed: ${message}`);
@@ -135,27 +148,28 @@ machine.loadAverage.end = round(os.loadavg()[0]!, 2);
 
 console.log(`\n${consoleReport(results)}`);
 
-const outdir = values.out;
-mkdirSync(outdir, { recursive: true });
-const jsonPath = path.join(outdir, "results.json");
 const earlier: SuiteResult[] = existsSync(jsonPath)
-  ? (JSON.parse(readFileSync(jsonPath, "utf8")) as { machine: MachineInfo; suites: SuiteResult[] }).suites
+  ? (JSON.parse(readFileSync(jsonPath, "utf8")) as Report).suites
   : [];
 const merged = Object.keys(suites)
   .map((name) => results.find((r) => r.suite === name) ?? earlier.find((r) => r.suite === name))
   .filter((r): r is SuiteResult => r !== undefined);
 const report = { machine, suites: merged };
 writeFileSync(jsonPath, compactJson(report));
-writeFileSync(
-  path.join(outdir, "RESULTS.md"),
-  markdownReport(report, [
-    "Written by `npm run bench` (bench/run.ts); rerun it to measure your machine. Each suite runs its",
-    "subject and its baseline alternately in the same run, after a warm-up. See the README's",
-    "*Benchmarks* section and each suite's notes below for what is measured and how.",
-    "",
-    "Load generator, servers and PostgreSQL share the machine's cores, and the machine may run other",
-    "jobs (see the load average): compare subject and baseline of one run, not runs of different days.",
-  ]),
-);
+writeMarkdown(report);
 console.log(`\nwrote ${jsonPath} and ${path.join(outdir, "RESULTS.md")}`);
 process.exit(results.some((r) => r.error) ? 1 : 0);
+
+function writeMarkdown(report: Report): void {
+  writeFileSync(
+    path.join(outdir, "RESULTS.md"),
+    markdownReport(report, [
+      "Written by `npm run bench` (bench/run.ts); rerun it to measure your machine. Each suite runs its",
+      "subject and its baseline alternately in the same run, after a warm-up. See the README's",
+      "*Benchmarks* section and each suite's notes below for what is measured and how.",
+      "",
+      "Load generator, servers and PostgreSQL share the machine's cores, and the machine may run other",
+      "jobs (see the load average): compare subject and baseline of one run, not runs of different days.",
+    ]),
+  );
+}

@@ -44,7 +44,17 @@ export async function synthSuite(options: SuiteOptions): Promise<SuiteResult> {
   const root = mkdtempSync(path.join(os.tmpdir(), "bench-synth-"));
   let counter = 0;
 
+  // Others may be editing infra/ or modules/ while this runs: a run that fails is tried once more
+  // (and says so) before the suite gives up.
   const synthOnce = async (runner: Runner, previews: number): Promise<SynthRun> => {
+    try {
+      return await synthAttempt(runner, previews);
+    } catch (error) {
+      options.log(`  ${runner} synth failed, trying once more: ${(error as Error).message.split("\n")[0]}`);
+      return synthAttempt(runner, previews);
+    }
+  };
+  const synthAttempt = async (runner: Runner, previews: number): Promise<SynthRun> => {
     const outdir = path.join(root, `out-${counter++}`);
     const resultFile = path.join(root, `result-${counter}.json`);
     const env = {
@@ -120,6 +130,7 @@ export async function synthSuite(options: SuiteOptions): Promise<SuiteResult> {
         slope(curve.map(({ previews, runs }) => [previews, pick(runs[round]!)] as const)),
       );
     const msPerPreview = perRound((r) => r.seconds * 1000);
+    const cpuMsPerPreview = perRound((r) => r.cpuSeconds * 1000);
     const mbPerPreview = perRound((r) => r.peakRssMb);
 
     const stacks = ENVIRONMENT_STACKS + TARGET_PREVIEWS;
@@ -155,6 +166,14 @@ export async function synthSuite(options: SuiteOptions): Promise<SuiteResult> {
       ),
       ...curve.map(({ previews, runs }) =>
         measurement(
+          `growth: ${ENVIRONMENT_STACKS + previews} stacks (${previews} previews), CPU time`,
+          "s",
+          "lower",
+          runs.map((r) => r.cpuSeconds),
+        ),
+      ),
+      ...curve.map(({ previews, runs }) =>
+        measurement(
           `growth: ${ENVIRONMENT_STACKS + previews} stacks (${previews} previews), peak RSS`,
           "MB",
           "lower",
@@ -162,6 +181,7 @@ export async function synthSuite(options: SuiteOptions): Promise<SuiteResult> {
         ),
       ),
       measurement("growth: time per extra preview stack (slope)", "ms", "lower", msPerPreview),
+      measurement("growth: CPU time per extra preview stack (slope)", "ms", "lower", cpuMsPerPreview),
       measurement("growth: memory per extra preview stack (slope)", "MB", "lower", mbPerPreview),
     ];
     const wall = median(subject.map((r) => r.seconds));
@@ -178,7 +198,7 @@ export async function synthSuite(options: SuiteOptions): Promise<SuiteResult> {
       },
       {
         target: "≤ 60 ms per extra preview stack",
-        figure: formatValue(perStack, "ms"),
+        figure: `${formatValue(perStack, "ms")} wall (${formatValue(median(cpuMsPerPreview), "ms")} CPU)`,
         met: perStack <= 60,
       },
     ];
@@ -189,7 +209,7 @@ export async function synthSuite(options: SuiteOptions): Promise<SuiteResult> {
       warmup: options.warmup,
       seconds: (performance.now() - started) / 1000,
       method: [
-        `Subject: \`tsx bench/synth-app.ts\` (buildApp + synth, what \`npm run synth\` does) in a fresh child process per run; baseline: \`npx cdktf synth --app "npx tsx bench/synth-app.ts"\` — the same app file, so the CLI is the only difference. Each run writes to a fresh temporary directory.`,
+        `Subject: \`tsx bench/synth-app.ts\` (synthOrExit: buildApp + synth, what \`npm run synth\` and infra/main.ts run) in a fresh child process per run; baseline: \`npx cdktf synth --app "npx tsx bench/synth-app.ts"\` — the same app file, so the CLI is the only difference. Each run writes to a fresh temporary directory.`,
         "Wall time: from spawn to exit, measured by the parent (process start and module loading included: users wait for them). CPU time: user + system time of the process that runs the synth (all its threads, from `process.resourceUsage()`), which other jobs on the machine disturb less than wall time.",
         "Peak RSS: `process.resourceUsage().maxRSS` (the kernel's high-water mark) reported by the process that runs buildApp + synth. For the CLI that is its app process; the CLI's own processes (npx, cdktf) are not in that figure.",
         `Growth: the in-process synth with ${GROWTH_PREVIEWS.join(", ")} previews, alternating sizes each round; the slope is a least-squares fit per round, reported as the median over rounds.`,
