@@ -9,7 +9,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "./app.js";
 import { loadEnvironment, project } from "./environments/index.js";
-import { workloadBoundaryArn } from "./environments/project.js";
+import {
+  databaseArn,
+  environmentNaming,
+  previewRepository,
+  previewWorkloadBoundaryArn,
+  sharedRepository,
+  workloadBoundaryArn,
+} from "./environments/project.js";
 import { RDS_CA_BUNDLE_PATH } from "./stacks/service-contract.js";
 import { listStacks, type PlanJson, planStacksOffline, type StackPlan } from "./terraform/offline-plan.js";
 import { prepareToolchain } from "./terraform/toolchain.js";
@@ -314,31 +321,81 @@ describe("the service is wired to what it needs, and no more", () => {
   });
 });
 
-describe("every workload role carries the workload permissions boundary", () => {
-  const workloadStacks = ["dev", "staging", "prod", "preview-pr-123"];
+describe("every workload role carries its workload permissions boundary", () => {
+  const environmentStacks = ["dev", "staging", "prod"];
+  const previewStack = "preview-pr-123";
   const boundaryArn = workloadBoundaryArn(project.state.accountId);
+  const previewBoundaryArn = previewWorkloadBoundaryArn(project.state.accountId);
+  const boundaryOf = (stack: string) => (stack === previewStack ? previewBoundaryArn : boundaryArn);
   type Statement = { Effect: string; Action: string | string[] };
   const statementsOf = (document: unknown) =>
     [(JSON.parse(String(document)) as { Statement: Statement | Statement[] }).Statement].flat();
   const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+  const boundaryPolicy = (arn: string) =>
+    resourcesOf("bootstrap", "aws_iam_policy").find((p) => p.name === arn.split(":policy/")[1]);
+  /** The actions `stack` grants its roles that `arn`'s boundary policy does not allow. */
+  const deadGrants = (stacks: string[], arn: string) => {
+    const allowed = new Set(
+      actionsOf(statementsOf(boundaryPolicy(arn)?.policy).filter((s) => s.Effect === "Allow")),
+    );
+    const granted = stacks.flatMap((stack) =>
+      resourcesOf(stack, "aws_iam_role_policy").flatMap((p) =>
+        actionsOf(statementsOf(p.policy).filter((s) => s.Effect === "Allow")),
+      ),
+    );
+    expect(granted.length).toBeGreaterThan(5);
+    return [...new Set(granted)].filter((action) => !allowed.has(action));
+  };
 
-  test("the bootstrap stack creates the boundary policy the environments name", () => {
-    const name = boundaryArn.split(":policy/")[1];
+  test("the bootstrap stack creates both boundary policies the stacks name", () => {
     expect(boundaryArn).toBe(
       `arn:aws:iam::${project.state.accountId}:policy/${project.name}-bootstrap-workload-boundary`,
     );
-    expect(resourcesOf("bootstrap", "aws_iam_policy").filter((p) => p.name === name)).toHaveLength(1);
+    expect(previewBoundaryArn).toBe(
+      `arn:aws:iam::${project.state.accountId}:policy/${project.name}-bootstrap-preview-workload-boundary`,
+    );
+    for (const arn of [boundaryArn, previewBoundaryArn]) {
+      const name = arn.split(":policy/")[1];
+      expect(resourcesOf("bootstrap", "aws_iam_policy").filter((p) => p.name === name)).toHaveLength(1);
+    }
   });
 
-  test.each(workloadStacks)("%s: every IAM role has the boundary", (stack) => {
-    const roles = resourcesOf(stack, "aws_iam_role");
-    // dev, staging and prod: flow logs, task and execution roles; a preview: task and execution.
-    expect(roles.length).toBe(stack.startsWith("preview-") ? 2 : 3);
-    for (const role of roles)
-      expect({ role: role.name, boundary: role.permissions_boundary }).toEqual({
-        role: role.name,
-        boundary: boundaryArn,
-      });
+  test.each([...environmentStacks, previewStack])(
+    "%s: every IAM role has its boundary (a preview's the preview boundary)",
+    (stack) => {
+      const roles = resourcesOf(stack, "aws_iam_role");
+      // dev, staging and prod: flow logs, task and execution roles; a preview: task and execution.
+      expect(roles.length).toBe(stack === previewStack ? 2 : 3);
+      for (const role of roles)
+        expect({ role: role.name, boundary: role.permissions_boundary }).toEqual({
+          role: role.name,
+          boundary: boundaryOf(stack),
+        });
+    },
+  );
+
+  test("the preview boundary names the host's database as dev synthesises it, the host's secrets and the preview repository", () => {
+    const host = loadEnvironment(project.previews.hostEnvironment);
+    const hostNaming = environmentNaming(host);
+    const identifier = resourcesOf(host.name, "aws_db_instance")[0]?.identifier;
+    expect(databaseArn(hostNaming)).toBe(
+      `arn:aws:rds:${host.region}:${host.accountId}:db:${String(identifier)}`,
+    );
+    const text = String(boundaryPolicy(previewBoundaryArn)?.policy);
+    expect(text).toContain(
+      `"secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn":"${databaseArn(hostNaming)}"`,
+    );
+    expect(text).toContain(`:secret:${hostNaming.prefix}/*`);
+    expect(text).not.toContain("rds-db:connect");
+    // The repository is referenced from the bootstrap stack itself.
+    const repository = Object.entries(stackJson("bootstrap").resource.aws_ecr_repository ?? {}).find(
+      ([, r]) => `${r.name}` === previewRepository().repositoryArn.split("/").pop(),
+    );
+    expect(text).toContain(`\${aws_ecr_repository.${repository?.[0]}.arn}`);
+  });
+
+  test("the preview boundary allows every action a preview stack grants its roles (or the grant would be dead)", () => {
+    expect(deadGrants([previewStack], previewBoundaryArn)).toEqual([]);
   });
 
   test("the bootstrap stack's own roles (the CI roles) have none", () => {
@@ -347,24 +404,132 @@ describe("every workload role carries the workload permissions boundary", () => 
     for (const role of roles) expect(role.permissions_boundary).toBeUndefined();
   });
 
-  test("the boundary allows every action the stacks grant their workload roles (or the grant would be dead)", () => {
-    const boundary = resourcesOf("bootstrap", "aws_iam_policy").find(
-      (p) => p.name === boundaryArn.split("/")[1],
-    );
-    const allowed = new Set(actionsOf(statementsOf(boundary?.policy).filter((s) => s.Effect === "Allow")));
-    const granted = workloadStacks.flatMap((stack) =>
-      resourcesOf(stack, "aws_iam_role_policy").flatMap((p) =>
-        actionsOf(statementsOf(p.policy).filter((s) => s.Effect === "Allow")),
-      ),
-    );
-    expect(granted.length).toBeGreaterThan(10);
-    expect([...new Set(granted)].filter((action) => !allowed.has(action))).toEqual([]);
+  test("the general boundary allows every action the environment stacks grant their workload roles (or the grant would be dead)", () => {
+    expect(deadGrants(environmentStacks, boundaryArn)).toEqual([]);
   });
 
   test("an environment outside the state account is refused at synth, naming its field", () => {
     expect(() => workloadBoundaryArn("210987654321", "staging.accountId")).toThrow(
       /^staging\.accountId: 210987654321 is not the state account/,
     );
+  });
+});
+
+describe("each container repository has exactly one writer", () => {
+  type Statement = { Effect: string; Action: string | string[]; Resource: string | string[] };
+  const list = (value: unknown) => [value].flat().map(String);
+  const PUSH = ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"];
+  /** IAM's action match: `*` any run of characters, `?` one, case-insensitive. */
+  const matches = (pattern: string, action: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^$()|[\]\\{}]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+      "i",
+    ).test(action);
+  const stacks = ["bootstrap", "dev", "staging", "prod", "preview-pr-123"];
+  /** `${aws_<type>.<id>.<attribute>}` → the resource's `field` in `stack`, or the text itself. */
+  const resolve = (stack: string, text: string, field: string) => {
+    const ref = /^\$\{(aws_[a-z0-9_]+)\.([\w-]+)\.\w+\}$/.exec(text);
+    return ref ? String(stackJson(stack).resource[ref[1] as string]?.[ref[2] as string]?.[field]) : text;
+  };
+  /** Every identity policy of every stack, with the role names it applies to. */
+  const identityPolicies = () =>
+    stacks.flatMap((stack) => {
+      const attachments = resourcesOf(stack, "aws_iam_role_policy_attachment");
+      return [
+        ...resourcesOf(stack, "aws_iam_role_policy").map((p) => ({
+          stack,
+          roles: [resolve(stack, String(p.role), "name")],
+          document: p.policy,
+        })),
+        ...Object.entries(stackJson(stack).resource.aws_iam_policy ?? {}).map(([id, p]) => ({
+          stack,
+          roles: attachments
+            .filter((a) => a.policy_arn === `\${aws_iam_policy.${id}.arn}`)
+            .map((a) => resolve(stack, String(a.role), "name")),
+          document: p.policy,
+        })),
+      ];
+    });
+  const repositoryName = (stack: string, resource: string) =>
+    resolve(stack, resource, "name").replace(/^arn:aws:ecr:[^:]*:[^:]*:repository\//, "");
+
+  test("the apply role pushes only to the release repository, the preview role only to the preview one, and nothing else pushes anywhere", () => {
+    const pushers = identityPolicies().flatMap(({ stack, roles, document }) =>
+      [(JSON.parse(String(document)) as { Statement: Statement | Statement[] }).Statement]
+        .flat()
+        .filter((s) => s.Effect === "Allow" && list(s.Action).some((a) => PUSH.some((p) => matches(a, p))))
+        .flatMap((s) =>
+          list(s.Resource).flatMap((resource) =>
+            (roles.length ? roles : ["(not attached)"]).map((role) => ({
+              role,
+              repository: repositoryName(stack, resource),
+            })),
+          ),
+        ),
+    );
+    pushers.sort((a, b) => a.role.localeCompare(b.role));
+    expect(pushers).toEqual([
+      {
+        role: `${project.name}-bootstrap-ci-apply`,
+        repository: sharedRepository().repositoryArn.split("/")[1],
+      },
+      {
+        role: `${project.name}-bootstrap-ci-preview`,
+        repository: previewRepository().repositoryArn.split("/")[1],
+      },
+    ]);
+  });
+
+  test("the bootstrap stack creates both repositories, the preview one with shorter retention", () => {
+    const names = resourcesOf("bootstrap", "aws_ecr_repository").map((r) => r.name);
+    expect(names.sort()).toEqual(
+      [sharedRepository(), previewRepository()].map((r) => r.repositoryArn.split("/")[1]).sort(),
+    );
+    const rules = resourcesOf("bootstrap", "aws_ecr_lifecycle_policy").map((p) =>
+      (JSON.parse(String(p.policy)) as { rules: Array<{ selection: { countNumber: number } }> }).rules.map(
+        (r) => r.selection.countNumber,
+      ),
+    );
+    expect(rules).toContainEqual([1, 50]);
+  });
+
+  test("environments run and pull release images; previews run and pull preview images only", () => {
+    for (const [stack, repository] of [
+      ["dev", sharedRepository()],
+      ["staging", sharedRepository()],
+      ["prod", sharedRepository()],
+      ["preview-pr-123", previewRepository()],
+    ] as const) {
+      const images = resourcesOf(stack, "aws_ecs_task_definition").map(
+        (t) => (JSON.parse(String(t.container_definitions)) as Array<{ image: string }>)[0]?.image,
+      );
+      expect(images.length).toBeGreaterThan(0);
+      for (const image of images) expect(image, stack).toMatch(new RegExp(`^${repository.repositoryUrl}:`));
+      const pulled = resourcesOf(stack, "aws_iam_role_policy").flatMap((p) =>
+        [(JSON.parse(String(p.policy)) as { Statement: Statement | Statement[] }).Statement]
+          .flat()
+          .filter((s) => list(s.Action).includes("ecr:BatchGetImage"))
+          .flatMap((s) => list(s.Resource)),
+      );
+      expect([...new Set(pulled)], stack).toEqual([repository.repositoryArn]);
+    }
+  });
+
+  test("the CI roles' inline policies, repository grants included, fit IAM's 10,240-character quota per role", () => {
+    const roles = Object.entries(stackJson("bootstrap").resource.aws_iam_role ?? {});
+    expect(roles.length).toBe(3);
+    for (const [id, role] of roles) {
+      // IAM counts the document without whitespace; a reference resolves to an ARN of at most ~80.
+      const size = resourcesOf("bootstrap", "aws_iam_role_policy")
+        .filter((p) => String(p.role).startsWith(`\${aws_iam_role.${id}.`))
+        .map((p) => JSON.stringify(JSON.parse(String(p.policy))))
+        .join("")
+        .replace(/\$\{[^}]+\}/g, "x".repeat(80)).length;
+      expect(size, String(role.name)).toBeLessThan(10_240);
+    }
   });
 });
 

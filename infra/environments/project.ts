@@ -1,4 +1,4 @@
-import { WorkloadBoundary } from "../../modules/ci-access/workload-boundary.js";
+import { PreviewWorkloadBoundary, WorkloadBoundary } from "../../modules/ci-access/workload-boundary.js";
 import type { RepositoryRef } from "../../modules/compute/repository.js";
 import { Naming } from "../../modules/naming/naming.js";
 
@@ -10,8 +10,8 @@ export const project = {
   /** Prefixes every resource name: `<project>-<env>-<thing>`. */
   name: "acme",
   /**
-   * The account and region of the bootstrap stack: the state bucket, lock table, CI roles and the
-   * container repository every environment pulls from.
+   * The account and region of the bootstrap stack: the state bucket, lock table, CI roles, the
+   * release repository every environment pulls from and the preview repository previews pull from.
    */
   state: { accountId: "123456789012", region: "us-east-1" },
   /** The repository whose GitHub Actions workflows get AWS roles through OIDC. */
@@ -30,25 +30,69 @@ export function bootstrapNaming(): Naming {
   });
 }
 
-/** Naming of things every environment shares (the container repository): `<project>-shared-<thing>`. */
+/** Naming of things every environment shares (the container repositories): `<project>-shared-<thing>`. */
 export function sharedNaming(): Naming {
   return bootstrapNaming().withEnvironment("shared");
 }
 
-/** The name of the one container repository: images are built once and promoted by tag. */
+/**
+ * The name of the release repository: images are built once on `main` and promoted by tag to
+ * staging and prod. Only the apply role may push to it.
+ */
 export const REPOSITORY_NAME = "app";
 
 /**
- * The shared repository as a reference, built from its name: environment stacks need its URL and
+ * The name of the preview repository: images built by pull requests' workflows (whose workflow
+ * files come from their branches), kept apart so no release ever runs one. Only the preview role
+ * may push to it.
+ */
+export const PREVIEW_REPOSITORY_NAME = "app-preview";
+
+function repositoryRef(name: string): RepositoryRef {
+  const { accountId, region } = project.state;
+  const repositoryName = sharedNaming().name(name);
+  return {
+    repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${repositoryName}`,
+    repositoryArn: `arn:aws:ecr:${region}:${accountId}:repository/${repositoryName}`,
+  };
+}
+
+/**
+ * The release repository as a reference, built from its name: environment stacks need its URL and
  * ARN, and computing them keeps those stacks free of cross-stack references.
  */
 export function sharedRepository(): RepositoryRef {
-  const { accountId, region } = project.state;
-  const name = sharedNaming().name(REPOSITORY_NAME);
-  return {
-    repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${name}`,
-    repositoryArn: `arn:aws:ecr:${region}:${accountId}:repository/${name}`,
-  };
+  return repositoryRef(REPOSITORY_NAME);
+}
+
+/** The preview repository as a reference, built from its name like `sharedRepository()`. */
+export function previewRepository(): RepositoryRef {
+  return repositoryRef(PREVIEW_REPOSITORY_NAME);
+}
+
+/** An environment's naming, from its config (`<project>-<env>-<thing>`). */
+export function environmentNaming(config: {
+  readonly project: string;
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+}): Naming {
+  return new Naming({
+    project: config.project,
+    environment: config.name,
+    accountId: config.accountId,
+    region: config.region,
+  });
+}
+
+/**
+ * The ARN of an environment's database instance, built from its name (the `Database` module's
+ * default purpose, `db`: `<project>-<env>-db`). RDS tags the master-password secret it manages
+ * with this ARN, which is how the preview workload boundary lets previews read the host's secret
+ * and no other (infra/app.test.ts checks the name against the synthesised host stack).
+ */
+export function databaseArn(naming: Naming): string {
+  return `arn:aws:rds:${naming.region}:${naming.accountId}:db:${naming.name("db", 63)}`;
 }
 
 /**
@@ -67,4 +111,14 @@ export function workloadBoundaryArn(accountId: string, field = "accountId"): str
     );
   }
   return WorkloadBoundary.arnFor(bootstrapNaming());
+}
+
+/**
+ * The ARN of the preview workload boundary (the bootstrap stack's `CiAccess` creates it), built
+ * from its name like `workloadBoundaryArn()`: every role a preview stack creates carries it, and
+ * the preview CI role may create roles only with it. Refuses another account, naming `field`.
+ */
+export function previewWorkloadBoundaryArn(accountId: string, field = "accountId"): string {
+  workloadBoundaryArn(accountId, field);
+  return PreviewWorkloadBoundary.arnFor(bootstrapNaming());
 }

@@ -4,7 +4,15 @@ import { CiAccess } from "../../modules/ci-access/ci-access.js";
 import { ContainerRepository } from "../../modules/compute/repository.js";
 import { StateBackend } from "../../modules/state/state-backend.js";
 import { loadEnvironment } from "../environments/index.js";
-import { bootstrapNaming, project, REPOSITORY_NAME, sharedNaming } from "../environments/project.js";
+import {
+  bootstrapNaming,
+  databaseArn,
+  environmentNaming,
+  PREVIEW_REPOSITORY_NAME,
+  project,
+  REPOSITORY_NAME,
+  sharedNaming,
+} from "../environments/project.js";
 import { ENVIRONMENT_NAMES } from "../environments/schema.js";
 import { suppress } from "../policy/suppressions.js";
 import { AwsStack } from "./aws-stack.js";
@@ -23,13 +31,16 @@ export interface BootstrapStackProps {
 
 /**
  * What exists once per project, before any environment: the state bucket and lock table every other
- * stack stores its state in, the container repository every environment pulls the same image from,
- * the GitHub OIDC roles CI uses, and the permissions boundary every workload role carries. It
- * starts on local state; README explains the two steps.
+ * stack stores its state in, the release repository every environment pulls the same image from,
+ * the preview repository pull requests push to, the GitHub OIDC roles CI uses, and the permissions
+ * boundaries every workload role carries. It starts on local state; README explains the two steps.
  */
 export class BootstrapStack extends AwsStack {
   readonly state: StateBackend;
+  /** Release images, built on `main`: only the apply role pushes here. */
   readonly repository: ContainerRepository;
+  /** Preview images, built by pull requests' workflows: only the preview role pushes here. */
+  readonly previewRepository: ContainerRepository;
   readonly ciAccess: CiAccess;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps = {}) {
@@ -42,13 +53,23 @@ export class BootstrapStack extends AwsStack {
           : { kind: "local", path: BOOTSTRAP_LOCAL_STATE },
     });
     this.state = new StateBackend(this, "state", { naming });
-    // One repository for every environment: an image is built once and the same tag is promoted.
+    // One release repository for every environment: an image is built once and the same tag is
+    // promoted. Previews get a repository of their own: a pull request's workflow (its file comes
+    // from its branch) could push anything under any tag, and no release may ever run that.
     this.repository = new ContainerRepository(this, "repository", {
       naming: sharedNaming(),
       name: REPOSITORY_NAME,
     });
+    this.previewRepository = new ContainerRepository(this, "preview-repository", {
+      naming: sharedNaming(),
+      name: PREVIEW_REPOSITORY_NAME,
+      // A push per pull request update; previews live days, not releases.
+      keepImages: 50,
+      expireUntaggedAfterDays: 1,
+    });
 
     const previewHost = loadEnvironment(project.previews.hostEnvironment);
+    const previewHostNaming = environmentNaming(previewHost);
     this.ciAccess = new CiAccess(this, "ci-access", {
       naming,
       github: project.github,
@@ -58,7 +79,15 @@ export class BootstrapStack extends AwsStack {
       applyEnvironments: ENVIRONMENT_NAMES,
       previewDomain: previewHost.previews?.domain,
       previewHostedZoneId: previewHost.dns.hostedZoneId,
+      previewWorkloads: {
+        hostNaming: previewHostNaming,
+        hostDatabaseArn: databaseArn(previewHostNaming),
+        repositoryArn: this.previewRepository.repositoryArn,
+      },
     });
+    // Each repository has exactly one writer.
+    this.repository.grantPush(this.ciAccess.applyRole);
+    this.previewRepository.grantPush(this.ciAccess.previewRole);
     // The apply role needs service-wide actions; ci-access names each exception and its reason.
     for (const exception of this.ciAccess.policyExceptions)
       suppress(exception.scope, exception.rule, exception.reason);
@@ -67,11 +96,13 @@ export class BootstrapStack extends AwsStack {
       state_bucket: this.state.bucketName,
       lock_table: this.state.lockTableName,
       repository_url: this.repository.repositoryUrl,
+      preview_repository_url: this.previewRepository.repositoryUrl,
       plan_role_arn: this.ciAccess.planRole.arn,
       preview_role_arn: this.ciAccess.previewRole.arn,
       apply_role_arn: this.ciAccess.applyRole.arn,
       // Environments compute the same ARN from the name (workloadBoundaryArn in project.ts).
       workload_boundary_arn: this.ciAccess.workloadBoundary.policy.arn,
+      preview_workload_boundary_arn: this.ciAccess.previewWorkloadBoundary.policy.arn,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
   }

@@ -7,13 +7,12 @@ import { FargateService } from "../../modules/compute/fargate-service.js";
 import { Database } from "../../modules/database/database.js";
 import { Cdn } from "../../modules/edge/cdn.js";
 import { LoadBalancer } from "../../modules/edge/load-balancer.js";
-import { Naming } from "../../modules/naming/naming.js";
 import { Network } from "../../modules/network/network.js";
 import { allowEgressToCidr, createSecurityGroup } from "../../modules/network/security-group.js";
 import { Observability } from "../../modules/observability/observability.js";
 import { WriteOnlySecret } from "../../modules/secrets/write-only-secret.js";
 import { Bucket } from "../../modules/storage/bucket.js";
-import { sharedRepository, workloadBoundaryArn } from "../environments/project.js";
+import { environmentNaming, sharedRepository, workloadBoundaryArn } from "../environments/project.js";
 import { PLACEHOLDER_IMAGE_TAG } from "../environments/release.js";
 import type { EnvironmentConfig } from "../environments/schema.js";
 import { AwsStack } from "./aws-stack.js";
@@ -54,12 +53,7 @@ export class PlatformStack extends AwsStack {
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     const { config } = props;
-    const naming = new Naming({
-      project: config.project,
-      environment: config.name,
-      accountId: config.accountId,
-      region: config.region,
-    });
+    const naming = environmentNaming(config);
     super(scope, id, {
       naming,
       state: { kind: "s3", key: `${config.project}/${config.name}/terraform.tfstate` },

@@ -9,6 +9,12 @@ import { describe, expect, test } from "vitest";
 import { buildApp } from "../app.js";
 import { ConfigError } from "../environments/index.js";
 import { parsePrNumber } from "../environments/preview.js";
+import {
+  previewRepository,
+  previewWorkloadBoundaryArn,
+  project,
+  sharedRepository,
+} from "../environments/project.js";
 import { parseImageTag } from "../environments/release.js";
 import { REMOTE_STATE_FIXTURES } from "../terraform/offline-plan.js";
 import { HOST_OUTPUTS_READ } from "./preview-stack.js";
@@ -92,12 +98,26 @@ describe("a preview adds only what belongs to its pull request", () => {
     expect(all(pr7, "aws_appautoscaling_target")).toEqual([]);
   });
 
-  test("it runs the pull request's image at the smallest Fargate size", () => {
+  test("it runs the pull request's image, from the preview repository, at the smallest Fargate size", () => {
     const definitions = all(pr7, "aws_ecs_task_definition");
     for (const definition of definitions) {
       expect(definition).toMatchObject({ cpu: "256", memory: "512" });
       const [container] = JSON.parse(String(definition.container_definitions)) as Array<{ image: string }>;
-      expect(container?.image).toMatch(/:3f2c1a9$/);
+      expect(container?.image).toBe(`${previewRepository().repositoryUrl}:3f2c1a9`);
+    }
+    // The release repository's name is a prefix of the preview one's: match it whole.
+    const release = sharedRepository().repositoryArn.split("/")[1] as string;
+    expect(JSON.stringify(pr7.resource)).not.toMatch(new RegExp(`/${release}(?![\\w-])`));
+  });
+
+  test("every role it creates carries the preview workload boundary, not the general one", () => {
+    const roles = all(pr7, "aws_iam_role");
+    expect(roles).toHaveLength(2);
+    for (const role of roles) {
+      expect(role.permissions_boundary).toBe(previewWorkloadBoundaryArn(project.state.accountId));
+      expect(role.permissions_boundary).toBe(
+        `arn:aws:iam::${project.state.accountId}:policy/${project.name}-bootstrap-preview-workload-boundary`,
+      );
     }
   });
 

@@ -13,7 +13,12 @@ import {
   previewSchema,
   previewStateKey,
 } from "../environments/preview.js";
-import { bootstrapNaming, project, sharedRepository, workloadBoundaryArn } from "../environments/project.js";
+import {
+  bootstrapNaming,
+  previewRepository,
+  previewWorkloadBoundaryArn,
+  project,
+} from "../environments/project.js";
 import type { EnvironmentConfig } from "../environments/schema.js";
 import { AwsStack } from "./aws-stack.js";
 import { SERVICE_CONTAINER_PORT, SERVICE_MIGRATION_COMMAND, serviceEnvironment } from "./service-contract.js";
@@ -132,7 +137,8 @@ export class PreviewStack extends AwsStack {
     this.service = new FargateService(this, "service", {
       naming,
       cluster: { clusterArn: read("cluster_arn"), clusterName: read("cluster_name") },
-      repository: sharedRepository(),
+      // Never the release repository: preview images are built by pull requests' workflows.
+      repository: previewRepository(),
       imageTag,
       vpcId: read("vpc_id"),
       subnetIds: this.host.getList("service_subnet_ids"),
@@ -161,8 +167,9 @@ export class PreviewStack extends AwsStack {
       logRetentionDays: 3,
       loadBalancer: { targetGroupArn: targetGroup.arn, dependsOn: [rule.rule] },
       migration: { command: SERVICE_MIGRATION_COMMAND },
-      // The preview CI role may create roles only with this boundary.
-      permissionsBoundaryArn: workloadBoundaryArn(host.accountId, `${host.name}.accountId`),
+      // The preview CI role may create roles only with this boundary: previews' own data and the
+      // host's shared secrets, nothing of other environments.
+      permissionsBoundaryArn: previewWorkloadBoundaryArn(host.accountId, `${host.name}.accountId`),
     });
     // The host's ALB already allows egress to the VPC on the service port.
     this.service.allowFrom({ id: read("alb_security_group_id") }, "host load balancer to this preview", {

@@ -7,10 +7,17 @@ import { CiAccess, type CiAccessProps } from "./ci-access.js";
 type Statement = Record<string, unknown>;
 
 const EXISTING_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+const PREVIEW_REPOSITORY = "arn:aws:ecr:us-east-1:123456789012:repository/acme-shared-app-preview";
+const HOST_DATABASE = "arn:aws:rds:us-east-1:123456789012:db:acme-dev-db";
 const base = {
   github: { owner: "acme", repository: "platform" },
   stateKeyPrefix: "acme/",
   previewStateKeyPrefix: "acme/preview/",
+  previewWorkloads: {
+    hostNaming: testNaming.withEnvironment("dev"),
+    hostDatabaseArn: HOST_DATABASE,
+    repositoryArn: PREVIEW_REPOSITORY,
+  },
 };
 
 const build = (props: Partial<CiAccessProps> = {}) =>
@@ -26,7 +33,11 @@ const build = (props: Partial<CiAccessProps> = {}) =>
   });
 
 const full = build({ previewDomain: "Preview.Acme.Example.", previewHostedZoneId: "Z0123456789ABCDEFGHIJ" });
-const existing = build({ existingOidcProviderArn: EXISTING_PROVIDER, applyEnvironments: ["prod"] });
+const existing = build({
+  existingOidcProviderArn: EXISTING_PROVIDER,
+  applyEnvironments: ["prod"],
+  defaultBranch: "trunk",
+});
 
 /** The Terraform name of the role called `name`. */
 function roleId(s: Synthesised, name: string): string {
@@ -72,6 +83,9 @@ function policyRef(s: Synthesised, name: string): string {
   return `\${aws_iam_policy.${found[0]}.arn}`;
 }
 const BOUNDARY = "arn:aws:iam::123456789012:policy/acme-test-workload-boundary";
+const PREVIEW_BOUNDARY = "arn:aws:iam::123456789012:policy/acme-test-preview-workload-boundary";
+/** The boundary each role that creates roles must give them. */
+const BOUNDARY_OF: Record<string, string> = { preview: PREVIEW_BOUNDARY, apply: BOUNDARY };
 /** Everything the role may do: its inline policies and the shared read policy. */
 const allStatements = (s: Synthesised, kind: string) => [
   ...Object.values(inline(s, kind)).flat(),
@@ -99,26 +113,45 @@ describe("GitHub OIDC provider", () => {
 });
 
 describe("trust policies", () => {
+  const pullRequestsAndMain = ["repo:acme/platform:pull_request", "repo:acme/platform:ref:refs/heads/main"];
   test.each([
-    ["plan", "repo:acme/platform:pull_request"],
-    ["preview", "repo:acme/platform:pull_request"],
-  ])("%s is assumable only by pull request workflows of the repository (exact sub and aud)", (kind, sub) => {
-    expect(trust(full, kind)).toEqual([
-      {
-        Sid: "GitHubActions",
-        Effect: "Allow",
-        Principal: {
-          Federated: expect.stringMatching(/^\$\{aws_iam_openid_connect_provider\.[\w-]+\.arn\}$/),
-        },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-            "token.actions.githubusercontent.com:sub": sub,
+    ["plan", pullRequestsAndMain],
+    ["preview", pullRequestsAndMain],
+  ])(
+    "%s is assumable only by pull request and default-branch workflows of the repository (exact sub and aud)",
+    (kind, sub) => {
+      expect(trust(full, kind)).toEqual([
+        {
+          Sid: "GitHubActions",
+          Effect: "Allow",
+          Principal: {
+            Federated: expect.stringMatching(/^\$\{aws_iam_openid_connect_provider\.[\w-]+\.arn\}$/),
+          },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+              "token.actions.githubusercontent.com:sub": sub,
+            },
           },
         },
-      },
-    ]);
+      ]);
+    },
+  );
+
+  test("the default branch is a prop: pushes to it and schedules get the plan and preview roles, never apply", () => {
+    for (const kind of ["plan", "preview"]) {
+      expect(trust(existing, kind)[0]?.Condition).toEqual({
+        StringEquals: {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": [
+            "repo:acme/platform:pull_request",
+            "repo:acme/platform:ref:refs/heads/trunk",
+          ],
+        },
+      });
+    }
+    for (const s of [full, existing]) expect(JSON.stringify(trust(s, "apply"))).not.toContain(":ref:");
   });
 
   test("apply is assumable only from the listed GitHub environments", () => {
@@ -161,8 +194,8 @@ describe("no wildcard action or principal anywhere", () => {
       ...full.list("aws_iam_policy").map((p) => p.policy),
       ...full.list("aws_iam_role").map((r) => r.assume_role_policy),
     ];
-    // 3 trust policies, 8 inline policies, the read, boundary-guard and workload-boundary policies.
-    expect(documents).toHaveLength(14);
+    // 3 trust policies, 8 inline policies, the read policy, two boundary guards, two boundaries.
+    expect(documents).toHaveLength(16);
     for (const document of documents) {
       for (const s of policy(document).Statement) {
         expect(list(s.Action)).not.toContain("*");
@@ -238,21 +271,30 @@ describe("preview role", () => {
     expect(unscoped).toEqual([]);
   });
 
-  test("the one unscoped write, deregistering task definitions, is a policy of its own", () => {
-    expect(inline(full, "preview")["deregister-task-definitions"]).toEqual([
+  test("actions that accept only '*' are a policy of their own: one write (deregistering task definitions) and the reaper's tag lookup", () => {
+    expect(inline(full, "preview")["actions-without-resource-scope"]).toEqual([
       {
         Sid: "DeregisterTaskDefinitions",
         Effect: "Allow",
         Action: "ecs:DeregisterTaskDefinition",
         Resource: "*",
       },
+      { Sid: "FindPreviewsByTag", Effect: "Allow", Action: "tag:GetResources", Resource: "*" },
     ]);
     expect(Object.keys(inline(full, "preview")).sort()).toEqual([
-      "deregister-task-definitions",
+      "actions-without-resource-scope",
       "manage-previews",
       "tfstate-read",
       "tfstate-read-write",
     ]);
+  });
+
+  test("has no ECR permission of its own: the stack that owns the preview repository grants the push", () => {
+    const ecr = Object.values(inline(full, "preview"))
+      .flat()
+      .flatMap((s) => list(s.Action))
+      .filter((a) => a.startsWith("ecr:"));
+    expect(ecr).toEqual([]);
   });
 
   test("creates ECS, load balancer, log and IAM resources only with the Preview=true tag", () => {
@@ -418,6 +460,14 @@ describe("apply role", () => {
     ]);
   });
 
+  test("has no ECR permission of its own, so it can push to no repository but the one granted to it", () => {
+    const ecr = Object.values(inline(full, "apply"))
+      .flat()
+      .flatMap((s) => list(s.Action))
+      .filter((a) => a.startsWith("ecr:"));
+    expect(ecr).toEqual([]);
+  });
+
   test("actions that accept only resource '*' are a policy of their own, each named, none a pattern", () => {
     const unscoped = inline(full, "apply")["actions-without-resource-scope"]!;
     expect(unscoped).toHaveLength(1);
@@ -432,14 +482,13 @@ describe("apply role", () => {
     const resources = (sid: string) => list(manage.find((s) => s.Sid === sid)?.Resource);
     expect(resources("Network")).toEqual(["arn:aws:ec2:*:123456789012:*"]);
     expect(resources("Buckets")).toEqual(["arn:aws:s3:::acme-*"]);
-    expect(resources("ImageRepositories")).toEqual(["arn:aws:ecr:*:123456789012:repository/acme-*"]);
     expect(manage.find((s) => s.Sid === "ProjectKeys")?.Condition).toEqual({
       StringEquals: { "aws:ResourceTag/Project": "acme" },
     });
   });
 });
 
-describe("roles created by CI carry the workload boundary", () => {
+describe("roles created by CI carry a workload boundary: preview the preview one, apply the general one", () => {
   const preview = inline(full, "preview")["manage-previews"]!;
   const apply = inline(full, "apply")["manage-stacks"]!;
   const sid = (statements: Statement[], name: string) => statements.find((s) => s.Sid === name);
@@ -449,36 +498,52 @@ describe("roles created by CI carry the workload boundary", () => {
     return new RegExp(`^${escaped.replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
   };
 
-  test("the boundary policy is created beside the roles, named <project>-<env>-workload-boundary", () => {
+  test("both boundary policies are created beside the roles, named <project>-<env>-[preview-]workload-boundary", () => {
     expect(managed(full, "acme-test-workload-boundary").length).toBeGreaterThan(5);
+    expect(managed(full, "acme-test-preview-workload-boundary").length).toBeGreaterThan(5);
     let ci: CiAccess | undefined;
     synthesise((scope) => {
       const state = new StateBackend(scope, "state", { naming: testNaming });
       ci = new CiAccess(scope, "ci", { naming: testNaming, state, applyEnvironments: ["prod"], ...base });
     });
     expect(ci?.workloadBoundary.policyArn).toBe(BOUNDARY);
+    expect(ci?.previewWorkloadBoundary.policyArn).toBe(PREVIEW_BOUNDARY);
   });
 
-  test("preview creates roles only with the Preview tag and the workload boundary", () => {
+  test("the preview boundary is scoped to the given host and preview repository", () => {
+    const statements = managed(full, "acme-test-preview-workload-boundary");
+    const text = JSON.stringify(statements);
+    expect(text).toContain("secret:acme-dev/*");
+    expect(text).toContain(HOST_DATABASE);
+    expect(statements.find((s) => s.Sid === "PullPreviewImages")?.Resource).toBe(PREVIEW_REPOSITORY);
+  });
+
+  test("preview creates roles only with the Preview tag and the preview workload boundary", () => {
     expect(sid(preview, "CreatePreviewRoles")).toEqual({
       Sid: "CreatePreviewRoles",
       Effect: "Allow",
       Action: "iam:CreateRole",
       Resource: "arn:aws:iam::123456789012:role/acme-pr-*",
-      Condition: { StringEquals: { "aws:RequestTag/Preview": "true", "iam:PermissionsBoundary": BOUNDARY } },
+      Condition: {
+        StringEquals: { "aws:RequestTag/Preview": "true", "iam:PermissionsBoundary": PREVIEW_BOUNDARY },
+      },
     });
   });
 
-  test("preview puts inline policies and boundaries only on tagged preview roles that carry the workload boundary", () => {
+  test("preview puts inline policies and boundaries only on tagged preview roles that carry the preview workload boundary", () => {
     expect(sid(preview, "GrantPreviewRolesWithinBoundary")).toEqual({
       Sid: "GrantPreviewRolesWithinBoundary",
       Effect: "Allow",
       Action: ["iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"],
       Resource: "arn:aws:iam::123456789012:role/acme-pr-*",
       Condition: {
-        StringEquals: { "aws:ResourceTag/Preview": "true", "iam:PermissionsBoundary": BOUNDARY },
+        StringEquals: { "aws:ResourceTag/Preview": "true", "iam:PermissionsBoundary": PREVIEW_BOUNDARY },
       },
     });
+  });
+
+  test("no preview statement names the general workload boundary", () => {
+    expect(JSON.stringify(Object.values(inline(full, "preview")))).not.toContain(BOUNDARY);
   });
 
   test("apply creates roles, puts inline policies and sets boundaries only with the workload boundary", () => {
@@ -492,7 +557,7 @@ describe("roles created by CI carry the workload boundary", () => {
   });
 
   test.each(["preview", "apply"])(
-    "no Allow of the %s role grants an action that adds permissions to a role without the boundary condition",
+    "no Allow of the %s role grants an action that adds permissions to a role without its boundary condition",
     (kind) => {
       const grants = [
         "iam:CreateRole",
@@ -512,49 +577,59 @@ describe("roles created by CI carry the workload boundary", () => {
       for (const s of granting) {
         expect(s.Condition, String(s.Sid)).toHaveProperty(
           ["StringEquals", "iam:PermissionsBoundary"],
-          BOUNDARY,
+          BOUNDARY_OF[kind],
         );
       }
     },
   );
 
-  test("preview and apply (not plan) carry explicit denies: no role without the boundary, none removed, the policy never changed", () => {
-    const guard = policyRef(full, "acme-test-ci-boundary-guard");
-    expect(attached(full, "preview")).toContain(guard);
-    expect(attached(full, "apply")).toContain(guard);
-    expect(attached(full, "plan")).not.toContain(guard);
-    expect(managed(full, "acme-test-ci-boundary-guard")).toEqual([
-      {
-        Sid: "NoRoleWithoutTheWorkloadBoundary",
-        Effect: "Deny",
-        Action: [
-          "iam:CreateRole",
-          "iam:PutRolePolicy",
-          "iam:AttachRolePolicy",
-          "iam:PutRolePermissionsBoundary",
-        ],
-        Resource: "arn:aws:iam::123456789012:role/*",
-        Condition: { StringNotEquals: { "iam:PermissionsBoundary": BOUNDARY } },
-      },
-      {
-        Sid: "NeverRemoveABoundary",
-        Effect: "Deny",
-        Action: "iam:DeleteRolePermissionsBoundary",
-        Resource: "arn:aws:iam::123456789012:role/*",
-      },
-      {
-        Sid: "NeverChangeTheWorkloadBoundary",
-        Effect: "Deny",
-        Action: [
-          "iam:CreatePolicyVersion",
-          "iam:DeletePolicy",
-          "iam:DeletePolicyVersion",
-          "iam:SetDefaultPolicyVersion",
-        ],
-        Resource: BOUNDARY,
-      },
-    ]);
-  });
+  test.each([
+    ["apply", "acme-test-ci-boundary-guard", BOUNDARY],
+    ["preview", "acme-test-ci-preview-boundary-guard", PREVIEW_BOUNDARY],
+  ])(
+    "%s (not plan) carries explicit denies: no role without its boundary, none removed, neither boundary changed",
+    (kind, name, boundary) => {
+      const guard = policyRef(full, name);
+      const other = policyRef(
+        full,
+        kind === "apply" ? "acme-test-ci-preview-boundary-guard" : "acme-test-ci-boundary-guard",
+      );
+      expect(attached(full, kind)).toContain(guard);
+      expect(attached(full, kind)).not.toContain(other);
+      expect(attached(full, "plan")).not.toContain(guard);
+      expect(managed(full, name)).toEqual([
+        {
+          Sid: "NoRoleWithoutTheWorkloadBoundary",
+          Effect: "Deny",
+          Action: [
+            "iam:CreateRole",
+            "iam:PutRolePolicy",
+            "iam:AttachRolePolicy",
+            "iam:PutRolePermissionsBoundary",
+          ],
+          Resource: "arn:aws:iam::123456789012:role/*",
+          Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundary } },
+        },
+        {
+          Sid: "NeverRemoveABoundary",
+          Effect: "Deny",
+          Action: "iam:DeleteRolePermissionsBoundary",
+          Resource: "arn:aws:iam::123456789012:role/*",
+        },
+        {
+          Sid: "NeverChangeTheWorkloadBoundaries",
+          Effect: "Deny",
+          Action: [
+            "iam:CreatePolicyVersion",
+            "iam:DeletePolicy",
+            "iam:DeletePolicyVersion",
+            "iam:SetDefaultPolicyVersion",
+          ],
+          Resource: [BOUNDARY, PREVIEW_BOUNDARY],
+        },
+      ]);
+    },
+  );
 
   test("the roles' inline policies still fit IAM's 10,240-character quota per role", () => {
     // IAM counts the document without whitespace; a reference resolves to an ARN, at most ~80 characters.
@@ -608,6 +683,29 @@ describe("invalid settings are refused at synth", () => {
       "ciAccess.existingOidcProviderArn",
     ],
     [{ previewHostedZoneId: "zone" }, "ciAccess.previewHostedZoneId"],
+    [{ defaultBranch: "*" }, "ciAccess.defaultBranch"],
+    [{ defaultBranch: "release/*" }, "ciAccess.defaultBranch"],
+    [{ defaultBranch: "main:x" }, "ciAccess.defaultBranch"],
+    [{ defaultBranch: "" }, "ciAccess.defaultBranch"],
+    [{ defaultBranch: "../main" }, "ciAccess.defaultBranch"],
+    [
+      {
+        previewWorkloads: {
+          ...base.previewWorkloads,
+          hostDatabaseArn: "arn:aws:rds:us-east-1:123456789012:db:*",
+        },
+      },
+      "previewWorkloadBoundary.hostDatabaseArn",
+    ],
+    [
+      {
+        previewWorkloads: {
+          ...base.previewWorkloads,
+          hostDatabaseArn: "arn:aws:rds:eu-west-1:123456789012:db:acme-dev-db",
+        },
+      },
+      "previewWorkloadBoundary.hostDatabaseArn",
+    ],
   ] as Array<[Partial<CiAccessProps>, string]>)("%o is refused with %s", (props, field) => {
     expect(() => build(props)).toThrow(field);
   });

@@ -15,7 +15,11 @@ import {
   previewUnscopedStatements,
   readStatements,
 } from "./permissions.js";
-import { WorkloadBoundary } from "./workload-boundary.js";
+import {
+  PreviewWorkloadBoundary,
+  type PreviewWorkloadBoundaryProps,
+  WorkloadBoundary,
+} from "./workload-boundary.js";
 
 export { PREVIEW_TAG } from "./permissions.js";
 
@@ -26,6 +30,8 @@ const ISSUER = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 
 const GITHUB_NAME = /^[A-Za-z0-9_.-]+$/;
+/** A git branch name as the token's `ref:refs/heads/<branch>` spells it: no wildcard, no ":". */
+const BRANCH_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 const OIDC_PROVIDER_ARN = /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 
 /**
@@ -57,6 +63,19 @@ export interface CiAccessProps {
    */
   readonly applyEnvironments: readonly string[];
   /**
+   * The repository's default branch. Jobs of pushes to it and of scheduled runs carry
+   * `repo:<owner>/<repo>:ref:refs/heads/<branch>`, which the plan role (drift checks, the prod plan)
+   * and the preview role (the nightly reaper) also trust. Protect it in GitHub.
+   * @default "main"
+   */
+  readonly defaultBranch?: string;
+  /**
+   * What roles created by the preview role may reach, for its permissions boundary
+   * (`PreviewWorkloadBoundary`): the host environment's naming (its secrets and region), the host
+   * database's ARN (its RDS-managed master secret) and the preview image repository.
+   */
+  readonly previewWorkloads: Omit<PreviewWorkloadBoundaryProps, "naming">;
+  /**
    * Use the account's existing GitHub OIDC provider (an account has at most one per URL).
    * @default - the provider is created here
    */
@@ -77,10 +96,13 @@ export interface CiAccessProps {
  * GitHub Actions access to AWS without stored keys: the GitHub OIDC provider and three roles, each
  * assumable only by tokens of one repository with an exact `sub`, for one hour at most.
  *
- * - `plan` (pull requests): reads resource configuration and state, takes state locks.
- * - `preview` (pull requests): also manages a pull request's preview resources
- *   (`<project>-pr-*`, tagged `Preview=true`) and the state under `previewStateKeyPrefix`.
- * - `apply` (the listed GitHub environments): creates and changes every stack.
+ * - `plan` (pull requests, the default branch): reads resource configuration and state, takes
+ *   state locks.
+ * - `preview` (pull requests, the default branch): also manages a pull request's preview resources
+ *   (`<project>-pr-*`, tagged `Preview=true`) and the state under `previewStateKeyPrefix`; roles it
+ *   creates carry the preview workload boundary.
+ * - `apply` (the listed GitHub environments): creates and changes every stack; roles it creates
+ *   carry the workload boundary.
  */
 export class CiAccess extends Construct {
   readonly oidcProvider?: IamOpenidConnectProvider;
@@ -91,16 +113,23 @@ export class CiAccess extends Construct {
   /** What `terraform plan` reads (configuration, no data), attached to all three roles. */
   readonly readPolicy: IamPolicy;
   /**
-   * The permissions boundary every role the preview and apply roles create must carry
+   * The permissions boundary every role the apply role creates must carry
    * (`<project>-<env>-workload-boundary`); pass `workloadBoundary.policyArn` to the workload
-   * modules' `permissionsBoundaryArn`.
+   * modules' `permissionsBoundaryArn` in environment stacks.
    */
   readonly workloadBoundary: WorkloadBoundary;
   /**
-   * The explicit denies attached to the preview and apply roles: no role without the workload
-   * boundary, no boundary removed, the boundary policy never changed.
+   * The narrower boundary every role the preview role creates must carry
+   * (`<project>-<env>-preview-workload-boundary`); preview stacks pass its `policyArn`.
+   */
+  readonly previewWorkloadBoundary: PreviewWorkloadBoundary;
+  /**
+   * The explicit denies attached to the apply role: no role without the workload boundary, no
+   * boundary removed, neither boundary policy changed.
    */
   readonly boundaryGuardPolicy: IamPolicy;
+  /** The same denies for the preview role, with the preview workload boundary. */
+  readonly previewBoundaryGuardPolicy: IamPolicy;
   /**
    * The policies that knowingly break a plan-time rule: the apply role's service-wide actions
    * (CKV_AWS_63) and its actions that accept no resource but `*` (CKV_AWS_355). (The preview
@@ -113,6 +142,7 @@ export class CiAccess extends Construct {
     validate(props);
     const { naming, github, state } = props;
     const repo = `repo:${github.owner}/${github.repository}`;
+    const defaultBranch = `${repo}:ref:refs/heads/${props.defaultBranch ?? "main"}`;
 
     if (props.existingOidcProviderArn) {
       this.oidcProviderArn = props.existingOidcProviderArn;
@@ -148,14 +178,16 @@ export class CiAccess extends Construct {
         tags: { Name: naming.name(`ci-${kind}`, NAME_LIMITS.iamRole) },
       });
 
+    // Read-only work on the default branch (drift checks, the prod plan) needs no environment and
+    // never holds write credentials; the nightly reaper destroys previews with the preview role.
     this.planRole = role(
       "plan",
-      [`${repo}:pull_request`],
-      `terraform plan for pull requests of ${github.owner}/${github.repository}: reads configuration and state`,
+      [`${repo}:pull_request`, defaultBranch],
+      `terraform plan for pull requests and the default branch of ${github.owner}/${github.repository}: reads configuration and state`,
     );
     this.previewRole = role(
       "preview",
-      [`${repo}:pull_request`],
+      [`${repo}:pull_request`, defaultBranch],
       `Preview environments for pull requests of ${github.owner}/${github.repository}: ${naming.project}-pr-* only`,
     );
     this.applyRole = role(
@@ -165,6 +197,10 @@ export class CiAccess extends Construct {
     );
 
     this.workloadBoundary = new WorkloadBoundary(this, "workload-boundary", { naming });
+    this.previewWorkloadBoundary = new PreviewWorkloadBoundary(this, "preview-workload-boundary", {
+      naming,
+      ...props.previewWorkloads,
+    });
 
     const permissionScope: PermissionScope = {
       accountId: naming.accountId,
@@ -172,6 +208,7 @@ export class CiAccess extends Construct {
       bootstrapPrefix: naming.prefix,
       stateBucketArn: state.bucketArn,
       workloadBoundaryArn: this.workloadBoundary.policyArn,
+      previewWorkloadBoundaryArn: this.previewWorkloadBoundary.policyArn,
       previewDomain: props.previewDomain,
       previewHostedZoneId: props.previewHostedZoneId,
     };
@@ -195,23 +232,37 @@ export class CiAccess extends Construct {
       });
     }
 
-    // Managed, like the read policy: the same denies on both roles that create roles, outside the
-    // inline quota.
-    this.boundaryGuardPolicy = new IamPolicy(this, "boundary-guard-policy", {
-      name: naming.name("ci-boundary-guard"),
-      description: "Roles only with the workload boundary; the boundary is never removed or changed",
-      policy: policyDocument(boundaryGuardStatements(permissionScope)),
-      tags: { Name: naming.name("ci-boundary-guard") },
-    });
-    for (const [kind, ciRole] of [
-      ["preview", this.previewRole],
-      ["apply", this.applyRole],
-    ] as const) {
+    // Managed, like the read policy: denies on each role that creates roles, outside the inline
+    // quota. Each role gets its own boundary: apply the general one, preview the preview one.
+    // The apply guard keeps its construct id, name and description: a new description would
+    // replace the policy (and detach it for a moment) on the next bootstrap apply.
+    const guard = (kind: "apply" | "preview", ciRole: IamRole, boundaryArn: string, description: string) => {
+      const name = naming.name(kind === "apply" ? "ci-boundary-guard" : "ci-preview-boundary-guard");
+      const id = kind === "apply" ? "boundary-guard-policy" : "preview-boundary-guard-policy";
+      const guardPolicy = new IamPolicy(this, id, {
+        name,
+        description,
+        policy: policyDocument(boundaryGuardStatements(permissionScope, boundaryArn)),
+        tags: { Name: name },
+      });
       new IamRolePolicyAttachment(this, `${kind}-boundary-guard`, {
         role: ciRole.name,
-        policyArn: this.boundaryGuardPolicy.arn,
+        policyArn: guardPolicy.arn,
       });
-    }
+      return guardPolicy;
+    };
+    this.boundaryGuardPolicy = guard(
+      "apply",
+      this.applyRole,
+      this.workloadBoundary.policyArn,
+      "Roles only with the workload boundary; the boundary is never removed or changed",
+    );
+    this.previewBoundaryGuardPolicy = guard(
+      "preview",
+      this.previewRole,
+      this.previewWorkloadBoundary.policyArn,
+      "Roles only with the preview workload boundary; no boundary is removed or changed",
+    );
 
     state.grantReadState(this.planRole, { keyPrefix: props.stateKeyPrefix });
 
@@ -226,7 +277,7 @@ export class CiAccess extends Construct {
       this,
       "preview-unscoped",
       this.previewRole,
-      "deregister-task-definitions",
+      "actions-without-resource-scope",
       previewUnscopedStatements(),
     );
     state.grantReadState(this.previewRole, { keyPrefix: props.stateKeyPrefix });
@@ -289,6 +340,12 @@ function validate(props: CiAccessProps): void {
   if (props.previewStateKeyPrefix === props.stateKeyPrefix) {
     throw new Error(
       `ciAccess.previewStateKeyPrefix: must be narrower than stateKeyPrefix, or previews could overwrite every stack's state`,
+    );
+  }
+  const branch = props.defaultBranch ?? "main";
+  if (!BRANCH_NAME.test(branch) || branch.split("/").some((part) => part === "." || part === "..")) {
+    throw new Error(
+      `ciAccess.defaultBranch: "${branch}" must be a branch name (letters, digits, "-", "_", ".", "/"), without wildcards or ":"`,
     );
   }
   if (props.applyEnvironments.length === 0) {

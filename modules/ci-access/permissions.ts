@@ -23,10 +23,15 @@ export interface PermissionScope {
   /** The state bucket's ARN, which the apply role must never reconfigure. */
   readonly stateBucketArn: string;
   /**
-   * The permissions boundary every role the CI roles create or change must carry
+   * The permissions boundary every role the apply role creates or changes must carry
    * (`WorkloadBoundary`), as a literal ARN.
    */
   readonly workloadBoundaryArn: string;
+  /**
+   * The narrower boundary every role the preview role creates or changes must carry
+   * (`PreviewWorkloadBoundary`), as a literal ARN.
+   */
+  readonly previewWorkloadBoundaryArn: string;
   /** Preview DNS records live under this domain (`pr-<N>.<domain>`). */
   readonly previewDomain?: string;
   /** Preview DNS records live in this hosted zone. */
@@ -273,13 +278,17 @@ export function previewStatements(scope: PermissionScope): PolicyStatement[] {
     },
 
     // IAM: the PR's task and execution roles, with inline policies only, passed only to ECS tasks,
-    // created and given permissions only under the workload boundary (see boundaryGuardStatements).
+    // created and given permissions only under the preview workload boundary (see
+    // boundaryGuardStatements): never the general one, which reaches every environment's data.
     {
       sid: "CreatePreviewRoles",
       actions: ["iam:CreateRole"],
       resources: [role],
       conditions: {
-        StringEquals: { ...requestTagged.StringEquals, "iam:PermissionsBoundary": scope.workloadBoundaryArn },
+        StringEquals: {
+          ...requestTagged.StringEquals,
+          "iam:PermissionsBoundary": scope.previewWorkloadBoundaryArn,
+        },
       },
     },
     // IAM authorises the tags of CreateRole as iam:TagRole, which has no iam:PermissionsBoundary key.
@@ -291,7 +300,7 @@ export function previewStatements(scope: PermissionScope): PolicyStatement[] {
       conditions: {
         StringEquals: {
           ...resourceTagged.StringEquals,
-          "iam:PermissionsBoundary": scope.workloadBoundaryArn,
+          "iam:PermissionsBoundary": scope.previewWorkloadBoundaryArn,
         },
       },
     },
@@ -368,18 +377,25 @@ export function previewStatements(scope: PermissionScope): PolicyStatement[] {
 }
 
 /**
- * The preview role's one unscoped write, kept in a policy of its own: ECS offers no resource or
- * condition for deregistering a task definition revision, and destroying a preview's task
- * definition needs it. A deregistered (INACTIVE) revision keeps running tasks and services running.
+ * The preview role's actions that accept no resource but `*`, kept in a policy of their own:
+ * - its one unscoped write: ECS offers no resource or condition for deregistering a task definition
+ *   revision, and destroying a preview's task definition needs it. A deregistered (INACTIVE)
+ *   revision keeps running tasks and services running.
+ * - the nightly reaper finds previews by their `Preview=true` tag (`tag:GetResources`, a read).
  */
 export function previewUnscopedStatements(): PolicyStatement[] {
-  return [{ sid: "DeregisterTaskDefinitions", actions: ["ecs:DeregisterTaskDefinition"], resources: ["*"] }];
+  return [
+    { sid: "DeregisterTaskDefinitions", actions: ["ecs:DeregisterTaskDefinition"], resources: ["*"] },
+    { sid: "FindPreviewsByTag", actions: ["tag:GetResources"], resources: ["*"] },
+  ];
 }
 
 /**
  * The apply role: creates everything a platform stack has. Listing every action of EC2, RDS, ECS
  * and the rest is impractical, so these statements use service-wide actions (`ec2:*`), each scoped
  * to this account's resources (and where names allow, to the project's); IAM is never service-wide.
+ * No ECR: platform stacks have no repository, and the stack that owns the release repository grants
+ * the push (`repository.grantPush(ci.applyRole)`), so apply can push to no other repository.
  */
 export function applyStatements(scope: PermissionScope): PolicyStatement[] {
   const { accountId: a, project: p } = scope;
@@ -388,11 +404,6 @@ export function applyStatements(scope: PermissionScope): PolicyStatement[] {
     { sid: "Network", actions: ["ec2:*"], resources: [everywhere("ec2")] },
     { sid: "Database", actions: ["rds:*"], resources: [everywhere("rds")] },
     { sid: "Containers", actions: ["ecs:*"], resources: [everywhere("ecs")] },
-    {
-      sid: "ImageRepositories",
-      actions: ["ecr:*"],
-      resources: [`arn:aws:ecr:*:${a}:repository/${p}-*`],
-    },
     {
       sid: "LoadBalancers",
       actions: ["elasticloadbalancing:*"],
@@ -560,7 +571,7 @@ export function applyStatements(scope: PermissionScope): PolicyStatement[] {
   ];
 }
 
-/** The IAM actions that add permissions to a role: allowed to CI only under the workload boundary. */
+/** The IAM actions that add permissions to a role: allowed to CI only under a workload boundary. */
 export const ROLE_GRANT_ACTIONS = [
   "iam:CreateRole",
   "iam:PutRolePolicy",
@@ -577,12 +588,13 @@ export const BOUNDARY_POLICY_CHANGES = [
 ] as const;
 
 /**
- * Explicit denies for both roles that create roles (preview, apply), so no Allow added later can
- * undo them: no role may be created or granted permissions without the workload boundary, no
- * role's boundary may be removed, and the boundary policy itself may not be changed or deleted.
+ * Explicit denies for a role that creates roles (preview, apply), so no Allow added later can undo
+ * them: no role may be created or granted permissions without `boundaryArn` (the role's own
+ * boundary: the preview workload boundary for preview, the workload boundary for apply), no role's
+ * boundary may be removed, and neither boundary policy may be changed or deleted.
  * (`StringNotEquals` is also true when a role has no boundary at all.)
  */
-export function boundaryGuardStatements(scope: PermissionScope): PolicyStatement[] {
+export function boundaryGuardStatements(scope: PermissionScope, boundaryArn: string): PolicyStatement[] {
   const roles = `arn:aws:iam::${scope.accountId}:role/*`;
   return [
     {
@@ -590,7 +602,7 @@ export function boundaryGuardStatements(scope: PermissionScope): PolicyStatement
       effect: "Deny",
       actions: ROLE_GRANT_ACTIONS,
       resources: [roles],
-      conditions: { StringNotEquals: { "iam:PermissionsBoundary": scope.workloadBoundaryArn } },
+      conditions: { StringNotEquals: { "iam:PermissionsBoundary": boundaryArn } },
     },
     {
       sid: "NeverRemoveABoundary",
@@ -599,10 +611,10 @@ export function boundaryGuardStatements(scope: PermissionScope): PolicyStatement
       resources: [roles],
     },
     {
-      sid: "NeverChangeTheWorkloadBoundary",
+      sid: "NeverChangeTheWorkloadBoundaries",
       effect: "Deny",
       actions: BOUNDARY_POLICY_CHANGES,
-      resources: [scope.workloadBoundaryArn],
+      resources: [scope.workloadBoundaryArn, scope.previewWorkloadBoundaryArn],
     },
   ];
 }
@@ -621,8 +633,6 @@ export function applyUnscopedStatements(): PolicyStatement[] {
         "cloudfront:CreateOriginAccessControl",
         "cloudfront:CreateResponseHeadersPolicy",
         "ecs:DeregisterTaskDefinition",
-        // `docker login` to push the image; pushing itself is scoped to the project's repositories.
-        "ecr:GetAuthorizationToken",
         "elasticloadbalancing:SetWebAcl",
         "kms:CreateKey",
         // WAF logging to CloudWatch Logs.

@@ -1,6 +1,11 @@
 import { describe, expect, test } from "vitest";
+import { Naming } from "../naming/naming.js";
 import { policy, synthesise, testNaming } from "../testing/synthesised.js";
-import { WorkloadBoundary } from "./workload-boundary.js";
+import {
+  PreviewWorkloadBoundary,
+  type PreviewWorkloadBoundaryProps,
+  WorkloadBoundary,
+} from "./workload-boundary.js";
 
 type Statement = Record<string, unknown>;
 
@@ -138,5 +143,165 @@ describe("resources are scoped to the project wherever the service allows", () =
         Resource: "*",
       },
     ]);
+  });
+});
+
+describe("the preview workload boundary", () => {
+  const PREVIEW_REPOSITORY = "arn:aws:ecr:us-east-1:123456789012:repository/acme-shared-app-preview";
+  const HOST_DATABASE = "arn:aws:rds:us-east-1:123456789012:db:acme-dev-db";
+  const hostNaming = testNaming.withEnvironment("dev");
+  let preview: PreviewWorkloadBoundary | undefined;
+  const previewSynthesised = synthesise((scope) => {
+    preview = new PreviewWorkloadBoundary(scope, "preview-boundary", {
+      naming: testNaming,
+      hostNaming,
+      hostDatabaseArn: HOST_DATABASE,
+      repositoryArn: PREVIEW_REPOSITORY,
+    });
+  });
+  const previewDocument = previewSynthesised.only("aws_iam_policy");
+  const previewStatements = policy(previewDocument.policy).Statement;
+  const previewAllows = previewStatements.filter((s) => s.Effect === "Allow");
+  const previewSid = (name: string): Statement => {
+    const found = previewStatements.find((s) => s.Sid === name);
+    if (!found) throw new Error(`no statement ${name}`);
+    return found;
+  };
+
+  test("is one customer managed policy named <project>-<env>-preview-workload-boundary, its ARN computed from the name", () => {
+    expect(previewSynthesised.addresses()).toHaveLength(1);
+    expect(previewDocument.name).toBe("acme-test-preview-workload-boundary");
+    expect(preview?.policyArn).toBe("arn:aws:iam::123456789012:policy/acme-test-preview-workload-boundary");
+    expect(PreviewWorkloadBoundary.arnFor(testNaming)).toBe(preview?.policyArn);
+    expect(preview?.policyArn).not.toBe(WorkloadBoundary.arnFor(testNaming));
+  });
+
+  test("names every action, and allows no control-plane service and no rds-db:connect", () => {
+    const actions = previewAllows.flatMap((s) => list(s.Action));
+    for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+    expect([...new Set(actions.map((a) => a.split(":")[0]))].sort()).toEqual([
+      "ecr",
+      "kms",
+      "logs",
+      "s3",
+      "secretsmanager",
+      "ssmmessages",
+    ]);
+    expect(actions).not.toContain("rds-db:connect");
+  });
+
+  test("S3: object actions and ListBucket on preview buckets (<project>-pr-*) only", () => {
+    expect(previewSid("PreviewObjects")).toEqual({
+      Sid: "PreviewObjects",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+      Resource: "arn:aws:s3:::acme-pr-*/*",
+    });
+    expect(previewSid("ListPreviewBuckets")).toEqual({
+      Sid: "ListPreviewBuckets",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: "arn:aws:s3:::acme-pr-*",
+    });
+    const s3Resources = previewAllows
+      .filter((s) => list(s.Action).some((a) => a.startsWith("s3:")))
+      .flatMap((s) => list(s.Resource));
+    for (const resource of s3Resources) expect(resource).toMatch(/^arn:aws:s3:::acme-pr-\*/);
+  });
+
+  test("Secrets Manager: the host's secrets by name, in its region", () => {
+    expect(previewSid("ReadHostSecrets")).toEqual({
+      Sid: "ReadHostSecrets",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+      Resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-dev/*",
+    });
+  });
+
+  test("Secrets Manager: only the host database's RDS-managed master secret, by the tag RDS puts on it", () => {
+    expect(previewSid("ReadHostDatabaseMasterSecret")).toEqual({
+      Sid: "ReadHostDatabaseMasterSecret",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+      Resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-*",
+      Condition: {
+        StringEquals: { "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": HOST_DATABASE },
+      },
+    });
+    const unconditioned = previewAllows.filter(
+      (s) => !s.Condition && list(s.Resource).some((r) => r.includes("secret:rds!") || r.includes("acme-*")),
+    );
+    expect(unconditioned).toEqual([]);
+  });
+
+  test("KMS: decrypt and data keys only through Secrets Manager or S3 in the host's region", () => {
+    expect(previewSid("UseKeysThroughSecretsManagerAndS3")).toMatchObject({
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "arn:aws:kms:us-east-1:123456789012:key/*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": ["secretsmanager.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"],
+        },
+      },
+    });
+  });
+
+  test("Logs: write only to preview services' log groups", () => {
+    expect(previewSid("WritePreviewLogs")).toMatchObject({
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/acme-pr-*",
+    });
+  });
+
+  test("ECR: pull only from the preview repository, never the release one", () => {
+    expect(previewSid("PullPreviewImages")).toEqual({
+      Sid: "PullPreviewImages",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+      Resource: PREVIEW_REPOSITORY,
+    });
+  });
+
+  test("'*' only for ECR login and the ECS Exec channels, as in the general boundary", () => {
+    const unscoped = previewAllows.filter((s) => list(s.Resource).includes("*"));
+    expect(unscoped).toEqual(allows.filter((s) => list(s.Resource).includes("*")));
+  });
+
+  test.each([
+    [
+      { hostDatabaseArn: "arn:aws:rds:us-east-1:123456789012:db:*" },
+      "previewWorkloadBoundary.hostDatabaseArn",
+    ],
+    [
+      { hostDatabaseArn: "arn:aws:rds:us-east-1:210987654321:db:acme-dev-db" },
+      "previewWorkloadBoundary.hostDatabaseArn",
+    ],
+    [
+      { repositoryArn: "arn:aws:ecr:us-east-1:123456789012:repository/acme-*" },
+      "previewWorkloadBoundary.repositoryArn",
+    ],
+    [
+      {
+        hostNaming: new Naming({
+          project: "acme",
+          environment: "dev",
+          accountId: "210987654321",
+          region: "us-east-1",
+        }),
+      },
+      "previewWorkloadBoundary.hostNaming",
+    ],
+  ] as Array<[Partial<PreviewWorkloadBoundaryProps>, string]>)("%o is refused with %s", (props, field) => {
+    expect(() =>
+      synthesise((scope) => {
+        new PreviewWorkloadBoundary(scope, "preview-boundary", {
+          naming: testNaming,
+          hostNaming,
+          hostDatabaseArn: HOST_DATABASE,
+          repositoryArn: PREVIEW_REPOSITORY,
+          ...props,
+        });
+      }),
+    ).toThrow(field);
   });
 });

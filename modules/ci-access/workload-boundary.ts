@@ -3,6 +3,16 @@ import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
 
+/** An RDS DB instance ARN with a literal identifier (no wildcard). */
+const DB_INSTANCE_ARN = /^arn:aws:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]*$/;
+/**
+ * The tag RDS puts on the master-password secret it manages (`rds!db-<uuid>`), valued with the DB
+ * instance's ARN: AWS's own `AmazonRDSServiceRolePolicy` tags those secrets with exactly
+ * `aws:rds:primaryDBInstanceArn` (instances) or `aws:rds:primaryDBClusterArn` (clusters) and
+ * matches AWS-reserved tag keys with the `secretsmanager:ResourceTag/<key>` condition key.
+ */
+export const RDS_MASTER_SECRET_TAG = "aws:rds:primaryDBInstanceArn";
+
 /** Who the boundary's statements are scoped to. */
 export interface WorkloadBoundaryScope {
   readonly accountId: string;
@@ -92,6 +102,91 @@ export function workloadBoundaryStatements(scope: WorkloadBoundaryScope): Policy
   ];
 }
 
+/** Who the preview workload boundary's statements are scoped to. */
+export interface PreviewWorkloadBoundaryScope {
+  readonly accountId: string;
+  /** Project slug: preview resources are `<project>-pr-...`. */
+  readonly project: string;
+  /** Name prefix of the environment that hosts previews (`<project>-<host>`): its secrets are `<prefix>/...`. */
+  readonly hostPrefix: string;
+  /** The host environment's region, where previews run. */
+  readonly hostRegion: string;
+  /** The host's DB instance ARN: its RDS-managed master secret carries it as a tag. */
+  readonly hostDatabaseArn: string;
+  /** The repository preview images are pushed to and pulled from. */
+  readonly repositoryArn: string;
+}
+
+/**
+ * The most a preview's workload role may ever do: what a `PreviewStack` grants, and only on what
+ * belongs to previews or is shared with them by the host environment — never another environment's
+ * data, never a database login by IAM.
+ *
+ * - S3: object actions and `ListBucket` on `<project>-pr-*` buckets only.
+ * - Secrets Manager: read the host's secrets (`<project>-<host>/*`) and the host database's
+ *   RDS-managed master secret (`rds!db-*` tagged `aws:rds:primaryDBInstanceArn` = the host DB's ARN;
+ *   its name is random, the tag is the only handle), in the host's region.
+ * - KMS: decrypt and generate data keys only through Secrets Manager or S3, in the host's region.
+ * - CloudWatch Logs: write to `/ecs/<project>-pr-*` only.
+ * - ECR: pull from the preview repository only; `GetAuthorizationToken` (`*` only).
+ * - ECS Exec: the four `ssmmessages:*Channel` actions (`*` only).
+ *
+ * No `rds-db:connect`, no flow logs, no release images, no IAM or control-plane action.
+ */
+export function previewWorkloadBoundaryStatements(scope: PreviewWorkloadBoundaryScope): PolicyStatement[] {
+  const { accountId: a, project: p, hostRegion: r } = scope;
+  const pr = `${p}-pr-`;
+  const readSecrets = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"];
+  return [
+    { sid: "PreviewObjects", actions: OBJECT_ACTIONS, resources: [`arn:aws:s3:::${pr}*/*`] },
+    { sid: "ListPreviewBuckets", actions: ["s3:ListBucket"], resources: [`arn:aws:s3:::${pr}*`] },
+    {
+      sid: "ReadHostSecrets",
+      actions: readSecrets,
+      resources: [`arn:aws:secretsmanager:${r}:${a}:secret:${scope.hostPrefix}/*`],
+    },
+    {
+      sid: "ReadHostDatabaseMasterSecret",
+      actions: readSecrets,
+      resources: [`arn:aws:secretsmanager:${r}:${a}:secret:rds!db-*`],
+      conditions: {
+        StringEquals: { [`secretsmanager:ResourceTag/${RDS_MASTER_SECRET_TAG}`]: scope.hostDatabaseArn },
+      },
+    },
+    {
+      sid: "UseKeysThroughSecretsManagerAndS3",
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+      resources: [`arn:aws:kms:${r}:${a}:key/*`],
+      conditions: {
+        StringEquals: { "kms:ViaService": [`secretsmanager.${r}.amazonaws.com`, `s3.${r}.amazonaws.com`] },
+      },
+    },
+    {
+      sid: "WritePreviewLogs",
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      // `*` also matches the group's `:log-stream:<name>` ARNs.
+      resources: [`arn:aws:logs:${r}:${a}:log-group:/ecs/${pr}*`],
+    },
+    {
+      sid: "PullPreviewImages",
+      actions: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+      resources: [scope.repositoryArn],
+    },
+    // `*` is the only resource these accept (Service Authorization Reference).
+    { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
+    {
+      sid: "EcsExecChannels",
+      actions: [
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+      ],
+      resources: ["*"],
+    },
+  ];
+}
+
 export interface WorkloadBoundaryProps {
   /**
    * The bootstrap stack's naming: the policy is `<project>-<env>-workload-boundary`, and its project
@@ -139,6 +234,85 @@ export class WorkloadBoundary extends Construct {
           accountId: naming.accountId,
           project: naming.project,
           bootstrapPrefix: naming.prefix,
+        }),
+      ),
+      tags: { Name: this.policyName },
+    });
+  }
+}
+
+export interface PreviewWorkloadBoundaryProps {
+  /** The bootstrap stack's naming: the policy is `<project>-<env>-preview-workload-boundary`. */
+  readonly naming: Naming;
+  /**
+   * The naming of the environment that hosts previews (dev): previews may read its secrets
+   * (`<project>-<host>/*`) and run in its region. Same project and account as `naming`.
+   */
+  readonly hostNaming: Naming;
+  /**
+   * The host's DB instance ARN, `arn:aws:rds:<region>:<account>:db:<identifier>`: previews may read
+   * the master secret RDS manages for it (and no other `rds!` secret).
+   */
+  readonly hostDatabaseArn: string;
+  /** The repository preview images are pushed to: the only one preview workloads may pull from. */
+  readonly repositoryArn: string;
+}
+
+/**
+ * The permissions boundary of every role a preview stack creates, narrower than `WorkloadBoundary`:
+ * a role the preview CI role creates (any collaborator's pull request can write its policies) can
+ * reach previews' buckets and logs, the host environment's secrets and database secret, and the
+ * preview repository — never staging's or prod's data, other `rds!` secrets, release images or
+ * `rds-db:connect`. The preview CI role may create and grant roles only with this boundary.
+ */
+export class PreviewWorkloadBoundary extends Construct {
+  /** `<project>-<env>-preview-workload-boundary` for the bootstrap naming. */
+  static policyNameFor(naming: Naming): string {
+    return naming.name("preview-workload-boundary");
+  }
+
+  /** The ARN the policy will have, without a reference to it. */
+  static arnFor(naming: Naming): string {
+    return `arn:aws:iam::${naming.accountId}:policy/${PreviewWorkloadBoundary.policyNameFor(naming)}`;
+  }
+
+  readonly policy: IamPolicy;
+  readonly policyName: string;
+  /** The policy's ARN, computed from its name (a plain string: usable in conditions and other stacks). */
+  readonly policyArn: string;
+
+  constructor(scope: Construct, id: string, props: PreviewWorkloadBoundaryProps) {
+    super(scope, id);
+    const { naming, hostNaming } = props;
+    if (hostNaming.project !== naming.project || hostNaming.accountId !== naming.accountId) {
+      throw new Error(
+        `previewWorkloadBoundary.hostNaming: ${hostNaming.project} in ${hostNaming.accountId} must be the project ${naming.project} in account ${naming.accountId}, where the boundary and the CI roles live`,
+      );
+    }
+    const hostDatabases = `arn:aws:rds:${hostNaming.region}:${hostNaming.accountId}:db:`;
+    if (!DB_INSTANCE_ARN.test(props.hostDatabaseArn) || !props.hostDatabaseArn.startsWith(hostDatabases)) {
+      throw new Error(
+        `previewWorkloadBoundary.hostDatabaseArn: "${props.hostDatabaseArn}" must be ${hostDatabases}<identifier> (the host's instance), without wildcards`,
+      );
+    }
+    if (props.repositoryArn.includes("*")) {
+      throw new Error(
+        `previewWorkloadBoundary.repositoryArn: "${props.repositoryArn}" must name one repository`,
+      );
+    }
+    this.policyName = PreviewWorkloadBoundary.policyNameFor(naming);
+    this.policyArn = PreviewWorkloadBoundary.arnFor(naming);
+    this.policy = new IamPolicy(this, "policy", {
+      name: this.policyName,
+      description: `Permissions boundary of ${naming.project}'s preview workload roles: previews' own data and the ${hostNaming.environment} secrets they share`,
+      policy: policyDocument(
+        previewWorkloadBoundaryStatements({
+          accountId: naming.accountId,
+          project: naming.project,
+          hostPrefix: hostNaming.prefix,
+          hostRegion: hostNaming.region,
+          hostDatabaseArn: props.hostDatabaseArn,
+          repositoryArn: props.repositoryArn,
         }),
       ),
       tags: { Name: this.policyName },
