@@ -40,6 +40,13 @@ const ROLE = {
   preview: expression("vars.AWS_PREVIEW_ROLE_ARN"),
   apply: expression("vars.AWS_APPLY_ROLE_ARN"),
 };
+/** The two ECR repositories: releases (pushed only by the apply role) and previews (only by preview). */
+const REPOSITORY = {
+  release: expression("vars.ECR_REPOSITORY_URL"),
+  preview: expression("vars.ECR_PREVIEW_REPOSITORY_URL"),
+};
+/** The branch the plan and preview roles trust besides pull requests (CiAccess's `defaultBranch`). */
+const DEFAULT_BRANCH = "main";
 
 const jobOf = (file: string, id: string): Job => {
   const job = workflow(file).content.jobs[id];
@@ -130,16 +137,51 @@ describe("every workflow", () => {
     }
   });
 
-  test("assumes the plan and preview roles only on pull requests, never from forks", () => {
-    for (const { file, id, job } of allJobs) {
-      if (!assumedRoles(job).some((r) => r === ROLE.plan || r === ROLE.preview)) continue;
-      expect(Object.keys(workflow(file.split("/").at(-1) as string).content.on), `${file} ${id}`).toEqual([
-        "pull_request",
-      ]);
-      expect(job.if, `${file} ${id}`).toContain(
-        "github.event.pull_request.head.repo.full_name == github.repository",
-      );
+  test("assumes the plan and preview roles only on pull requests (never from forks) or on the default branch", () => {
+    // The roles trust `…:pull_request` and `…:ref:refs/heads/main` (pushes to main, schedules, and
+    // dispatches from main; a dispatch from another branch gets a token no role accepts).
+    const users = allJobs.filter(({ job }) =>
+      assumedRoles(job).some((r) => r === ROLE.plan || r === ROLE.preview),
+    );
+    expect(users.length).toBeGreaterThan(4);
+    for (const { file, id, job } of users) {
+      const on = workflow(file.split("/").at(-1) as string).content.on;
+      const where = `${file} ${id}`;
+      for (const trigger of Object.keys(on)) {
+        expect(["pull_request", "push", "schedule", "workflow_dispatch"], where).toContain(trigger);
+      }
+      if ("push" in on) expect((on.push as { branches: string[] }).branches, where).toEqual([DEFAULT_BRANCH]);
+      if ("pull_request" in on) {
+        expect(job.if, where).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+      }
     }
+    for (const w of workflows) expect(Object.keys(w.content.on), w.path).not.toContain("pull_request_target");
+  });
+
+  test("pushes images only with the role that owns the repository: apply to the release one, preview to the preview one", () => {
+    const pushes = allJobs.flatMap(({ file, id, job }) =>
+      (job.steps ?? [])
+        .filter((s) => s.uses === "./.github/actions/push-image")
+        .map((s) => ({
+          job: `${file} ${id}`,
+          roles: assumedRoles(job),
+          repository: s.with?.["repository-url"],
+        })),
+    );
+    expect(pushes).toEqual([
+      { job: ".github/workflows/deploy.yml staging", roles: [ROLE.apply], repository: REPOSITORY.release },
+      { job: ".github/workflows/preview.yml up", roles: [ROLE.preview], repository: REPOSITORY.preview },
+    ]);
+    const releaseReaders = files.filter((f) => f.text.includes("vars.ECR_REPOSITORY_URL")).map((f) => f.path);
+    expect(releaseReaders).toEqual([".github/workflows/deploy.yml"]);
+  });
+
+  test("the image lookup asks with BatchGetImage, which a push grant includes, and fails on anything but found or ImageNotFound", () => {
+    const lookup = readFileSync(join(REPOSITORY_ROOT, ".github/actions/push-image/lookup.sh"), "utf8");
+    expect(lookup).toContain("aws ecr batch-get-image");
+    expect(lookup).not.toContain("describe-images");
+    expect(lookup).toContain('elif [[ "$answer" == "|ImageNotFound" ]]; then');
+    expect(lookup).toMatch(/else\n\s+echo "::error::unexpected answer/);
   });
 
   test("has no GitHub expression inside a run: script (values reach scripts through env:)", () => {
@@ -204,6 +246,7 @@ describe("every workflow", () => {
       "AWS_PLAN_ROLE_ARN",
       "AWS_PREVIEW_ROLE_ARN",
       "AWS_REGION",
+      "ECR_PREVIEW_REPOSITORY_URL",
       "ECR_REPOSITORY_URL",
     ]);
     for (const name of used) expect(section, name).toContain(`\`${name}\``);
@@ -335,9 +378,10 @@ describe("deploy.yml", () => {
     expect(deploy.content.on).toEqual({ push: { branches: ["main"] } });
   });
 
-  test("pushes the image tagged with the commit sha before staging is planned and applied", () => {
+  test("builds and pushes its own image to the release repository, tagged with the commit sha, before staging is planned and applied", () => {
     const steps = staging.steps ?? [];
     const push = steps.findIndex((s) => s.uses === "./.github/actions/push-image");
+    expect(steps[push]?.with?.["repository-url"]).toBe(REPOSITORY.release);
     const plan = steps.findIndex((s) => s.run?.includes("npm run release:plan -- staging"));
     const apply = steps.findIndex((s) => s.run?.includes("npm run release:apply -- staging"));
     expect(steps[push]?.with?.tag).toBe(expression("github.sha"));
@@ -352,7 +396,12 @@ describe("deploy.yml", () => {
     expect(environmentName(prod)).toBe("prod");
     expect(needsOf(planProd)).toEqual(["staging"]);
     expect(needsOf(prod)).toEqual(["plan-prod"]);
-    for (const job of [staging, planProd, prod]) expect(assumedRoles(job)).toEqual([ROLE.apply]);
+    for (const job of [staging, prod]) expect(assumedRoles(job)).toEqual([ROLE.apply]);
+  });
+
+  test("plans prod with the read-only plan role, in no environment: it holds no write credentials", () => {
+    expect(assumedRoles(planProd)).toEqual([ROLE.plan]);
+    expect(environmentName(planProd)).toBeUndefined();
   });
 
   test("never runs two applies of one environment at once, and never cancels one", () => {
@@ -403,12 +452,13 @@ describe("preview.yml", () => {
     expect(cancelInProgress(preview.content)).toBe("false");
   });
 
-  test("on open and push: pushes the head's image, runs preview:up, and comments the URL", () => {
+  test("on open and push: pushes the head's image to the preview repository, runs preview:up, and comments the URL", () => {
     expect(up.if).toContain("github.event.action != 'closed'");
     expect(assumedRoles(up)).toEqual([ROLE.preview]);
     expect(stepUsing(up, "./.github/actions/push-image")?.with?.tag).toBe(
       expression("github.event.pull_request.head.sha"),
     );
+    expect(stepUsing(up, "./.github/actions/push-image")?.with?.["repository-url"]).toBe(REPOSITORY.preview);
     expect(runs(up).join("\n")).toContain(
       'npm run preview:up -- --pr "$PULL_REQUEST" --image-tag "$HEAD_SHA"',
     );
@@ -434,6 +484,11 @@ describe("drift.yml", () => {
     expect(drift.content.on).toHaveProperty("schedule");
     expect(drift.content.on).toHaveProperty("workflow_dispatch");
     expect(detect.strategy?.matrix?.stack).toEqual(["staging", "prod"]);
+  });
+
+  test("checks with the read-only plan role, in no environment", () => {
+    expect(assumedRoles(detect)).toEqual([ROLE.plan]);
+    expect(environmentName(detect)).toBeUndefined();
   });
 
   test("plans with -detailed-exitcode and tells drift (exit 2) from failure", () => {
@@ -462,5 +517,10 @@ describe("reaper.yml", () => {
     expect(script).toContain("repos/$GITHUB_REPOSITORY/pulls?state=open");
     expect(script).toContain('npm run preview:reaper -- --open-prs "$OPEN_PRS"');
     expect(reap.permissions).toMatchObject({ "pull-requests": "read" });
+  });
+
+  test("destroys previews with the preview role, which can touch nothing else, in no environment", () => {
+    expect(assumedRoles(reap)).toEqual([ROLE.preview]);
+    expect(environmentName(reap)).toBeUndefined();
   });
 });
