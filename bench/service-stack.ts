@@ -208,20 +208,28 @@ export function rssMb(pid: number | "self"): number {
   return (kib * 1024) / 1e6;
 }
 
-/** Registers a user through the API and logs in: the bearer token. */
-export async function signUp(url: string, email: string): Promise<{ token: string; userId: string }> {
-  const password = "correct horse battery staple";
-  const post = (route: string) =>
-    fetch(`${url}${route}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email, password }),
-    });
-  const registered = await post("/api/auth/register");
-  if (registered.status !== 201)
-    throw new Error(`register failed: ${registered.status} ${await registered.text()}`);
-  const login = await post("/api/auth/login");
+const password = "correct horse battery staple";
+
+function postCredentials(url: string, route: string, email: string): Promise<Response> {
+  return fetch(`${url}${route}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+}
+
+/** Logs a user in through the API: the bearer token. */
+export async function logIn(url: string, email: string): Promise<{ token: string; userId: string }> {
+  const login = await postCredentials(url, "/api/auth/login", email);
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const body = (await login.json()) as { token: string; user: { id: string } };
   return { token: body.token, userId: body.user.id };
+}
+
+/** Registers a user through the API and logs in: the bearer token. */
+export async function signUp(url: string, email: string): Promise<{ token: string; userId: string }> {
+  const registered = await postCredentials(url, "/api/auth/register", email);
+  if (registered.status !== 201)
+    throw new Error(`register failed: ${registered.status} ${await registered.text()}`);
+  return logIn(url, email);
 }

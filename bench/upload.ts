@@ -16,6 +16,7 @@ import {
   BENCH_BUCKET,
   buildServers,
   freePort,
+  logIn,
   rssMb,
   type ServerProcess,
   serviceEnv,
@@ -110,13 +111,15 @@ export async function uploadSuite(options: RunOptions): Promise<SuiteResult> {
   const bytes = options.uploadMib * MiB;
   const built = await buildServers(options.log);
   const stack = await startBenchStack();
-  let service: ServerProcess | undefined;
-  try {
-    service = await startServer(
+  // A fresh service process for every upload: memory kept from an earlier upload (V8 and the
+  // allocator hold on to what they grew to) would otherwise hide the growth of the next one.
+  const startService = async () =>
+    startServer(
       built.serverJs,
       serviceEnv(stack, await freePort(), { MAX_UPLOAD_BYTES: String(bytes + 16 * MiB) }),
       { cpuProfileDirectory: options.cpuProfileDirectory },
     );
+  try {
     // The baseline is the service's own S3 adapter (lib-storage Upload, same part size and queue),
     // called directly from this process with the same stand-in settings.
     Object.assign(process.env, standInCredentials);
@@ -125,22 +128,33 @@ export async function uploadSuite(options: RunOptions): Promise<SuiteResult> {
       BENCH_BUCKET,
     );
     await store.ensureBucket();
-    const user = await signUp(service.url, "uploader@bench.example.com");
-    const running = service;
+    const email = "uploader@bench.example.com";
+    const first = await startService();
+    try {
+      await signUp(first.url, email);
+    } finally {
+      await first.stop();
+    }
 
     let counter = 0;
     const viaService = async (): Promise<UploadRun> => {
-      const rss = sampleRss(running.pid);
-      const begun = performance.now();
-      const id = await uploadThroughService(running, user.token, bytes);
-      const seconds = (performance.now() - begun) / 1000;
-      const { idle, peak } = rss.stop();
-      const removed = await fetch(`${running.url}/api/files/${id}`, {
-        method: "DELETE",
-        headers: { authorization: `Bearer ${user.token}` },
-      });
-      if (removed.status !== 204) throw new Error(`DELETE /api/files/${id} answered ${removed.status}`);
-      return { mbPerSecond: bytes / 1e6 / seconds, rssGrowthMb: peak - idle, idleRssMb: idle };
+      const service = await startService();
+      try {
+        const { token } = await logIn(service.url, email);
+        const rss = sampleRss(service.pid);
+        const begun = performance.now();
+        const id = await uploadThroughService(service, token, bytes);
+        const seconds = (performance.now() - begun) / 1000;
+        const { idle, peak } = rss.stop();
+        const removed = await fetch(`${service.url}/api/files/${id}`, {
+          method: "DELETE",
+          headers: { authorization: `Bearer ${token}` },
+        });
+        if (removed.status !== 204) throw new Error(`DELETE /api/files/${id} answered ${removed.status}`);
+        return { mbPerSecond: bytes / 1e6 / seconds, rssGrowthMb: peak - idle, idleRssMb: idle };
+      } finally {
+        await service.stop();
+      }
     };
     const direct = async (): Promise<UploadRun> => {
       const key = `bench/direct-${counter++}`;
@@ -193,9 +207,9 @@ export async function uploadSuite(options: RunOptions): Promise<SuiteResult> {
       seconds: (performance.now() - started) / 1000,
       method: [
         `Stream: ${options.uploadMib} MiB generated while it is read (one random 1 MiB block repeated: incompressible, never on disk). MB/s = 10⁶ bytes per second, from the first byte sent until the upload is acknowledged (201 from the service; lib-storage's done()).`,
-        "Subject: POST /api/files (multipart, Content-Length declared, bearer token) to the compiled service in a child process with the production configuration and MAX_UPLOAD_BYTES raised above the stream's size; it streams through multer into lib-storage (5 MiB parts, 2 in flight) into the S3 stand-in (s3rver, a child process writing to disk).",
+        "Subject: POST /api/files (multipart, Content-Length declared, bearer token) to the compiled service in a fresh child process per upload, with the production configuration and MAX_UPLOAD_BYTES raised above the stream's size; it streams through multer into lib-storage (5 MiB parts, 2 in flight) into the S3 stand-in (s3rver, a child process writing to disk).",
         "Baseline: the same generated stream given to the service's own S3 adapter (service/adapters/object-store.ts: lib-storage Upload, same part size and queue) from the bench process, to the same stand-in. Every upload is checked (stored size) and deleted afterwards.",
-        `RSS: VmRSS from /proc/<pid>/status every ${SAMPLE_EVERY_MS} ms during each upload; growth = peak − the value just before that upload. The service's is read from outside its process; the baseline's is the bench process's own (it runs lib-storage and generates the stream).`,
+        `RSS: VmRSS from /proc/<pid>/status every ${SAMPLE_EVERY_MS} ms during each upload; growth = peak − the value just before that upload. The service's is read from outside its process, which is started afresh for each upload (then signed in, idle): memory kept from an earlier upload cannot hide the growth. The baseline's is the bench process's own (it runs lib-storage and generates the stream); that process lives through every round, so after the first its figure shows only what it did not already hold — informative, not a target.`,
       ],
       measurements: [
         measurement(
@@ -224,7 +238,6 @@ export async function uploadSuite(options: RunOptions): Promise<SuiteResult> {
       details: { bytes },
     };
   } finally {
-    await service?.stop();
     await stack.stop();
   }
 }
