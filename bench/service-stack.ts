@@ -26,6 +26,8 @@ export interface Built {
   serverJs: string;
   /** The baselines' servers, compiled the same way so both sides run plain `node <file>.js`. */
   bareServersJs: string;
+  /** The upload baseline's process (bundled with the service's S3 adapter). */
+  uploadDirectJs: string;
   seconds: number;
 }
 
@@ -33,7 +35,7 @@ let built: Promise<Built> | undefined;
 
 /**
  * Compiles the service with its build config (service/tsconfig.build.json, as `npm run build` does)
- * into bench/.build, and the baseline servers with esbuild. Once per bench run.
+ * into bench/.build, and the baselines' processes with esbuild. Once per bench run.
  */
 export function buildServers(log: (line: string) => void): Promise<Built> {
   built ??= (async () => {
@@ -56,9 +58,21 @@ export function buildServers(log: (line: string) => void): Promise<Built> {
       bundle: false,
       logLevel: "error",
     });
+    const uploadDirectJs = path.join(buildDirectory, "bench", "upload-direct.js");
+    await build({
+      entryPoints: [path.join(import.meta.dirname, "upload-direct.ts")],
+      outfile: uploadDirectJs,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      bundle: true,
+      packages: "external",
+      logLevel: "error",
+    });
     return {
       serverJs: path.join(buildDirectory, "service", "server.js"),
       bareServersJs,
+      uploadDirectJs,
       seconds: (performance.now() - started) / 1000,
     };
   })();
@@ -201,7 +215,7 @@ export async function startServer(
 export { freePort };
 
 /** Resident set size of a process in MB, from /proc/<pid>/status (VmRSS), as `top` shows it. */
-export function rssMb(pid: number | "self"): number {
+export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kib = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]);
   if (!Number.isFinite(kib)) throw new Error(`no VmRSS for process ${pid}`);

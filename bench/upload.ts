@@ -1,15 +1,17 @@
 /**
  * upload: a generated stream (1 GiB by default, never written to disk) through the service's
  * `POST /api/files` into the S3 stand-in, against the same stream uploaded directly with
- * `@aws-sdk/lib-storage` to the same stand-in. The service's RSS is sampled from outside during
- * each upload.
+ * `@aws-sdk/lib-storage` to the same stand-in. Both run in a fresh process per upload whose RSS is
+ * sampled from outside.
  */
-import { randomBytes } from "node:crypto";
+import { fork } from "node:child_process";
+import { once } from "node:events";
 import http from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createObjectStore } from "../service/adapters/object-store.js";
 import { standInCredentials } from "../service/local/s3-stand-in.js";
+import { generatedStream } from "./generated-stream.js";
 import { alternate, formatValue, measurement, median, type SuiteResult, type Target } from "./harness.js";
 import type { RunOptions } from "./run.js";
 import {
@@ -28,21 +30,6 @@ import {
 const MiB = 1024 * 1024;
 const SAMPLE_EVERY_MS = 100;
 
-/** `bytes` of incompressible data, produced as it is read: one 1 MiB random block, repeated. */
-function generatedStream(bytes: number): Readable {
-  const block = randomBytes(MiB);
-  let left = bytes;
-  return new Readable({
-    highWaterMark: MiB,
-    read() {
-      if (left <= 0) return void this.push(null);
-      const chunk = left >= block.length ? block : block.subarray(0, left);
-      left -= chunk.length;
-      this.push(chunk);
-    },
-  });
-}
-
 interface UploadRun {
   mbPerSecond: number;
   /** Peak RSS during the upload minus RSS just before it, of the measured process. */
@@ -50,8 +37,8 @@ interface UploadRun {
   idleRssMb: number;
 }
 
-/** Samples a process's RSS every 100 ms (from /proc, i.e. from outside for the service). */
-function sampleRss(pid: number | "self"): { stop(): { idle: number; peak: number } } {
+/** Samples another process's RSS every 100 ms from /proc, from outside it. */
+function sampleRss(pid: number): { stop(): { idle: number; peak: number } } {
   const idle = rssMb(pid);
   let peak = idle;
   const timer = setInterval(() => {
@@ -120,8 +107,7 @@ export async function uploadSuite(options: RunOptions): Promise<SuiteResult> {
       { cpuProfileDirectory: options.cpuProfileDirectory },
     );
   try {
-    // The baseline is the service's own S3 adapter (lib-storage Upload, same part size and queue),
-    // called directly from this process with the same stand-in settings.
+    // This process checks and deletes what the baseline (bench/upload-direct.ts) stored.
     Object.assign(process.env, standInCredentials);
     const store = createObjectStore(
       { region: "us-east-1", s3Endpoint: stack.s3Endpoint, s3ForcePathStyle: true },
@@ -158,17 +144,34 @@ export async function uploadSuite(options: RunOptions): Promise<SuiteResult> {
     };
     const direct = async (): Promise<UploadRun> => {
       const key = `bench/direct-${counter++}`;
-      const rss = sampleRss("self");
-      const begun = performance.now();
-      await store.put(key, generatedStream(bytes), "application/octet-stream");
-      const seconds = (performance.now() - begun) / 1000;
-      const { idle, peak } = rss.stop();
-      const stored = await store.get(key);
-      stored?.body.destroy();
-      if (stored?.contentLength !== bytes)
-        throw new Error(`lib-storage stored ${stored?.contentLength} bytes, sent ${bytes}`);
-      await store.delete(key);
-      return { mbPerSecond: bytes / 1e6 / seconds, rssGrowthMb: peak - idle, idleRssMb: idle };
+      const child = fork(built.uploadDirectJs, [], {
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          S3_ENDPOINT: stack.s3Endpoint,
+          UPLOADS_BUCKET: BENCH_BUCKET,
+          ...standInCredentials,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        },
+        execArgv: [],
+        stdio: ["ignore", "ignore", "inherit", "ipc"],
+      });
+      try {
+        await once(child, "message"); // ready: idle, like the signed-in service
+        const rss = sampleRss(child.pid!);
+        child.send({ key, bytes });
+        const [reply] = (await once(child, "message")) as [{ seconds?: number; error?: string }];
+        const { idle, peak } = rss.stop();
+        if (reply.seconds === undefined) throw new Error(`lib-storage upload failed: ${reply.error}`);
+        const stored = await store.get(key);
+        stored?.body.destroy();
+        if (stored?.contentLength !== bytes)
+          throw new Error(`lib-storage stored ${stored?.contentLength} bytes, sent ${bytes}`);
+        await store.delete(key);
+        return { mbPerSecond: bytes / 1e6 / reply.seconds, rssGrowthMb: peak - idle, idleRssMb: idle };
+      } finally {
+        if (child.connected) child.disconnect();
+        if (child.exitCode === null) await once(child, "exit");
+      }
     };
 
     options.log(`upload: ${options.uploadMib} MiB, POST /api/files vs lib-storage directly`);
@@ -208,8 +211,8 @@ export async function uploadSuite(options: RunOptions): Promise<SuiteResult> {
       method: [
         `Stream: ${options.uploadMib} MiB generated while it is read (one random 1 MiB block repeated: incompressible, never on disk). MB/s = 10⁶ bytes per second, from the first byte sent until the upload is acknowledged (201 from the service; lib-storage's done()).`,
         "Subject: POST /api/files (multipart, Content-Length declared, bearer token) to the compiled service in a fresh child process per upload, with the production configuration and MAX_UPLOAD_BYTES raised above the stream's size; it streams through multer into lib-storage (5 MiB parts, 2 in flight) into the S3 stand-in (s3rver, a child process writing to disk).",
-        "Baseline: the same generated stream given to the service's own S3 adapter (service/adapters/object-store.ts: lib-storage Upload, same part size and queue) from the bench process, to the same stand-in. Every upload is checked (stored size) and deleted afterwards.",
-        `RSS: VmRSS from /proc/<pid>/status every ${SAMPLE_EVERY_MS} ms during each upload; growth = peak − the value just before that upload. The service's is read from outside its process, which is started afresh for each upload (then signed in, idle): memory kept from an earlier upload cannot hide the growth. The baseline's is the bench process's own (it runs lib-storage and generates the stream); that process lives through every round, so after the first its figure shows only what it did not already hold — informative, not a target.`,
+        "Baseline: bench/upload-direct.ts, bundled with esbuild and run as `node upload-direct.js` in a fresh child process per upload: the same generated stream given to the service's own S3 adapter (service/adapters/object-store.ts: lib-storage Upload, same part size and queue), to the same stand-in. Every upload is checked (stored size) and deleted afterwards.",
+        `RSS: VmRSS from /proc/<pid>/status every ${SAMPLE_EVERY_MS} ms during each upload, read from outside; growth = peak − the value just before the upload. Service and baseline are each started afresh for every upload (the service also signed in) and idle when it starts, so memory kept from an earlier upload cannot hide the growth of the next.`,
       ],
       measurements: [
         measurement(
@@ -220,14 +223,14 @@ export async function uploadSuite(options: RunOptions): Promise<SuiteResult> {
           baseline.map((r) => r.mbPerSecond),
         ),
         measurement(
-          "RSS growth of the uploading process",
+          "RSS growth of the uploading process (fresh per upload)",
           "MB",
           "lower",
           subject.map((r) => r.rssGrowthMb),
           baseline.map((r) => r.rssGrowthMb),
         ),
         measurement(
-          "RSS before the upload",
+          "RSS of that process before the upload",
           "MB",
           "lower",
           subject.map((r) => r.idleRssMb),
