@@ -128,7 +128,7 @@ describe("no AWS API is needed to synthesise or plan", () => {
       readFileSync(join(outdir, "stacks", "preview-pr-123", "offline_override.tf.json"), "utf8"),
     ) as { data: { terraform_remote_state: Record<string, { backend: string; config: { path: string } }> } };
     expect(override.data.terraform_remote_state.host?.backend).toBe("local");
-    expect(override.data.terraform_remote_state.host?.config.path).toMatch(/fixtures\/dev\.tfstate\.json$/);
+    expect(override.data.terraform_remote_state.host?.config.path).toMatch(/fixtures\/dev\.state\.json$/);
   });
 
   test.each(["dev", "staging", "prod"])(

@@ -223,7 +223,7 @@ describe("the host opens the shared paths once, so previews never edit its rules
   });
 
   test("every output a preview reads exists in the host stack and in the offline fixture", () => {
-    const fixture = JSON.parse(readFileSync(join(REMOTE_STATE_FIXTURES, "dev.tfstate.json"), "utf8")) as {
+    const fixture = JSON.parse(readFileSync(join(REMOTE_STATE_FIXTURES, "dev.state.json"), "utf8")) as {
       outputs: Record<string, unknown>;
     };
     for (const output of HOST_OUTPUTS_READ) {

@@ -74,10 +74,10 @@ export function offlineOverride(
   );
   const fixtureFor = (key = "") => {
     const environment = /^[^/]+\/([^/]+)\/terraform\.tfstate$/.exec(key)?.[1];
-    const path = environment && join(fixtures, `${environment}.tfstate.json`);
+    const path = environment && join(fixtures, `${environment}.state.json`);
     if (!path || !existsSync(path)) {
       throw new Error(
-        `no remote-state fixture for key "${key}" (expected ${join(fixtures, "<environment>.tfstate.json")})`,
+        `no remote-state fixture for key "${key}" (expected ${join(fixtures, "<environment>.state.json")})`,
       );
     }
     return path;
@@ -202,10 +202,18 @@ export async function planStackOffline(
     seconds: (performance.now() - started) / 1000,
     ...partial,
   });
-  const config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as SynthesisedStack;
-  writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify(offlineOverride(config), null, 2)}\n`);
-  for (const [file, content] of Object.entries(options.extraOverrides?.(stack, config) ?? {})) {
-    writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
+  let config: SynthesisedStack;
+  try {
+    config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as SynthesisedStack;
+    writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify(offlineOverride(config), null, 2)}\n`);
+    for (const [file, content] of Object.entries(options.extraOverrides?.(stack, config) ?? {})) {
+      writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
+    }
+  } catch (error) {
+    // A stack that cannot be prepared fails alone; the other stacks still plan and report.
+    return result({
+      errors: [`preparing the offline plan: ${error instanceof Error ? error.message : String(error)}`],
+    });
   }
 
   const init = await terraform(toolchain, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);

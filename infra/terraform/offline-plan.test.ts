@@ -1,0 +1,97 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import {
+  countChanges,
+  offlineOverride,
+  placeholderVariables,
+  planStackOffline,
+  REMOTE_STATE_FIXTURES,
+} from "./offline-plan.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "offline-plan-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("offlineOverride", () => {
+  test("local backend, and fake credentials with every AWS call-out skipped for each provider alias", () => {
+    const override = offlineOverride({ provider: { aws: [{}, { alias: "us_east_1" }] } }) as {
+      terraform: unknown;
+      provider: { aws: Array<Record<string, unknown>> };
+    };
+    expect(override.terraform).toEqual({ backend: { local: { path: "offline.tfstate" } } });
+    expect(override.provider.aws.map((p) => p.alias)).toEqual([undefined, "us_east_1"]);
+    for (const provider of override.provider.aws) {
+      expect(provider).toMatchObject({
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: "true",
+        allowed_account_ids: null,
+      });
+    }
+  });
+
+  test("an S3 remote state is read from the committed fixture of that environment", () => {
+    const override = offlineOverride({
+      data: {
+        terraform_remote_state: { host: { backend: "s3", config: { key: "acme/dev/terraform.tfstate" } } },
+      },
+    }) as { data: { terraform_remote_state: Record<string, { backend: string; config: { path: string } }> } };
+    const path = override.data.terraform_remote_state.host?.config.path as string;
+    expect(path).toBe(join(REMOTE_STATE_FIXTURES, "dev.state.json"));
+    expect(JSON.parse(readFileSync(path, "utf8")).outputs.vpc_id.value).toMatch(/^vpc-/);
+  });
+
+  test("a remote state with no fixture is an error naming the key and where the fixture belongs", () => {
+    expect(() =>
+      offlineOverride({
+        data: {
+          terraform_remote_state: { x: { backend: "s3", config: { key: "acme/qa/terraform.tfstate" } } },
+        },
+      }),
+    ).toThrow(
+      /no remote-state fixture for key "acme\/qa\/terraform\.tfstate" \(expected .*<environment>\.state\.json\)/,
+    );
+  });
+});
+
+test("variables without a default get a placeholder through TF_VAR_*, never in a file", () => {
+  expect(
+    placeholderVariables({
+      variable: { app_signing_key: { ephemeral: true }, region: { default: "us-east-1" } },
+    }),
+  ).toEqual({ TF_VAR_app_signing_key: "offline-plan-placeholder-not-a-secret" });
+});
+
+test("changes are counted as terraform counts them: a replacement is one add and one destroy", () => {
+  expect(
+    countChanges({
+      resource_changes: [
+        { address: "a.x", mode: "managed", change: { actions: ["create"] } },
+        { address: "a.y", mode: "managed", change: { actions: ["update"] } },
+        { address: "a.z", mode: "managed", change: { actions: ["delete", "create"] } },
+        { address: "a.w", mode: "managed", change: { actions: ["no-op"] } },
+        { address: "data.d", mode: "data", change: { actions: ["read"] } },
+      ],
+    }),
+  ).toEqual({ resources: 4, add: 2, change: 1, destroy: 1 });
+});
+
+test("a stack that cannot be prepared fails on its own with the reason, instead of crashing the run", async () => {
+  const dir = join(scratch, "stacks", "orphan");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "cdk.tf.json"),
+    JSON.stringify({
+      data: {
+        terraform_remote_state: { x: { backend: "s3", config: { key: "acme/qa/terraform.tfstate" } } },
+      },
+    }),
+  );
+  const toolchain = { terraform: "terraform-not-run", terraformVersion: "0", mirror: "", cliConfig: "" };
+  const plan = await planStackOffline(scratch, "orphan", toolchain);
+  expect(plan.ok).toBe(false);
+  expect(plan.errors).toEqual([
+    expect.stringMatching(/^preparing the offline plan: no remote-state fixture/),
+  ]);
+});
