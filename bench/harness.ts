@@ -223,8 +223,9 @@ function formatSummary(summary: Summary | undefined, unit: Unit): string {
   return `${formatValue(summary.median, unit)}${spreadText}`;
 }
 
-export function formatRatio(value: number | undefined): string {
-  if (value === undefined) return "—";
+/** A ratio, or "—" where there is none or it means nothing (a baseline of 0 ms at 1 ms resolution). */
+export function formatRatio(value: number | null | undefined): string {
+  if (value === undefined || value === null || !Number.isFinite(value)) return "—";
   return `${value.toFixed(2)}×`;
 }
 
@@ -236,7 +237,7 @@ export function measurementRows(results: readonly SuiteResult[]): string[][] {
       m.name,
       formatSummary(m.subject, m.unit),
       formatSummary(m.baseline, m.unit),
-      formatRatio(m.ratio),
+      m.unit === "count" ? "—" : formatRatio(m.ratio),
     ]),
   );
 }
