@@ -3,7 +3,7 @@ import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { Cluster } from "../../modules/compute/cluster.js";
-import { FargateService } from "../../modules/compute/fargate-service.js";
+import { FargateService, runTaskNetworkConfiguration } from "../../modules/compute/fargate-service.js";
 import { Database } from "../../modules/database/database.js";
 import { Cdn } from "../../modules/edge/cdn.js";
 import { LoadBalancer } from "../../modules/edge/load-balancer.js";
@@ -271,13 +271,7 @@ export class PlatformStack extends AwsStack {
       new TerraformOutput(this, name, { value, description });
     }
     new TerraformOutput(this, "run_task_network", {
-      value: {
-        awsvpcConfiguration: {
-          subnets: this.service.runTaskNetwork.subnetIds,
-          securityGroups: this.service.runTaskNetwork.securityGroupIds,
-          assignPublicIp: publicTasks ? "ENABLED" : "DISABLED",
-        },
-      },
+      value: runTaskNetworkConfiguration(this.service.runTaskNetwork),
       description: "network configuration for `aws ecs run-task` of the migration",
     });
   }

@@ -1,6 +1,6 @@
 import { DataTerraformRemoteStateS3, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { FargateService } from "../../modules/compute/fargate-service.js";
+import { FargateService, runTaskNetworkConfiguration } from "../../modules/compute/fargate-service.js";
 import { AliasRecord } from "../../modules/edge/alias-record.js";
 import { HostRule } from "../../modules/edge/host-rule.js";
 import { ServiceTargetGroup } from "../../modules/edge/target-group.js";
@@ -188,13 +188,7 @@ export class PreviewStack extends AwsStack {
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
     new TerraformOutput(this, "run_task_network", {
-      value: {
-        awsvpcConfiguration: {
-          subnets: this.service.runTaskNetwork.subnetIds,
-          securityGroups: this.service.runTaskNetwork.securityGroupIds,
-          assignPublicIp: publicTasks ? "ENABLED" : "DISABLED",
-        },
-      },
+      value: runTaskNetworkConfiguration(this.service.runTaskNetwork),
       description: "network configuration for `aws ecs run-task` of the migration",
     });
   }

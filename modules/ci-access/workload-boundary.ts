@@ -1,5 +1,7 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
 import { Construct } from "constructs";
+import { ECS_EXEC_STATEMENT } from "../compute/fargate-service.js";
+import { ECR_LOGIN_STATEMENT } from "../compute/repository.js";
 import { type PolicyStatement, policyDocument } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
 
@@ -88,17 +90,8 @@ export function workloadBoundaryStatements(scope: WorkloadBoundaryScope): Policy
     },
     // The two statements below name actions that support no resource-level permission: `*` is the
     // only resource they accept (Service Authorization Reference).
-    { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
-    {
-      sid: "EcsExecChannels",
-      actions: [
-        "ssmmessages:CreateControlChannel",
-        "ssmmessages:CreateDataChannel",
-        "ssmmessages:OpenControlChannel",
-        "ssmmessages:OpenDataChannel",
-      ],
-      resources: ["*"],
-    },
+    ECR_LOGIN_STATEMENT,
+    ECS_EXEC_STATEMENT,
   ];
 }
 
@@ -173,18 +166,46 @@ export function previewWorkloadBoundaryStatements(scope: PreviewWorkloadBoundary
       resources: [scope.repositoryArn],
     },
     // `*` is the only resource these accept (Service Authorization Reference).
-    { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
-    {
-      sid: "EcsExecChannels",
-      actions: [
-        "ssmmessages:CreateControlChannel",
-        "ssmmessages:CreateDataChannel",
-        "ssmmessages:OpenControlChannel",
-        "ssmmessages:OpenDataChannel",
-      ],
-      resources: ["*"],
-    },
+    ECR_LOGIN_STATEMENT,
+    ECS_EXEC_STATEMENT,
   ];
+}
+
+/** `arn:aws:iam::<account>:policy/<name>`: a customer managed policy's ARN, known from its name. */
+function policyArnFor(naming: Naming, policyName: string): string {
+  return `arn:aws:iam::${naming.accountId}:policy/${policyName}`;
+}
+
+/**
+ * A permissions boundary: a customer managed policy whose ARN is computed from its name, so roles
+ * in other stacks name it without a reference to this one.
+ */
+abstract class BoundaryPolicy extends Construct {
+  readonly policy: IamPolicy;
+  readonly policyName: string;
+  /** The policy's ARN, computed from its name (a plain string: usable in conditions and other stacks). */
+  readonly policyArn: string;
+
+  protected constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      naming: Naming;
+      policyName: string;
+      description: string;
+      statements: readonly PolicyStatement[];
+    },
+  ) {
+    super(scope, id);
+    this.policyName = props.policyName;
+    this.policyArn = policyArnFor(props.naming, props.policyName);
+    this.policy = new IamPolicy(this, "policy", {
+      name: this.policyName,
+      description: props.description,
+      policy: policyDocument(props.statements),
+      tags: { Name: this.policyName },
+    });
+  }
 }
 
 export interface WorkloadBoundaryProps {
@@ -205,7 +226,7 @@ export interface WorkloadBoundaryProps {
  * Roles reference it by ARN, computed from the name (`WorkloadBoundary.arnFor(naming)`), so stacks
  * need no reference to the bootstrap stack.
  */
-export class WorkloadBoundary extends Construct {
+export class WorkloadBoundary extends BoundaryPolicy {
   /** `<project>-<env>-workload-boundary` for the bootstrap naming. */
   static policyNameFor(naming: Naming): string {
     return naming.name("workload-boundary");
@@ -213,30 +234,20 @@ export class WorkloadBoundary extends Construct {
 
   /** `arn:aws:iam::<account>:policy/<name>`: the ARN the policy will have, without a reference to it. */
   static arnFor(naming: Naming): string {
-    return `arn:aws:iam::${naming.accountId}:policy/${WorkloadBoundary.policyNameFor(naming)}`;
+    return policyArnFor(naming, WorkloadBoundary.policyNameFor(naming));
   }
 
-  readonly policy: IamPolicy;
-  readonly policyName: string;
-  /** The policy's ARN, computed from its name (a plain string: usable in conditions and other stacks). */
-  readonly policyArn: string;
-
   constructor(scope: Construct, id: string, props: WorkloadBoundaryProps) {
-    super(scope, id);
     const { naming } = props;
-    this.policyName = WorkloadBoundary.policyNameFor(naming);
-    this.policyArn = WorkloadBoundary.arnFor(naming);
-    this.policy = new IamPolicy(this, "policy", {
-      name: this.policyName,
+    super(scope, id, {
+      naming,
+      policyName: WorkloadBoundary.policyNameFor(naming),
       description: `Permissions boundary of ${naming.project}'s workload roles: the most any of them may do`,
-      policy: policyDocument(
-        workloadBoundaryStatements({
-          accountId: naming.accountId,
-          project: naming.project,
-          bootstrapPrefix: naming.prefix,
-        }),
-      ),
-      tags: { Name: this.policyName },
+      statements: workloadBoundaryStatements({
+        accountId: naming.accountId,
+        project: naming.project,
+        bootstrapPrefix: naming.prefix,
+      }),
     });
   }
 }
@@ -265,7 +276,7 @@ export interface PreviewWorkloadBoundaryProps {
  * preview repository — never staging's or prod's data, other `rds!` secrets, release images or
  * `rds-db:connect`. The preview CI role may create and grant roles only with this boundary.
  */
-export class PreviewWorkloadBoundary extends Construct {
+export class PreviewWorkloadBoundary extends BoundaryPolicy {
   /** `<project>-<env>-preview-workload-boundary` for the bootstrap naming. */
   static policyNameFor(naming: Naming): string {
     return naming.name("preview-workload-boundary");
@@ -273,16 +284,10 @@ export class PreviewWorkloadBoundary extends Construct {
 
   /** The ARN the policy will have, without a reference to it. */
   static arnFor(naming: Naming): string {
-    return `arn:aws:iam::${naming.accountId}:policy/${PreviewWorkloadBoundary.policyNameFor(naming)}`;
+    return policyArnFor(naming, PreviewWorkloadBoundary.policyNameFor(naming));
   }
 
-  readonly policy: IamPolicy;
-  readonly policyName: string;
-  /** The policy's ARN, computed from its name (a plain string: usable in conditions and other stacks). */
-  readonly policyArn: string;
-
   constructor(scope: Construct, id: string, props: PreviewWorkloadBoundaryProps) {
-    super(scope, id);
     const { naming, hostNaming } = props;
     if (hostNaming.project !== naming.project || hostNaming.accountId !== naming.accountId) {
       throw new Error(
@@ -300,22 +305,18 @@ export class PreviewWorkloadBoundary extends Construct {
         `previewWorkloadBoundary.repositoryArn: "${props.repositoryArn}" must name one repository`,
       );
     }
-    this.policyName = PreviewWorkloadBoundary.policyNameFor(naming);
-    this.policyArn = PreviewWorkloadBoundary.arnFor(naming);
-    this.policy = new IamPolicy(this, "policy", {
-      name: this.policyName,
+    super(scope, id, {
+      naming,
+      policyName: PreviewWorkloadBoundary.policyNameFor(naming),
       description: `Permissions boundary of ${naming.project}'s preview workload roles: previews' own data and the ${hostNaming.environment} secrets they share`,
-      policy: policyDocument(
-        previewWorkloadBoundaryStatements({
-          accountId: naming.accountId,
-          project: naming.project,
-          hostPrefix: hostNaming.prefix,
-          hostRegion: hostNaming.region,
-          hostDatabaseArn: props.hostDatabaseArn,
-          repositoryArn: props.repositoryArn,
-        }),
-      ),
-      tags: { Name: this.policyName },
+      statements: previewWorkloadBoundaryStatements({
+        accountId: naming.accountId,
+        project: naming.project,
+        hostPrefix: hostNaming.prefix,
+        hostRegion: hostNaming.region,
+        hostDatabaseArn: props.hostDatabaseArn,
+        repositoryArn: props.repositoryArn,
+      }),
     });
   }
 }

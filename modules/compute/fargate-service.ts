@@ -33,6 +33,18 @@ import {
 import { pullStatements, type RepositoryRef } from "./repository.js";
 import { assertFargateTaskSize } from "./task-size.js";
 
+/** What ECS Exec needs in the task role. The SSM message channels take no resource but `*`. */
+export const ECS_EXEC_STATEMENT: PolicyStatement = {
+  sid: "EcsExecChannels",
+  actions: [
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+  ],
+  resources: ["*"],
+};
+
 export interface FargateLoadBalancerProps {
   /** The target group the service registers its tasks in (type `ip`, on the container port). */
   readonly targetGroupArn: string;
@@ -232,6 +244,23 @@ export interface RunTaskNetwork {
   readonly assignPublicIp: boolean;
 }
 
+/** `RunTaskNetwork` in the shape ECS's RunTask API takes (`aws ecs run-task --network-configuration`). */
+export function runTaskNetworkConfiguration(network: RunTaskNetwork): {
+  awsvpcConfiguration: {
+    subnets: string[];
+    securityGroups: string[];
+    assignPublicIp: "ENABLED" | "DISABLED";
+  };
+} {
+  return {
+    awsvpcConfiguration: {
+      subnets: [...network.subnetIds],
+      securityGroups: [...network.securityGroupIds],
+      assignPublicIp: network.assignPublicIp ? "ENABLED" : "DISABLED",
+    },
+  };
+}
+
 const MIGRATION_STREAM_PREFIX = "migrate";
 /** Writable task-storage volumes (empty bind mounts) → where they are mounted. */
 const TMP_VOLUMES = { tmp: "/tmp" };
@@ -318,18 +347,7 @@ export class FargateService extends Construct {
 
     if (props.enableExecuteCommand) {
       // The SSM messages channel has no resource-level permissions: `*` is the only resource it takes.
-      attachPolicy(this, "execute-command-policy", this.taskRole, "ecs-exec", [
-        {
-          sid: "EcsExecChannels",
-          actions: [
-            "ssmmessages:CreateControlChannel",
-            "ssmmessages:CreateDataChannel",
-            "ssmmessages:OpenControlChannel",
-            "ssmmessages:OpenDataChannel",
-          ],
-          resources: ["*"],
-        },
-      ]);
+      attachPolicy(this, "execute-command-policy", this.taskRole, "ecs-exec", [ECS_EXEC_STATEMENT]);
     }
 
     this.securityGroup = createSecurityGroup(this, "security-group", {

@@ -52,7 +52,7 @@ export interface ContainerRepositoryProps {
  * for the registry, and what the token may pull or push is still limited by the repository
  * statements. So it is the one statement in the kit with a `*` resource.
  */
-const AUTHORIZATION_TOKEN: PolicyStatement = {
+export const ECR_LOGIN_STATEMENT: PolicyStatement = {
   sid: "EcrLogin",
   actions: ["ecr:GetAuthorizationToken"],
   resources: ["*"],
@@ -61,7 +61,7 @@ const AUTHORIZATION_TOKEN: PolicyStatement = {
 /** Statements that let a role pull images from one repository (and nothing else in ECR). */
 export function pullStatements(repositoryArn: string): PolicyStatement[] {
   return [
-    AUTHORIZATION_TOKEN,
+    ECR_LOGIN_STATEMENT,
     {
       sid: "PullImages",
       actions: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
@@ -147,7 +147,7 @@ export class ContainerRepository extends Construct implements RepositoryRef {
   /** Lets `role` push images to this repository (and pull them, which a push needs). */
   grantPush(role: IamRole): void {
     attachPolicy(this, `grant-push-${role.friendlyUniqueId}`, role, `ecr-${this.name}-push`, [
-      AUTHORIZATION_TOKEN,
+      ECR_LOGIN_STATEMENT,
       {
         sid: "PushImages",
         actions: [
