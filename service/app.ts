@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import cors from "cors";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
-import { pinoHttp } from "pino-http";
+import { accessLog } from "./access-log.js";
 import type { Database } from "./adapters/db.js";
 import type { ObjectStore } from "./adapters/object-store.js";
 import type { HttpConfig } from "./config.js";
@@ -59,6 +59,9 @@ export function createApp(deps: AppDeps): App {
   const app = express() as App;
   app.locals.files = files;
   app.disable("x-powered-by");
+  // API responses are private and never revalidated; hashing every body for an ETag is wasted work.
+  // (Static assets get theirs from the static file middleware.)
+  app.set("etag", false);
   app.set("trust proxy", http.trustProxyHops === 0 ? false : http.trustProxyHops);
   app.set("query parser", "simple");
 
@@ -72,29 +75,17 @@ export function createApp(deps: AppDeps): App {
     if (lifecycle.shuttingDown) res.setHeader("Connection", "close");
     requestContext.run({ requestId }, next);
   });
+  // Probes and scrapes first: the load balancer calls them every few seconds per task, and they
+  // need none of what follows (access log, request metrics, browser security headers, CORS).
   app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => (req as Request & { id: string }).id,
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
-      autoLogging: {
-        ignore: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics",
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
+    healthRoutes({
+      lifecycle,
+      registry: metrics.registry,
+      metricsBehindProxy: http.trustProxyHops > 0,
+      checks: { database: () => db.ping(), storage: () => objectStore.ping() },
     }),
   );
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    req.log.debug({ method: req.method, url: req.url }, "request started");
-    next();
-  });
+  app.use(accessLog(logger));
   app.use(metrics.middleware);
   app.use(
     helmet({
@@ -108,15 +99,6 @@ export function createApp(deps: AppDeps): App {
       credentials: true,
       exposedHeaders: ["X-Request-Id"],
       maxAge: 600,
-    }),
-  );
-
-  app.use(
-    healthRoutes({
-      lifecycle,
-      registry: metrics.registry,
-      metricsBehindProxy: http.trustProxyHops > 0,
-      checks: { database: () => db.ping(), storage: () => objectStore.ping() },
     }),
   );
 

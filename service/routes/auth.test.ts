@@ -153,6 +153,24 @@ describe("logging", () => {
     expect(everything).not.toContain("cookie-secret-value");
   });
 
+  it("writes one access-log line per request, with its id, status and duration; none for probes", async () => {
+    const requestId = `test-${randomUUID()}`;
+    await service.call("GET", "/api/tasks", { headers: { "x-request-id": requestId } });
+    await service.call("GET", "/healthz", { headers: { "x-request-id": `${requestId}-probe` } });
+    const completed = logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.msg === "request completed" && String(entry.requestId).startsWith(requestId));
+    expect(completed).toEqual([
+      expect.objectContaining({
+        level: "warn",
+        requestId,
+        req: { method: "GET", url: "/api/tasks" },
+        res: { statusCode: 401 },
+        responseTime: expect.any(Number),
+      }),
+    ]);
+  });
+
   it("generates a request id when the client sends none or an unusable one", async () => {
     const response = await service.call("GET", "/healthz", {
       headers: { "x-request-id": "bad id with spaces" },

@@ -59,7 +59,7 @@ export function errorHandler(logger: Logger) {
     const appError = toAppError(error);
     const status = httpStatusFor[appError.code as ErrorCode];
     if (appError.code === "internal" || appError.code === "unavailable") {
-      (req.log ?? logger).error({ err: error }, "request failed");
+      logger.error({ err: error }, "request failed");
     }
     if (appError.code === "unavailable") res.setHeader("Retry-After", "5");
     if (res.headersSent) {

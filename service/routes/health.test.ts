@@ -116,8 +116,8 @@ describe("HTTP hardening", () => {
     expect(response.body).toEqual({ error: { code: "not_found", message: "no such route" } });
   });
 
-  it("sends helmet's security headers and no X-Powered-By", async () => {
-    const response = await service.call("GET", "/healthz");
+  it("sends helmet's security headers and no X-Powered-By on API and page responses", async () => {
+    const response = await service.call("GET", "/api/limits");
     expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
     expect(response.headers.get("strict-transport-security")).toContain("max-age=");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
