@@ -117,7 +117,7 @@ export const BENCH_SIGNING_KEY = "bench-signing-key-not-a-secret-0123456789";
 
 /**
  * The service's environment: what the platform stacks give the container (infra/stacks/
- * service-contract.ts: NODE_ENV=production, LOG_LEVEL=info, CORS and proxy hops as the environment
+ * service-contract.ts: NODE_ENV=production, LOG_LEVEL=info, no CORS, proxy hops as the environment
  * stacks set them), with the local PostgreSQL, S3 stand-in and signing key in place of RDS, S3 and
  * Secrets Manager.
  */
@@ -126,16 +126,14 @@ export function serviceEnv(stack: BenchStack, port: number, extra: Record<string
     region: "us-east-1",
     database: { address: "unused", port: 5432, databaseName: "unused", masterSecretArn: "unused" },
     uploadsBucket: BENCH_BUCKET,
-    corsOrigins: ["https://app.example.com"],
     trustProxyHops: 2,
   });
-  const { NODE_ENV, LOG_LEVEL, CORS_ORIGINS, TRUST_PROXY_HOPS, UPLOADS_BUCKET } = production;
+  const { NODE_ENV, LOG_LEVEL, TRUST_PROXY_HOPS, UPLOADS_BUCKET } = production;
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: process.env.HOME ?? "/tmp",
     NODE_ENV: NODE_ENV!,
     LOG_LEVEL: LOG_LEVEL!,
-    CORS_ORIGINS: CORS_ORIGINS!,
     TRUST_PROXY_HOPS: TRUST_PROXY_HOPS!,
     UPLOADS_BUCKET: UPLOADS_BUCKET!,
     PORT: String(port),

@@ -143,7 +143,6 @@ export class PlatformStack extends AwsStack {
         region: config.region,
         database: this.database,
         uploadsBucket: this.uploads.bucketName,
-        corsOrigins: [`https://${config.dns.domain}`],
         // CloudFront, then the ALB: the client's address is the second entry from the right.
         trustProxyHops: 2,
       }),

@@ -159,7 +159,6 @@ export class PreviewStack extends AwsStack {
         },
         databaseSchema: previewSchema(prNumber),
         uploadsBucket: this.uploads.bucketName,
-        corsOrigins: [this.url],
         // Straight to the ALB, no CloudFront in front.
         trustProxyHops: 1,
       }),

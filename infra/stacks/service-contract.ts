@@ -24,8 +24,12 @@ export interface ServiceEnvironmentProps {
   /** PostgreSQL schema (previews use `pr_<N>`). @default - public */
   readonly databaseSchema?: string;
   readonly uploadsBucket: string;
-  /** Browser origins allowed by CORS. */
-  readonly corsOrigins: readonly string[];
+  /**
+   * Other browser origins allowed to call the API (CORS). The web front end is served from the same
+   * origin as the API (CloudFront, or the ALB for previews), so it needs none.
+   * @default - none: cross-origin browser calls are refused
+   */
+  readonly corsOrigins?: readonly string[];
   /** Proxies in front of the service that add an X-Forwarded-For entry. */
   readonly trustProxyHops: number;
 }
@@ -47,7 +51,7 @@ export function serviceEnvironment(props: ServiceEnvironmentProps): Record<strin
     DATABASE_SSL: "verify-full",
     DATABASE_CA_FILE: RDS_CA_BUNDLE_PATH,
     UPLOADS_BUCKET: props.uploadsBucket,
-    CORS_ORIGINS: props.corsOrigins.join(","),
+    ...(props.corsOrigins?.length ? { CORS_ORIGINS: props.corsOrigins.join(",") } : {}),
     TRUST_PROXY_HOPS: String(props.trustProxyHops),
   };
 }
