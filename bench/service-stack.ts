@@ -26,6 +26,8 @@ export interface Built {
   serverJs: string;
   /** The baselines' servers, compiled the same way so both sides run plain `node <file>.js`. */
   bareServersJs: string;
+  /** A minimal Express app answering /healthz: the framework's own cost, for reference. */
+  expressFloorJs: string;
   /** The upload baseline's process (bundled with the service's S3 adapter). */
   uploadDirectJs: string;
   seconds: number;
@@ -58,6 +60,16 @@ export function buildServers(log: (line: string) => void): Promise<Built> {
       bundle: false,
       logLevel: "error",
     });
+    const expressFloorJs = path.join(buildDirectory, "bench", "express-floor.js");
+    await build({
+      entryPoints: [path.join(import.meta.dirname, "express-floor.ts")],
+      outfile: expressFloorJs,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      bundle: false,
+      logLevel: "error",
+    });
     const uploadDirectJs = path.join(buildDirectory, "bench", "upload-direct.js");
     await build({
       entryPoints: [path.join(import.meta.dirname, "upload-direct.ts")],
@@ -72,6 +84,7 @@ export function buildServers(log: (line: string) => void): Promise<Built> {
     return {
       serverJs: path.join(buildDirectory, "service", "server.js"),
       bareServersJs,
+      expressFloorJs,
       uploadDirectJs,
       seconds: (performance.now() - started) / 1000,
     };
