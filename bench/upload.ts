@@ -104,7 +104,7 @@ export async function uploadSuite(options: RunOptions): Promise<SuiteResult> {
     startServer(
       built.serverJs,
       serviceEnv(stack, await freePort(), { MAX_UPLOAD_BYTES: String(bytes + 16 * MiB) }),
-      { cpuProfileDirectory: options.cpuProfileDirectory },
+      { cpuProfileDirectory: options.cpuProfileDirectory, nodeFlags: built.serverNodeFlags },
     );
   try {
     // This process checks and deletes what the baseline (bench/upload-direct.ts) stored.
@@ -210,7 +210,7 @@ export async function uploadSuite(options: RunOptions): Promise<SuiteResult> {
       seconds: (performance.now() - started) / 1000,
       method: [
         `Stream: ${options.uploadMib} MiB generated while it is read (one random 1 MiB block repeated: incompressible, never on disk). MB/s = 10⁶ bytes per second, from the first byte sent until the upload is acknowledged (201 from the service; lib-storage's done()).`,
-        "Subject: POST /api/files (multipart, Content-Length declared, bearer token) to the compiled service in a fresh child process per upload, with the production configuration and MAX_UPLOAD_BYTES raised above the stream's size; it streams through multer into lib-storage (5 MiB parts, 2 in flight) into the S3 stand-in (s3rver, a child process writing to disk).",
+        "Subject: POST /api/files (multipart, Content-Length declared, bearer token) to the compiled service, started with the node options of the image's CMD, in a fresh child process per upload, with the production configuration and MAX_UPLOAD_BYTES raised above the stream's size; it streams through multer into lib-storage (5 MiB parts, 2 in flight) into the S3 stand-in (s3rver, a child process writing to disk).",
         "Baseline: bench/upload-direct.ts, bundled with esbuild and run as `node upload-direct.js` in a fresh child process per upload: the same generated stream given to the service's own S3 adapter (service/adapters/object-store.ts: lib-storage Upload, same part size and queue), to the same stand-in. Every upload is checked (stored size) and deleted afterwards.",
         `RSS: VmRSS from /proc/<pid>/status every ${SAMPLE_EVERY_MS} ms during each upload, read from outside; growth = peak − the value just before the upload. Service and baseline are each started afresh for every upload (the service also signed in) and idle when it starts, so memory kept from an earlier upload cannot hide the growth of the next.`,
       ],

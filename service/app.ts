@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import type { RequestListener } from "node:http";
 import cors from "cors";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
@@ -19,7 +19,7 @@ import { authenticate, sessionCookieName } from "./routes/authenticate.js";
 import { requireCsrfHeader } from "./routes/csrf.js";
 import { errorHandler } from "./routes/error-handler.js";
 import { fileRoutes } from "./routes/files.js";
-import { healthRoutes, type Lifecycle } from "./routes/health.js";
+import { healthProbes, type Lifecycle, metricsRoutes, type Probes, requestIdOf } from "./routes/health.js";
 import { limitsRoutes } from "./routes/limits.js";
 import { meRoutes } from "./routes/me.js";
 import { taskRoutes } from "./routes/tasks.js";
@@ -42,10 +42,20 @@ export interface AppDeps {
 }
 
 export interface App extends Express {
-  locals: Express["locals"] & { files: FileService };
+  locals: Express["locals"] & { files: FileService; probes: Probes };
 }
 
-const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * What the HTTP server runs: the health probes first, straight on node:http, then the Express app
+ * for everything else. Probes skip Express's own per-request work as well as the middleware, so
+ * they stay cheap and quick while the app is busy. (Serving the bare app answers them too.)
+ */
+export function requestListener(app: App): RequestListener {
+  const { probes } = app.locals;
+  return (req, res) => {
+    if (!probes.answer(req, res)) app(req, res);
+  };
+}
 
 /** Builds the Express app from its dependencies; listening and signals belong to server.ts. */
 export function createApp(deps: AppDeps): App {
@@ -56,8 +66,14 @@ export function createApp(deps: AppDeps): App {
   const files = createFileService({ prisma: db.prisma, objectStore, logger });
   const metrics = createMetrics(() => db.poolStats());
 
+  const probes = healthProbes({
+    lifecycle,
+    checks: { database: () => db.ping(), storage: () => objectStore.ping() },
+  });
+
   const app = express() as App;
   app.locals.files = files;
+  app.locals.probes = probes;
   app.disable("x-powered-by");
   // API responses are private and never revalidated; hashing every body for an ETag is wasted work.
   // (Static assets get theirs from the static file middleware.)
@@ -66,25 +82,19 @@ export function createApp(deps: AppDeps): App {
   app.set("query parser", "simple");
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const incoming = req.headers["x-request-id"];
-    const requestId =
-      typeof incoming === "string" && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    if (!probes.answer(req, res)) next();
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const requestId = requestIdOf(req);
     res.setHeader("X-Request-Id", requestId);
     (req as Request & { id: string }).id = requestId;
     // While shutting down, let keep-alive clients know to reconnect (elsewhere) after this response.
     if (lifecycle.shuttingDown) res.setHeader("Connection", "close");
     requestContext.run({ requestId }, next);
   });
-  // Probes and scrapes first: the load balancer calls them every few seconds per task, and they
-  // need none of what follows (access log, request metrics, browser security headers, CORS).
-  app.use(
-    healthRoutes({
-      lifecycle,
-      registry: metrics.registry,
-      metricsBehindProxy: http.trustProxyHops > 0,
-      checks: { database: () => db.ping(), storage: () => objectStore.ping() },
-    }),
-  );
+  // Scrapes before the rest: /metrics needs none of what follows (access log, request metrics,
+  // browser security headers, CORS). The probes were answered above, or before Express.
+  app.use(metricsRoutes({ registry: metrics.registry, metricsBehindProxy: http.trustProxyHops > 0 }));
   app.use(accessLog(logger));
   app.use(metrics.middleware);
   app.use(

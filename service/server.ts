@@ -1,5 +1,5 @@
 import { pathToFileURL } from "node:url";
-import { createApp } from "./app.js";
+import { createApp, requestListener } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { type RunningServer, startHttpServer } from "./http-server.js";
 import { createRuntime, type Runtime } from "./runtime.js";
@@ -19,7 +19,7 @@ export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<
   const config = loadConfig(env);
   const runtime = await createRuntime(config);
   const app = createApp(runtime.deps);
-  const server = await startHttpServer(app, {
+  const server = await startHttpServer(requestListener(app), {
     port: config.port,
     lifecycle: runtime.lifecycle,
     shutdownTimeoutMs: config.shutdownTimeoutMs,

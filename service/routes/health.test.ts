@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { CreateBucketCommand, DeleteBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDatabase } from "../local/dev-stack.js";
 import { type LocalPostgres, startLocalPostgres } from "../local/postgres.js";
 import { deployMigrations } from "../migrate/deploy.js";
-import { eventually, stack, startTestService, type TestService } from "../test/harness.js";
+import { call, eventually, stack, startTestService, type TestService } from "../test/harness.js";
 
 // This file runs its own PostgreSQL, because it stops and restarts it.
 let postgres: LocalPostgres;
@@ -33,6 +36,38 @@ describe("liveness and readiness", () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ status: "ready", checks: { database: "ok", storage: "ok" } });
     expect((await service.call("GET", "/healthz")).body).toEqual({ status: "ok" });
+  });
+
+  it("answers probes uncached, with a request id, to GET and HEAD only", async () => {
+    const live = await service.call("GET", "/healthz?from=alb", { headers: { "x-request-id": "probe-1" } });
+    expect(live.status).toBe(200);
+    expect(live.headers.get("cache-control")).toBe("no-store");
+    expect(live.headers.get("x-request-id")).toBe("probe-1");
+    expect(live.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const ready = await service.call("GET", "/readyz");
+    expect(ready.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const head = await fetch(`${service.url}/readyz`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
+    const posted = await service.call("POST", "/healthz");
+    expect(posted.status).toBe(404);
+    expect(posted.body).toEqual({ error: { code: "not_found", message: "no such route" } });
+  });
+
+  it("answers probes the same through the bare Express app as through the server's listener", async () => {
+    const bare = http.createServer(service.app).listen(0, "127.0.0.1");
+    await once(bare, "listening");
+    try {
+      const url = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+      for (const path of ["/healthz", "/readyz"]) {
+        const [direct, viaExpress] = await Promise.all([service.call("GET", path), call(url, "GET", path)]);
+        expect(viaExpress.status).toBe(direct.status);
+        expect(viaExpress.body).toEqual(direct.body);
+        expect(viaExpress.headers.get("cache-control")).toBe("no-store");
+      }
+    } finally {
+      bare.close();
+    }
   });
 
   it("turns 503 naming the database while PostgreSQL is down, and recovers when it is back", async () => {

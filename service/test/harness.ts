@@ -3,7 +3,7 @@ import http from "node:http";
 import pg from "pg";
 import { inject } from "vitest";
 import type { PrismaClient } from "../adapters/db.js";
-import { type App, createApp } from "../app.js";
+import { type App, createApp, requestListener } from "../app.js";
 import { loadConfig } from "../config.js";
 import type { PasswordHasher } from "../domain/passwords.js";
 import { type RunningServer, startHttpServer } from "../http-server.js";
@@ -145,7 +145,7 @@ export async function startTestService(options: StartOptions = {}): Promise<Test
     ...runtime.deps,
     ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
   });
-  const server = await startHttpServer(app, {
+  const server = await startHttpServer(requestListener(app), {
     port: 0,
     host: "127.0.0.1",
     lifecycle: runtime.lifecycle,
