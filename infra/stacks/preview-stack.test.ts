@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { describe, expect, test } from "vitest";
+import { testOutdir } from "../../modules/testing/synthesised.js";
 import { buildApp } from "../app.js";
 import { ConfigError } from "../environments/index.js";
 import { parsePrNumber } from "../environments/preview.js";
@@ -28,7 +29,7 @@ type StackJson = {
 
 const now = new Date("2026-11-23T15:00:00Z");
 const app = buildApp({
-  outdir: Testing.app().outdir,
+  outdir: testOutdir(),
   environments: ["dev"],
   bootstrap: false,
   previews: [
@@ -260,7 +261,7 @@ describe("bad pull request numbers and image tags fail synth with a clear messag
   test("the same pull request twice is refused", () => {
     expect(() =>
       buildApp({
-        outdir: Testing.app().outdir,
+        outdir: testOutdir(),
         environments: [],
         bootstrap: false,
         previews: [

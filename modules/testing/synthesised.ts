@@ -2,7 +2,10 @@
  * Test support: synthesise constructs in a throwaway stack and look resources up by type.
  * Assertions read the same JSON Terraform reads, so they test what users get.
  */
-import { Testing } from "cdktf";
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { Naming } from "../naming/naming.js";
 
@@ -20,8 +23,23 @@ export interface Synthesised {
   addresses(): string[];
 }
 
+/**
+ * The output folder of every test app: one fixed folder, made once and reused. cdktf's
+ * `Testing.app()` and `Testing.synthScope` make a new `cdktf.outdir.*` folder in the temp directory
+ * per call and never remove it (a few hundred per test run). The apps given this folder are only
+ * rendered to JSON in memory (`Testing.synth`), never written, so tests running in parallel can
+ * share it; both folders the App constructor wants exist beforehand, so none of them races to make it.
+ */
+export function testOutdir(): string {
+  const folder = join(tmpdir(), "cdktf-test-outdir");
+  mkdirSync(join(folder, "stacks"), { recursive: true });
+  return folder;
+}
+
 export function synthesise(build: (scope: Construct) => void): Synthesised {
-  const json = JSON.parse(Testing.synthScope(build)) as Synthesised["json"];
+  const stack = new TerraformStack(Testing.app({ outdir: testOutdir() }), "stack");
+  build(stack);
+  const json = JSON.parse(Testing.synth(stack)) as Synthesised["json"];
   const resources = (type: string) => json.resource?.[type] ?? {};
   return {
     json,
