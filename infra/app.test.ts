@@ -12,6 +12,7 @@ import { loadEnvironment, project } from "./environments/index.js";
 import {
   databaseArn,
   environmentNaming,
+  previewHostResources,
   previewRepository,
   previewWorkloadBoundaryArn,
   sharedRepository,
@@ -373,6 +374,18 @@ describe("every workload role carries its workload permissions boundary", () => 
         });
     },
   );
+
+  test("the preview role's cluster and load balancer are the host's, as dev synthesises them", () => {
+    const host = loadEnvironment(project.previews.hostEnvironment);
+    const { clusterName, loadBalancerName } = previewHostResources(environmentNaming(host));
+    expect(resourcesOf(host.name, "aws_ecs_cluster").map((c) => c.name)).toEqual([clusterName]);
+    expect(resourcesOf(host.name, "aws_lb").map((lb) => lb.name)).toEqual([loadBalancerName]);
+    const manage = Object.values(stackJson("bootstrap").resource.aws_iam_role_policy ?? {}).find(
+      (p) => p.name === "manage-previews",
+    );
+    expect(String(manage?.policy)).toContain(`:service/${clusterName}/`);
+    expect(String(manage?.policy)).toContain(`:listener/app/${loadBalancerName}/`);
+  });
 
   test("the preview boundary names the host's database as dev synthesises it, the host's secrets and the preview repository", () => {
     const host = loadEnvironment(project.previews.hostEnvironment);

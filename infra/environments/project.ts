@@ -1,6 +1,6 @@
 import { PreviewWorkloadBoundary, WorkloadBoundary } from "../../modules/ci-access/workload-boundary.js";
 import type { RepositoryRef } from "../../modules/compute/repository.js";
-import { Naming } from "../../modules/naming/naming.js";
+import { NAME_LIMITS, Naming } from "../../modules/naming/naming.js";
 
 /**
  * Settings shared by every stack: the project's name, where Terraform state lives, and the GitHub
@@ -93,6 +93,18 @@ export function environmentNaming(config: {
  */
 export function databaseArn(naming: Naming): string {
   return `arn:aws:rds:${naming.region}:${naming.accountId}:db:${naming.name("db", 63)}`;
+}
+
+/**
+ * The names of an environment's ECS cluster and load balancer (the compute and edge modules'
+ * defaults), which the preview role is limited to in the host environment. infra/app.test.ts
+ * checks them against the synthesised host stack, like `databaseArn`.
+ */
+export function previewHostResources(naming: Naming): { clusterName: string; loadBalancerName: string } {
+  return {
+    clusterName: naming.name("cluster"),
+    loadBalancerName: naming.name("alb", NAME_LIMITS.loadBalancer),
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   databaseArn,
   environmentNaming,
   PREVIEW_REPOSITORY_NAME,
+  previewHostResources,
   project,
   REPOSITORY_NAME,
   sharedNaming,
@@ -84,6 +85,7 @@ export class BootstrapStack extends AwsStack {
         hostDatabaseArn: databaseArn(previewHostNaming),
         repositoryArn: this.previewRepository.repositoryArn,
       },
+      previewHost: previewHostResources(previewHostNaming),
     });
     // Each repository has exactly one writer.
     this.repository.grantPush(this.ciAccess.applyRole);

@@ -18,6 +18,7 @@ const base = {
     hostDatabaseArn: HOST_DATABASE,
     repositoryArn: PREVIEW_REPOSITORY,
   },
+  previewHost: { clusterName: "acme-dev-cluster", loadBalancerName: "acme-dev-alb" },
 };
 
 const build = (props: Partial<CiAccessProps> = {}) =>
@@ -324,10 +325,36 @@ describe("preview role", () => {
       "ChangePreviewRoles",
       "ChangePreviewSecurityGroups",
     ]) {
-      expect(manage.find((s) => s.Sid === sid)?.Condition, sid).toEqual({
+      expect(manage.find((s) => s.Sid === sid)?.Condition, sid).toMatchObject({
         StringEquals: { "aws:ResourceTag/Preview": "true" },
       });
     }
+  });
+
+  test("runs services and one-off tasks only in the host's cluster, rules only on the host's load balancer", () => {
+    const statement = (sid: string) => manage.find((s) => s.Sid === sid);
+    const cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/acme-dev-cluster";
+    expect(statement("RunPreviewTasks")?.Condition).toEqual({
+      StringEquals: { "aws:ResourceTag/Preview": "true" },
+      ArnEquals: { "ecs:cluster": cluster },
+    });
+    for (const sid of ["CreatePreviewServices", "ChangePreviewServices"]) {
+      expect(statement(sid)?.Resource, sid).toBe(
+        "arn:aws:ecs:us-east-1:123456789012:service/acme-dev-cluster/acme-pr-*",
+      );
+    }
+    expect(statement("CreatePreviewListenerRules")?.Resource).toBe(
+      "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/acme-dev-alb/*/*",
+    );
+    expect(statement("ChangePreviewListenerRules")?.Resource).toBe(
+      "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/acme-dev-alb/*/*/*",
+    );
+    expect(statement("CreateSecurityGroupsInHostVpc")?.Condition).toEqual({
+      StringEquals: { "aws:ResourceTag/Project": "acme", "aws:ResourceTag/Environment": "dev" },
+    });
+    // Nothing of the preview role's matches another environment's load balancer or cluster by a pattern.
+    const resources = manage.flatMap((s) => list(s.Resource));
+    expect(resources.filter((r) => /acme-\*|service\/\*|:\*:123456789012/.test(r))).toEqual([]);
   });
 
   test("may tag only while creating, so existing resources cannot be tagged into its reach", () => {
@@ -345,17 +372,19 @@ describe("preview role", () => {
 
   test("names scope services, task definitions, target groups, buckets, log groups and roles to <project>-pr-", () => {
     const resources = (sid: string) => list(manage.find((s) => s.Sid === sid)?.Resource);
-    expect(resources("CreatePreviewServices")).toEqual(["arn:aws:ecs:*:123456789012:service/*/acme-pr-*"]);
+    expect(resources("CreatePreviewServices")).toEqual([
+      "arn:aws:ecs:us-east-1:123456789012:service/acme-dev-cluster/acme-pr-*",
+    ]);
     expect(resources("RegisterPreviewTaskDefinitions")).toEqual([
-      "arn:aws:ecs:*:123456789012:task-definition/acme-pr-*:*",
+      "arn:aws:ecs:us-east-1:123456789012:task-definition/acme-pr-*:*",
     ]);
     expect(resources("CreatePreviewTargetGroups")).toEqual([
-      "arn:aws:elasticloadbalancing:*:123456789012:targetgroup/acme-pr-*/*",
+      "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/acme-pr-*/*",
     ]);
     expect(resources("PreviewBuckets")).toEqual(["arn:aws:s3:::acme-pr-*"]);
     expect(resources("ChangePreviewLogGroups")).toEqual([
-      "arn:aws:logs:*:123456789012:log-group:/ecs/acme-pr-*",
-      "arn:aws:logs:*:123456789012:log-group:acme-pr-*",
+      "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/acme-pr-*",
+      "arn:aws:logs:us-east-1:123456789012:log-group:acme-pr-*",
     ]);
     expect(resources("ChangePreviewRoles")).toEqual(["arn:aws:iam::123456789012:role/acme-pr-*"]);
   });

@@ -11,6 +11,7 @@ import {
   applyUnscopedStatements,
   boundaryGuardStatements,
   type PermissionScope,
+  type PreviewHost,
   previewStatements,
   previewUnscopedStatements,
   readStatements,
@@ -75,6 +76,12 @@ export interface CiAccessProps {
    * database's ARN (its RDS-managed master secret) and the preview image repository.
    */
   readonly previewWorkloads: Omit<PreviewWorkloadBoundaryProps, "naming">;
+  /**
+   * The host environment's ECS cluster and load balancer, by name: the preview role may run
+   * services and tasks only in that cluster and add listener rules only to that load balancer
+   * (region and VPC come from `previewWorkloads.hostNaming`).
+   */
+  readonly previewHost: Pick<PreviewHost, "clusterName" | "loadBalancerName">;
   /**
    * Use the account's existing GitHub OIDC provider (an account has at most one per URL).
    * @default - the provider is created here
@@ -209,6 +216,11 @@ export class CiAccess extends Construct {
       stateBucketArn: state.bucketArn,
       workloadBoundaryArn: this.workloadBoundary.policyArn,
       previewWorkloadBoundaryArn: this.previewWorkloadBoundary.policyArn,
+      previewHost: {
+        region: props.previewWorkloads.hostNaming.region,
+        environment: props.previewWorkloads.hostNaming.environment,
+        ...props.previewHost,
+      },
       previewDomain: props.previewDomain,
       previewHostedZoneId: props.previewHostedZoneId,
     };

@@ -32,10 +32,24 @@ export interface PermissionScope {
    * (`PreviewWorkloadBoundary`), as a literal ARN.
    */
   readonly previewWorkloadBoundaryArn: string;
+  /** Where previews run: the one environment whose cluster, load balancer and VPC they share. */
+  readonly previewHost: PreviewHost;
   /** Preview DNS records live under this domain (`pr-<N>.<domain>`). */
   readonly previewDomain?: string;
   /** Preview DNS records live in this hosted zone. */
   readonly previewHostedZoneId?: string;
+}
+
+/** The environment that hosts the previews, as far as the preview role's permissions need it. */
+export interface PreviewHost {
+  /** Its region: previews are created there only. */
+  readonly region: string;
+  /** Its environment slug (`dev`): the `Environment` tag of its VPC. */
+  readonly environment: string;
+  /** Its ECS cluster's name: preview services and one-off tasks run there only. */
+  readonly clusterName: string;
+  /** Its load balancer's name: preview listener rules go on its listeners only. */
+  readonly loadBalancerName: string;
 }
 
 /**
@@ -126,16 +140,24 @@ const resourceTagged = { StringEquals: { [`aws:ResourceTag/${PREVIEW_TAG.key}`]:
  */
 export function previewStatements(scope: PermissionScope): PolicyStatement[] {
   const { accountId: a, project: p } = scope;
+  const host = scope.previewHost;
+  const r = host.region;
   const pr = `${p}-pr-`;
-  const service = `arn:aws:ecs:*:${a}:service/*/${pr}*`;
-  const taskDefinition = `arn:aws:ecs:*:${a}:task-definition/${pr}*:*`;
-  const targetGroup = `arn:aws:elasticloadbalancing:*:${a}:targetgroup/${pr}*/*`;
-  const listener = `arn:aws:elasticloadbalancing:*:${a}:listener/app/${p}-*/*/*`;
-  const listenerRule = `arn:aws:elasticloadbalancing:*:${a}:listener-rule/app/${p}-*/*/*/*`;
-  const logGroups = [`arn:aws:logs:*:${a}:log-group:/ecs/${pr}*`, `arn:aws:logs:*:${a}:log-group:${pr}*`];
+  // Services, tasks and listener rules only in the host's cluster and on the host's load balancer:
+  // the staging and prod ones are out of reach even though their names start with the project too.
+  const cluster = `arn:aws:ecs:${r}:${a}:cluster/${host.clusterName}`;
+  const service = `arn:aws:ecs:${r}:${a}:service/${host.clusterName}/${pr}*`;
+  const taskDefinition = `arn:aws:ecs:${r}:${a}:task-definition/${pr}*:*`;
+  const targetGroup = `arn:aws:elasticloadbalancing:${r}:${a}:targetgroup/${pr}*/*`;
+  const listener = `arn:aws:elasticloadbalancing:${r}:${a}:listener/app/${host.loadBalancerName}/*/*`;
+  const listenerRule = `arn:aws:elasticloadbalancing:${r}:${a}:listener-rule/app/${host.loadBalancerName}/*/*/*`;
+  const logGroups = [
+    `arn:aws:logs:${r}:${a}:log-group:/ecs/${pr}*`,
+    `arn:aws:logs:${r}:${a}:log-group:${pr}*`,
+  ];
   const role = `arn:aws:iam::${a}:role/${pr}*`;
-  const securityGroup = `arn:aws:ec2:*:${a}:security-group/*`;
-  const securityGroupRule = `arn:aws:ec2:*:${a}:security-group-rule/*`;
+  const securityGroup = `arn:aws:ec2:${r}:${a}:security-group/*`;
+  const securityGroupRule = `arn:aws:ec2:${r}:${a}:security-group-rule/*`;
   const recordNames = scope.previewDomain ? `pr-*.${normaliseDomain(scope.previewDomain)}` : "pr-*";
 
   return [
@@ -158,17 +180,17 @@ export function previewStatements(scope: PermissionScope): PolicyStatement[] {
       resources: [taskDefinition],
       conditions: requestTagged,
     },
-    // The preview's one-off tasks (database migrations for its own schema).
+    // The preview's one-off tasks (database migrations for its own schema), in the host's cluster.
     {
       sid: "RunPreviewTasks",
       actions: ["ecs:RunTask"],
       resources: [taskDefinition],
-      conditions: resourceTagged,
+      conditions: { ...resourceTagged, ArnEquals: { "ecs:cluster": cluster } },
     },
     {
       sid: "TagPreviewEcsResourcesOnCreate",
       actions: ["ecs:TagResource"],
-      resources: [service, taskDefinition, `arn:aws:ecs:*:${a}:task/*`],
+      resources: [service, taskDefinition, `arn:aws:ecs:${r}:${a}:task/${host.clusterName}/*`],
       conditions: {
         StringEquals: {
           ...requestTagged.StringEquals,
@@ -332,10 +354,12 @@ export function previewStatements(scope: PermissionScope): PolicyStatement[] {
       conditions: requestTagged,
     },
     {
-      sid: "CreateSecurityGroupsInProjectVpcs",
+      sid: "CreateSecurityGroupsInHostVpc",
       actions: ["ec2:CreateSecurityGroup"],
-      resources: [`arn:aws:ec2:*:${a}:vpc/*`],
-      conditions: { StringEquals: { "aws:ResourceTag/Project": p } },
+      resources: [`arn:aws:ec2:${r}:${a}:vpc/*`],
+      conditions: {
+        StringEquals: { "aws:ResourceTag/Project": p, "aws:ResourceTag/Environment": host.environment },
+      },
     },
     {
       sid: "AddPreviewSecurityGroupRules",
