@@ -65,7 +65,7 @@ describe("config", () => {
 
   it("reports every problem at once, one line per problem naming the variable", () => {
     const unset = [
-      "DATABASE_URL: required unless DATABASE_SECRET_ARN is set together with DATABASE_HOST and DATABASE_NAME",
+      "DATABASE_URL: required unless DATABASE_SECRET_ARN or DATABASE_IAM_USER is set together with DATABASE_HOST and DATABASE_NAME",
       "APP_SECRET_ARN: required unless APP_SECRET is set",
       "AWS_REGION: required unless S3_ENDPOINT names a stand-in",
     ];
@@ -84,7 +84,7 @@ describe("config", () => {
 
   it("rejects combinations that make no sense", () => {
     expect(problems({ ...aws, DATABASE_URL: local.DATABASE_URL, DATABASE_HOST: "" })).toContain(
-      "DATABASE_SECRET_ARN: set either DATABASE_URL (local) or DATABASE_SECRET_ARN (AWS), not both",
+      "DATABASE_SECRET_ARN: set exactly one of DATABASE_URL (local), DATABASE_SECRET_ARN or DATABASE_IAM_USER (AWS), not DATABASE_URL and DATABASE_SECRET_ARN",
     );
     expect(problems({ ...aws, DATABASE_HOST: "" })).toEqual([
       "DATABASE_HOST: required with DATABASE_SECRET_ARN",
@@ -112,6 +112,30 @@ describe("config", () => {
     ]);
     expect(problems({ ...aws, SHUTDOWN_TIMEOUT_MS: "30000" })).toEqual([
       expect.stringMatching(/^SHUTDOWN_TIMEOUT_MS: /),
+    ]);
+  });
+
+  it("reads IAM database authentication: a user instead of a secret, TLS required", () => {
+    const { DATABASE_SECRET_ARN: _, ...withoutSecret } = aws;
+    const iam = { ...withoutSecret, DATABASE_IAM_USER: "pr_7", DATABASE_SCHEMA: "pr_7" };
+    expect(loadConfig(iam).database.source).toEqual({
+      kind: "iam",
+      user: "pr_7",
+      host: "db.internal",
+      port: 5432,
+      name: "app",
+    });
+    expect(problems({ ...iam, DATABASE_SSL: "disable" })).toEqual([
+      "DATABASE_SSL: IAM database authentication needs TLS (require or verify-full)",
+    ]);
+    expect(problems({ ...iam, DATABASE_NAME: "" })).toEqual([
+      "DATABASE_NAME: required with DATABASE_IAM_USER",
+    ]);
+    expect(problems({ ...iam, DATABASE_IAM_USER: "PR-7; DROP" })).toEqual([
+      expect.stringMatching(/^DATABASE_IAM_USER: expected a lower-case PostgreSQL identifier/),
+    ]);
+    expect(problems({ ...iam, DATABASE_SECRET_ARN: aws.DATABASE_SECRET_ARN })).toEqual([
+      "DATABASE_IAM_USER: set exactly one of DATABASE_URL (local), DATABASE_SECRET_ARN or DATABASE_IAM_USER (AWS), not DATABASE_SECRET_ARN and DATABASE_IAM_USER",
     ]);
   });
 

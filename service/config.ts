@@ -8,7 +8,9 @@ export type NodeEnv = "development" | "test" | "production";
 
 export type DatabaseSource =
   | { kind: "url"; url: string }
-  | { kind: "secret"; secretArn: string; host: string; port: number; name: string };
+  | { kind: "secret"; secretArn: string; host: string; port: number; name: string }
+  /** RDS IAM database authentication: a short-lived token signed with the task role's credentials. */
+  | { kind: "iam"; user: string; host: string; port: number; name: string };
 
 export interface DatabaseConfig {
   source: DatabaseSource;
@@ -97,6 +99,7 @@ const envSchema = z.object({
   DATABASE_NAME: optionalString,
   DATABASE_SCHEMA: optionalString.pipe(schemaName.optional()),
   DATABASE_SECRET_ARN: optionalString.pipe(secretArn.optional()),
+  DATABASE_IAM_USER: optionalString.pipe(schemaName.optional()),
   DATABASE_SSL: z.enum(["disable", "require", "verify-full"]).default("disable"),
   DATABASE_CA_FILE: optionalString,
   DATABASE_POOL_MAX: integer(1, 100).default(10),
@@ -132,6 +135,7 @@ const databaseKeys = {
   DATABASE_NAME: true,
   DATABASE_SCHEMA: true,
   DATABASE_SECRET_ARN: true,
+  DATABASE_IAM_USER: true,
   DATABASE_SSL: true,
   DATABASE_CA_FILE: true,
   DATABASE_POOL_MAX: true,
@@ -144,20 +148,31 @@ type DatabaseEnv = Pick<Env, keyof typeof databaseKeys>;
 function databaseProblems(env: DatabaseEnv): string[] {
   const problems: string[] = [];
   const usesUrl = env.DATABASE_URL !== undefined;
-  const usesSecret = env.DATABASE_SECRET_ARN !== undefined;
-  if (usesUrl && usesSecret) {
+  const remote = (["DATABASE_SECRET_ARN", "DATABASE_IAM_USER"] as const).filter(
+    (name) => env[name] !== undefined,
+  );
+  const given = [...(usesUrl ? ["DATABASE_URL"] : []), ...remote];
+  if (given.length > 1) {
     problems.push(
-      "DATABASE_SECRET_ARN: set either DATABASE_URL (local) or DATABASE_SECRET_ARN (AWS), not both",
+      `${given[given.length - 1]}: set exactly one of DATABASE_URL (local), DATABASE_SECRET_ARN or DATABASE_IAM_USER (AWS), not ${given.join(" and ")}`,
     );
   }
-  if (!usesUrl && !usesSecret) {
+  if (given.length === 0) {
     problems.push(
-      "DATABASE_URL: required unless DATABASE_SECRET_ARN is set together with DATABASE_HOST and DATABASE_NAME",
+      "DATABASE_URL: required unless DATABASE_SECRET_ARN or DATABASE_IAM_USER is set together with DATABASE_HOST and DATABASE_NAME",
     );
   }
-  if (usesSecret) {
-    if (!env.DATABASE_HOST) problems.push("DATABASE_HOST: required with DATABASE_SECRET_ARN");
-    if (!env.DATABASE_NAME) problems.push("DATABASE_NAME: required with DATABASE_SECRET_ARN");
+  for (const name of usesUrl ? [] : remote) {
+    if (!env.DATABASE_HOST) problems.push(`DATABASE_HOST: required with ${name}`);
+    if (!env.DATABASE_NAME) problems.push(`DATABASE_NAME: required with ${name}`);
+  }
+  if (
+    !usesUrl &&
+    remote.length === 1 &&
+    remote[0] === "DATABASE_IAM_USER" &&
+    env.DATABASE_SSL === "disable"
+  ) {
+    problems.push("DATABASE_SSL: IAM database authentication needs TLS (require or verify-full)");
   }
   if (usesUrl) {
     for (const name of ["DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME"] as const) {
@@ -294,13 +309,21 @@ function databaseConfig(env: DatabaseEnv): DatabaseConfig {
   return {
     source: env.DATABASE_URL
       ? { kind: "url", url: env.DATABASE_URL }
-      : {
-          kind: "secret",
-          secretArn: env.DATABASE_SECRET_ARN!,
-          host: env.DATABASE_HOST!,
-          port: env.DATABASE_PORT ?? 5432,
-          name: env.DATABASE_NAME!,
-        },
+      : env.DATABASE_IAM_USER
+        ? {
+            kind: "iam",
+            user: env.DATABASE_IAM_USER,
+            host: env.DATABASE_HOST!,
+            port: env.DATABASE_PORT ?? 5432,
+            name: env.DATABASE_NAME!,
+          }
+        : {
+            kind: "secret",
+            secretArn: env.DATABASE_SECRET_ARN!,
+            host: env.DATABASE_HOST!,
+            port: env.DATABASE_PORT ?? 5432,
+            name: env.DATABASE_NAME!,
+          },
     schema:
       env.DATABASE_SCHEMA ?? (env.DATABASE_URL ? schemaFromUrl(env.DATABASE_URL) : undefined) ?? "public",
     ssl: env.DATABASE_SSL,

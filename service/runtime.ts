@@ -32,7 +32,7 @@ export async function createRuntime(
     config.appSecret.kind === "value"
       ? config.appSecret.value
       : parseSigningKeySecret(await secrets.read(config.appSecret.secretArn));
-  const db = await createDatabase({ config: config.database, logger, secrets });
+  const db = await createDatabase({ config: config.database, logger, secrets, region: config.aws.region });
   const objectStore = createObjectStore(config.aws, config.uploadsBucket);
   const lifecycle: MutableLifecycle = { shuttingDown: false };
   const deps: AppDeps = {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { Signer } from "@aws-sdk/rds-signer";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { Logger } from "pino";
@@ -73,6 +74,59 @@ export function secretCredentialSource(secrets: SecretsReader, secretArn: string
   };
 }
 
+/** Produces an RDS IAM authentication token (a presigned `connect` request, valid 15 minutes). */
+export type AuthTokenSigner = () => Promise<string>;
+
+/** The real signer: SigV4 with the task role's credentials from the default provider chain. */
+export function rdsAuthTokenSigner(
+  source: { host: string; port: number; user: string },
+  region: string,
+  credentials?: SignerCredentials,
+): AuthTokenSigner {
+  const signer = new Signer({
+    hostname: source.host,
+    port: source.port,
+    username: source.user,
+    region,
+    ...(credentials ? { credentials } : {}),
+  });
+  return () => signer.getAuthToken();
+}
+type SignerCredentials = NonNullable<ConstructorParameters<typeof Signer>[0]["credentials"]>;
+
+/** Tokens are valid for 15 minutes; a new one is signed well before that. */
+export const AUTH_TOKEN_REUSE_MS = 10 * 60_000;
+
+/**
+ * Credentials for RDS IAM database authentication: the user is fixed, the "password" is a token
+ * signed locally (no network call) and reused for ten minutes. Connections already open stay open
+ * after their token expires; only new connections need a fresh one. A rejected token is re-signed.
+ */
+export function iamCredentialSource(
+  username: string,
+  sign: AuthTokenSigner,
+  now: () => number = Date.now,
+): CredentialSource {
+  let token: { value: Promise<string>; signedAt: number } | undefined;
+  const fresh = () => {
+    const value = sign();
+    token = { value, signedAt: now() };
+    // A failed signing is not cached: the next connection tries again.
+    value.catch(() => {
+      if (token?.value === value) token = undefined;
+    });
+    return value;
+  };
+  const password = () => (token && now() - token.signedAt < AUTH_TOKEN_REUSE_MS ? token.value : fresh());
+  return {
+    current: async () => ({ username, password: await password() }),
+    async refresh() {
+      await fresh();
+      return true;
+    },
+  };
+}
+
 /** Connection settings for pg (and the migration engine) built from the config and, in AWS, the secret. */
 export async function connectionSettings(
   config: DatabaseConfig,
@@ -81,7 +135,8 @@ export async function connectionSettings(
   const ssl = sslOptions(config);
   const base: pg.ClientConfig = { ...(ssl ? { ssl } : {}), application_name: "aws-platform-kit-service" };
   if (config.source.kind === "url") return { ...base, connectionString: urlWithoutSchema(config.source.url) };
-  if (!credentials) throw new Error("database credentials source is required with DATABASE_SECRET_ARN");
+  if (!credentials)
+    throw new Error("database credentials source is required with DATABASE_SECRET_ARN or DATABASE_IAM_USER");
   const { username } = await credentials.current();
   return {
     ...base,
@@ -138,13 +193,39 @@ export interface CreateDatabaseOptions {
   logger: Logger;
   /** Required when the config names a Secrets Manager secret. */
   secrets?: SecretsReader;
+  /** Signs IAM authentication tokens. @default - `rdsAuthTokenSigner` for the configured host and user */
+  authTokens?: AuthTokenSigner;
+  /** Region of the database, for IAM authentication tokens. */
+  region?: string;
 }
 
-export async function createDatabase({ config, logger, secrets }: CreateDatabaseOptions): Promise<Database> {
-  const credentials =
-    config.source.kind === "secret" && secrets
-      ? secretCredentialSource(secrets, config.source.secretArn)
-      : undefined;
+/** Where new connections' credentials come from, for the configured source. */
+export function credentialSourceFor(
+  config: DatabaseConfig,
+  options: { secrets?: SecretsReader; authTokens?: AuthTokenSigner; region?: string },
+): CredentialSource | undefined {
+  const { source } = config;
+  if (source.kind === "secret")
+    return options.secrets ? secretCredentialSource(options.secrets, source.secretArn) : undefined;
+  if (source.kind === "iam") {
+    if (!options.authTokens && !options.region)
+      throw new Error("a region is required for IAM database authentication");
+    return iamCredentialSource(
+      source.user,
+      options.authTokens ?? rdsAuthTokenSigner(source, options.region!),
+    );
+  }
+  return undefined;
+}
+
+export async function createDatabase({
+  config,
+  logger,
+  secrets,
+  authTokens,
+  region,
+}: CreateDatabaseOptions): Promise<Database> {
+  const credentials = credentialSourceFor(config, { secrets, authTokens, region });
   const settings = await connectionSettings(config, credentials);
   const pool = new CredentialRefreshingPool(
     {
@@ -157,6 +238,10 @@ export async function createDatabase({ config, logger, secrets }: CreateDatabase
     },
     async () => {
       if (!credentials) return false;
+      if (config.source.kind === "iam") {
+        logger.warn("database rejected the IAM authentication token; signing a new one");
+        return credentials.refresh();
+      }
       logger.warn("database rejected the password; re-reading the database secret");
       const changed = await credentials.refresh();
       if (changed) logger.info("database secret changed; reconnecting with the new password");

@@ -1,16 +1,49 @@
-import { connectionSettings, secretCredentialSource } from "../adapters/db.js";
+import { connectionSettings, credentialSourceFor } from "../adapters/db.js";
 import { createSecretsReader } from "../adapters/secrets.js";
-import { loadDatabaseConfig } from "../config.js";
+import { ConfigError, loadDatabaseConfig } from "../config.js";
 import type { MigrationConnection } from "./schema-engine.js";
+
+const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export interface MigrationTarget extends MigrationConnection {
+  /**
+   * `DATABASE_APP_ROLE`: the PostgreSQL role the application connects as (a preview's `pr_<N>`, with
+   * IAM authentication). db:deploy creates it if missing and grants it data access to the schema's
+   * tables only; db:drop-schema drops it with the schema.
+   */
+  appRole?: string;
+}
 
 /** The migration target from the same variables the service reads (DATABASE_URL, or the secret + host). */
 export async function migrationConnectionFromEnv(
   env: NodeJS.ProcessEnv = process.env,
-): Promise<MigrationConnection> {
-  const { database, aws } = loadDatabaseConfig(env);
-  const credentials =
-    database.source.kind === "secret"
-      ? secretCredentialSource(createSecretsReader(aws), database.source.secretArn)
-      : undefined;
-  return { client: await connectionSettings(database, credentials), schema: database.schema };
+): Promise<MigrationTarget> {
+  const appRole = env.DATABASE_APP_ROLE?.trim() || undefined;
+  const problems: string[] = [];
+  if (appRole !== undefined && !ROLE_NAME.test(appRole)) {
+    problems.push(`DATABASE_APP_ROLE: "${appRole}" is not a lower-case PostgreSQL identifier such as pr_42`);
+  }
+  let loaded: ReturnType<typeof loadDatabaseConfig> | undefined;
+  try {
+    loaded = loadDatabaseConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0 || !loaded) throw new ConfigError(problems);
+  const { database, aws } = loaded;
+  if (appRole !== undefined && database.source.kind === "iam" && database.source.user === appRole) {
+    throw new ConfigError([
+      "DATABASE_APP_ROLE: the migration must connect as the database owner (DATABASE_SECRET_ARN), not as the role it grants",
+    ]);
+  }
+  const credentials = credentialSourceFor(database, {
+    ...(database.source.kind === "secret" ? { secrets: createSecretsReader(aws) } : {}),
+    region: aws.region,
+  });
+  return {
+    client: await connectionSettings(database, credentials),
+    schema: database.schema,
+    ...(appRole ? { appRole } : {}),
+  };
 }
