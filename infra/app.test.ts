@@ -365,8 +365,9 @@ describe("every workload role carries its workload permissions boundary", () => 
     "%s: every IAM role has its boundary (a preview's the preview boundary)",
     (stack) => {
       const roles = resourcesOf(stack, "aws_iam_role");
-      // dev, staging and prod: flow logs, task and execution roles; a preview: task and execution.
-      expect(roles.length).toBe(stack === previewStack ? 2 : 3);
+      // dev, staging and prod: flow logs, task and execution roles; a preview: task, migration task
+      // and execution.
+      expect(roles.length).toBe(3);
       for (const role of roles)
         expect({ role: role.name, boundary: role.permissions_boundary }).toEqual({
           role: role.name,
@@ -387,7 +388,7 @@ describe("every workload role carries its workload permissions boundary", () => 
     expect(String(manage?.policy)).toContain(`:listener/app/${loadBalancerName}/`);
   });
 
-  test("the preview boundary names the host's database as dev synthesises it, the host's secrets and the preview repository", () => {
+  test("the preview boundary names the host's database as dev synthesises it, previews' own secrets and the preview repository", () => {
     const host = loadEnvironment(project.previews.hostEnvironment);
     const hostNaming = environmentNaming(host);
     const identifier = resourcesOf(host.name, "aws_db_instance")[0]?.identifier;
@@ -398,8 +399,11 @@ describe("every workload role carries its workload permissions boundary", () => 
     expect(text).toContain(
       `"secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn":"${databaseArn(hostNaming)}"`,
     );
-    expect(text).toContain(`:secret:${hostNaming.prefix}/*`);
-    expect(text).not.toContain("rds-db:connect");
+    expect(text).not.toContain(`:secret:${hostNaming.prefix}/`);
+    expect(text).toContain(`:secret:${project.name}-pr-*`);
+    expect(text).toContain(
+      `"Action":"rds-db:connect","Resource":"arn:aws:rds-db:${host.region}:${host.accountId}:dbuser:*/pr_*"`,
+    );
     // The repository is referenced from the bootstrap stack itself.
     const repository = Object.entries(stackJson("bootstrap").resource.aws_ecr_repository ?? {}).find(
       ([, r]) => `${r.name}` === previewRepository().repositoryArn.split("/").pop(),

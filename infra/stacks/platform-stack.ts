@@ -250,6 +250,10 @@ export class PlatformStack extends AwsStack {
       database_name: { value: this.database.databaseName, description: "database name" },
       database_security_group_id: { value: this.database.securityGroup.id, description: "database group" },
       database_secret_arn: { value: this.database.masterSecretArn, description: "RDS-managed master secret" },
+      database_resource_id: {
+        value: this.database.resourceId,
+        description: "for rds-db:connect grants (previews' IAM database users)",
+      },
       app_signing_key_arn: { value: signingKey.secretArn, description: "token-signing key secret" },
       uploads_bucket: { value: this.uploads.bucketName, description: "uploads bucket" },
       assets_bucket: { value: this.assets.bucketName, description: "static assets bucket (web:publish)" },

@@ -71,7 +71,7 @@ describe("a preview adds only what belongs to its pull request", () => {
     expect(all(pr7, type)).toEqual([]);
   });
 
-  test("exactly: a service with its task and migration definitions, roles, log group, target group, host rule, DNS record and bucket", () => {
+  test("exactly: a service with its task and migration definitions, roles, log group, target group, host rule, DNS record, bucket and signing key", () => {
     const types = Object.keys(pr7.resource).sort();
     expect(types).toEqual(
       [
@@ -90,6 +90,8 @@ describe("a preview adds only what belongs to its pull request", () => {
         "aws_s3_bucket_public_access_block",
         "aws_s3_bucket_server_side_encryption_configuration",
         "aws_s3_bucket_versioning",
+        "aws_secretsmanager_secret",
+        "aws_secretsmanager_secret_version",
         "aws_security_group",
         "aws_vpc_security_group_egress_rule",
         "aws_vpc_security_group_ingress_rule",
@@ -113,7 +115,8 @@ describe("a preview adds only what belongs to its pull request", () => {
 
   test("every role it creates carries the preview workload boundary, not the general one", () => {
     const roles = all(pr7, "aws_iam_role");
-    expect(roles).toHaveLength(2);
+    // execution, service task and migration task
+    expect(roles).toHaveLength(3);
     for (const role of roles) {
       expect(role.permissions_boundary).toBe(previewWorkloadBoundaryArn(project.state.accountId));
       expect(role.permissions_boundary).toBe(
@@ -149,6 +152,83 @@ describe("a preview adds only what belongs to its pull request", () => {
     expect(one(pr7, "aws_s3_bucket").force_destroy).toBe(true);
     const text = JSON.stringify(pr7.resource);
     expect(text).not.toMatch(/"prevent_destroy":true|"deletion_protection":true|"final_snapshot_identifier"/);
+  });
+});
+
+type Statement = { Action: string | string[]; Resource: string | string[] };
+/** The statements of the inline policies on the role whose Terraform name contains `roleName`. */
+const statementsOf = (stack: StackJson, roleName: string): Statement[] =>
+  all(stack, "aws_iam_role_policy")
+    .filter((p) => String(p.role) === `\${aws_iam_role.${roleName}.name}`)
+    .flatMap((p) => (JSON.parse(String(p.policy)) as { Statement: Statement[] }).Statement);
+const roleKey = (stack: StackJson, suffix: string) =>
+  Object.keys(stack.resource.aws_iam_role ?? {}).find((key) =>
+    key.startsWith(`service_${suffix}_`),
+  ) as string;
+const containerOf = (definition: Record<string, unknown>) =>
+  (
+    JSON.parse(String(definition.container_definitions)) as Array<{
+      environment: Array<{ name: string; value: string }>;
+      secrets: Array<{ name: string; valueFrom: string }>;
+    }>
+  )[0]!;
+const envOf = (definition: Record<string, unknown>) =>
+  Object.fromEntries(containerOf(definition).environment.map((e) => [e.name, e.value]));
+
+describe("a preview shares no credential with its host", () => {
+  const definitions = Object.entries(pr7.resource.aws_ecs_task_definition ?? {});
+  const service = definitions.find(([key]) => !key.includes("migration"))?.[1] as Record<string, unknown>;
+  const migration = definitions.find(([key]) => key.includes("migration"))?.[1] as Record<string, unknown>;
+  const ownSecret = Object.keys(pr7.resource.aws_secretsmanager_secret ?? {})[0];
+
+  test("the service signs in to PostgreSQL as pr_<N> with IAM authentication, with no password anywhere", () => {
+    const env = envOf(service);
+    expect(env).toMatchObject({
+      DATABASE_IAM_USER: "pr_7",
+      DATABASE_SCHEMA: "pr_7",
+      DATABASE_SSL: "verify-full",
+    });
+    expect(env.DATABASE_SECRET_ARN).toBeUndefined();
+    const connect = statementsOf(pr7, roleKey(pr7, "task-role")).filter((s) =>
+      [s.Action].flat().includes("rds-db:connect"),
+    );
+    expect(connect.flatMap((s) => [s.Resource].flat())).toEqual([
+      `arn:aws:rds-db:us-east-1:123456789012:dbuser:${hostOutput("database_resource_id")}/pr_7`,
+    ]);
+  });
+
+  test("the running service can read no secret; it gets only its own signing key, injected at start", () => {
+    const taskActions = statementsOf(pr7, roleKey(pr7, "task-role")).flatMap((s) => [s.Action].flat());
+    expect(taskActions.filter((a) => a.startsWith("secretsmanager:"))).toEqual([]);
+    expect(containerOf(service).secrets).toEqual([
+      { name: "APP_SECRET", valueFrom: `\${aws_secretsmanager_secret.${ownSecret}.arn}` },
+    ]);
+    const executionSecrets = statementsOf(pr7, roleKey(pr7, "execution-role"))
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith("secretsmanager:")))
+      .flatMap((s) => [s.Resource].flat());
+    expect(executionSecrets).toEqual([`\${aws_secretsmanager_secret.${ownSecret}.arn}`]);
+    expect(JSON.stringify(pr7)).not.toContain("app_signing_key_arn");
+  });
+
+  test("only the migration task, with its own role, reads the host's master secret, to manage pr_<N>", () => {
+    expect(migration.task_role_arn).not.toEqual(service.task_role_arn);
+    expect(migration.task_role_arn).toBe(`\${aws_iam_role.${roleKey(pr7, "migration-task-role")}.arn}`);
+    const env = envOf(migration);
+    expect(env).toMatchObject({
+      DATABASE_SECRET_ARN: hostOutput("database_secret_arn"),
+      DATABASE_APP_ROLE: "pr_7",
+      DATABASE_SCHEMA: "pr_7",
+    });
+    expect(env.DATABASE_IAM_USER).toBeUndefined();
+    const reads = statementsOf(pr7, roleKey(pr7, "migration-task-role"))
+      .filter((s) => [s.Action].flat().includes("secretsmanager:GetSecretValue"))
+      .flatMap((s) => [s.Resource].flat());
+    expect(reads).toEqual([hostOutput("database_secret_arn")]);
+  });
+
+  test("destroy deregisters its task definitions", () => {
+    expect(service.skip_destroy).toBe(false);
+    for (const [, definition] of definitions) expect(definition.skip_destroy ?? false).toBe(false);
   });
 });
 

@@ -4,7 +4,9 @@ import { FargateService, runTaskNetworkConfiguration } from "../../modules/compu
 import { AliasRecord } from "../../modules/edge/alias-record.js";
 import { HostRule } from "../../modules/edge/host-rule.js";
 import { ServiceTargetGroup } from "../../modules/edge/target-group.js";
+import { attachPolicy } from "../../modules/iam/policy.js";
 import { Naming } from "../../modules/naming/naming.js";
+import { WriteOnlySecret } from "../../modules/secrets/write-only-secret.js";
 import { Bucket } from "../../modules/storage/bucket.js";
 import {
   type PreviewRequest,
@@ -41,7 +43,7 @@ export const HOST_OUTPUTS_READ = [
   "database_port",
   "database_name",
   "database_secret_arn",
-  "app_signing_key_arn",
+  "database_resource_id",
 ] as const;
 type HostOutput = (typeof HOST_OUTPUTS_READ)[number];
 
@@ -62,12 +64,19 @@ export interface PreviewStackProps {
  * log group with short retention — and reuses the host's VPC, ALB, cluster and database, which it
  * reads from the host's Terraform state. Its data lives in its own PostgreSQL schema `pr_<N>`,
  * created by its migration task. Nothing in it is protected from `terraform destroy`.
+ *
+ * A preview runs code nobody has reviewed yet, on the internet, so it shares no credential with the
+ * host: it signs tokens with its own key, and the service signs in to PostgreSQL as its own role
+ * `pr_<N>` with IAM authentication (no password exists), which can read and write only the rows of
+ * its schema's tables. Only the one-off migration task (its own task role) reads the host's master
+ * secret, to create that role and schema and to drop them on `preview:down`.
  */
 export class PreviewStack extends AwsStack {
   readonly host: DataTerraformRemoteStateS3;
   readonly hostName: string;
   readonly uploads: Bucket;
   readonly service: FargateService;
+  readonly signingKey: WriteOnlySecret;
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: PreviewStackProps) {
@@ -133,6 +142,21 @@ export class PreviewStack extends AwsStack {
       ipv6: false,
     });
 
+    // Its own token-signing key: a token issued by a preview is worthless anywhere else.
+    this.signingKey = new WriteOnlySecret(this, "app-signing-key", {
+      naming,
+      purpose: "app-signing-key",
+      description: `Signs the session tokens of pull request ${prNumber}'s preview`,
+      recoveryWindowDays: 0,
+    });
+    const schema = previewSchema(prNumber);
+    const databaseUser = schema;
+    const database = {
+      address: read("database_address"),
+      port: read("database_port"),
+      databaseName: read("database_name"),
+    };
+
     const publicTasks = host.network.natMode === "none";
     this.service = new FargateService(this, "service", {
       naming,
@@ -151,30 +175,46 @@ export class PreviewStack extends AwsStack {
       containerPort: SERVICE_CONTAINER_PORT,
       environment: serviceEnvironment({
         region: host.region,
-        database: {
-          address: read("database_address"),
-          port: read("database_port"),
-          databaseName: read("database_name"),
-          masterSecretArn: read("database_secret_arn"),
-        },
-        databaseSchema: previewSchema(prNumber),
+        database: { ...database, iamUser: databaseUser },
+        databaseSchema: schema,
         uploadsBucket: this.uploads.bucketName,
         // Straight to the ALB, no CloudFront in front.
         trustProxyHops: 1,
       }),
-      secrets: { APP_SECRET: { secretArn: read("app_signing_key_arn") } },
+      secrets: { APP_SECRET: { secretArn: this.signingKey.secretArn } },
       logRetentionDays: 3,
       loadBalancer: { targetGroupArn: targetGroup.arn, dependsOn: [rule.rule] },
-      migration: { command: SERVICE_MIGRATION_COMMAND },
-      // The preview CI role may create roles only with this boundary: previews' own data and the
-      // host's shared secrets, nothing of other environments.
+      migration: {
+        command: SERVICE_MIGRATION_COMMAND,
+        // The migration signs in as the database owner to create (and on preview:down drop) the
+        // preview's schema and role; the service never sees these credentials.
+        environment: {
+          DATABASE_IAM_USER: undefined,
+          DATABASE_SECRET_ARN: read("database_secret_arn"),
+          DATABASE_APP_ROLE: databaseUser,
+        },
+        ownTaskRole: true,
+      },
+      // A closed pull request's task definitions are garbage: destroy deregisters them.
+      keepSupersededRevisions: false,
+      // The preview CI role may create roles only with this boundary: previews' own data, the
+      // host's master secret (for the migration) and previews' database users, nothing else.
       permissionsBoundaryArn: previewWorkloadBoundaryArn(host.accountId, `${host.name}.accountId`),
     });
     // The host's ALB already allows egress to the VPC on the service port.
     this.service.allowFrom({ id: read("alb_security_group_id") }, "host load balancer to this preview", {
       egressOnSource: false,
     });
-    this.service.grantReadSecret(read("database_secret_arn"));
+    this.service.grantReadSecret(read("database_secret_arn"), { to: "migration" });
+    attachPolicy(this, "database-connect", this.service.taskRole, `rds-connect-${databaseUser}`, [
+      {
+        sid: "ConnectAsThePreviewsDatabaseUser",
+        actions: ["rds-db:connect"],
+        resources: [
+          `arn:aws:rds-db:${host.region}:${host.accountId}:dbuser:${read("database_resource_id")}/${databaseUser}`,
+        ],
+      },
+    ]);
     this.uploads.grantReadWrite(this.service.taskRole, { prefix: "users/" });
 
     const outputs: Record<string, string> = {
@@ -183,7 +223,7 @@ export class PreviewStack extends AwsStack {
       service_name: this.service.serviceName,
       migration_task_definition_arn: this.service.migrationTaskDefinition?.arn ?? "",
       uploads_bucket: this.uploads.bucketName,
-      database_schema: previewSchema(prNumber),
+      database_schema: schema,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
     new TerraformOutput(this, "run_task_network", {

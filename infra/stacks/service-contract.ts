@@ -19,8 +19,11 @@ export interface ServiceEnvironmentProps {
     readonly address: string;
     readonly port: number | string;
     readonly databaseName: string;
-    readonly masterSecretArn: string;
-  };
+  } & (
+    | { readonly masterSecretArn: string; readonly iamUser?: never }
+    /** IAM database authentication as this PostgreSQL role (previews' `pr_<N>`): no password anywhere. */
+    | { readonly iamUser: string; readonly masterSecretArn?: never }
+  );
   /** PostgreSQL schema (previews use `pr_<N>`). @default - public */
   readonly databaseSchema?: string;
   readonly uploadsBucket: string;
@@ -45,8 +48,10 @@ export function serviceEnvironment(props: ServiceEnvironmentProps): Record<strin
     DATABASE_PORT: String(props.database.port),
     DATABASE_NAME: props.database.databaseName,
     ...(props.databaseSchema ? { DATABASE_SCHEMA: props.databaseSchema } : {}),
-    // The service re-reads this secret when RDS rotates the password.
-    DATABASE_SECRET_ARN: props.database.masterSecretArn,
+    ...(props.database.iamUser !== undefined
+      ? { DATABASE_IAM_USER: props.database.iamUser }
+      : // The service re-reads this secret when RDS rotates the password.
+        { DATABASE_SECRET_ARN: props.database.masterSecretArn }),
     // RDS enforces TLS (rds.force_ssl = 1); the service also checks the server is really RDS.
     DATABASE_SSL: "verify-full",
     DATABASE_CA_FILE: RDS_CA_BUNDLE_PATH,

@@ -195,8 +195,9 @@ describe("no wildcard action or principal anywhere", () => {
       ...full.list("aws_iam_policy").map((p) => p.policy),
       ...full.list("aws_iam_role").map((r) => r.assume_role_policy),
     ];
-    // 3 trust policies, 8 inline policies, the read policy, two boundary guards, two boundaries.
-    expect(documents).toHaveLength(16);
+    // 3 trust policies, 8 inline policies, the read policy, two boundary guards, the preview
+    // upkeep policy, two boundaries.
+    expect(documents).toHaveLength(17);
     for (const document of documents) {
       for (const s of policy(document).Statement) {
         expect(list(s.Action)).not.toContain("*");
@@ -263,6 +264,26 @@ describe("plan role", () => {
 
 describe("preview role", () => {
   const manage = inline(full, "preview")["manage-previews"]!;
+
+  test("manages its pull request's own secrets by name, and re-tags only what is already a preview's", () => {
+    expect(attached(full, "preview")).toContain(policyRef(full, "acme-test-ci-preview-upkeep"));
+    const [secrets, retag, ...rest] = managed(full, "acme-test-ci-preview-upkeep");
+    expect(rest).toEqual([]);
+    expect(secrets?.Resource).toBe("arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-pr-*");
+    expect(list(secrets?.Action)).toContain("secretsmanager:CreateSecret");
+    expect(list(secrets?.Action)).not.toContain("secretsmanager:GetSecretValue");
+    expect(retag?.Condition).toEqual({ StringEquals: { "aws:ResourceTag/Preview": "true" } });
+    for (const action of list(retag?.Action))
+      expect(action).toMatch(/:(Tag|Untag|AddTags|RemoveTags|CreateTags|DeleteTags)/);
+  });
+
+  test("writes only the bucket settings the storage module uses: no ACL, website, CORS or replication", () => {
+    const buckets = manage.find((s) => s.Sid === "PreviewBuckets");
+    const actions = list(buckets?.Action);
+    expect(actions).toContain("s3:PutBucketPublicAccessBlock");
+    for (const action of actions)
+      expect(action).not.toMatch(/\*|Acl|Website|Cors|Replication|Notification|Logging/);
+  });
 
   test("every statement is limited to preview names or preview tags", () => {
     const unscoped = manage.filter(
@@ -542,7 +563,8 @@ describe("roles created by CI carry a workload boundary: preview the preview one
   test("the preview boundary is scoped to the given host and preview repository", () => {
     const statements = managed(full, "acme-test-preview-workload-boundary");
     const text = JSON.stringify(statements);
-    expect(text).toContain("secret:acme-dev/*");
+    expect(text).toContain("secret:acme-pr-*");
+    expect(text).not.toContain("secret:acme-dev");
     expect(text).toContain(HOST_DATABASE);
     expect(statements.find((s) => s.Sid === "PullPreviewImages")?.Resource).toBe(PREVIEW_REPOSITORY);
   });

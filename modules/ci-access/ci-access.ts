@@ -14,6 +14,7 @@ import {
   type PreviewHost,
   previewStatements,
   previewUnscopedStatements,
+  previewUpkeepStatements,
   readStatements,
 } from "./permissions.js";
 import {
@@ -137,6 +138,8 @@ export class CiAccess extends Construct {
   readonly boundaryGuardPolicy: IamPolicy;
   /** The same denies for the preview role, with the preview workload boundary. */
   readonly previewBoundaryGuardPolicy: IamPolicy;
+  /** The preview role's own secrets and re-tagging (managed: the inline quota is nearly full). */
+  readonly previewUpkeepPolicy: IamPolicy;
   /**
    * The policies that knowingly break a plan-time rule: the apply role's service-wide actions
    * (CKV_AWS_63) and its actions that accept no resource but `*` (CKV_AWS_355). (The preview
@@ -285,6 +288,17 @@ export class CiAccess extends Construct {
       "manage-previews",
       previewStatements(permissionScope),
     );
+    const upkeepName = naming.name("ci-preview-upkeep");
+    this.previewUpkeepPolicy = new IamPolicy(this, "preview-upkeep-policy", {
+      name: upkeepName,
+      description: "Previews' own secrets, and re-tagging what is already a preview's",
+      policy: policyDocument(previewUpkeepStatements(permissionScope)),
+      tags: { Name: upkeepName },
+    });
+    new IamRolePolicyAttachment(this, "preview-upkeep", {
+      role: this.previewRole.name,
+      policyArn: this.previewUpkeepPolicy.arn,
+    });
     attachPolicy(
       this,
       "preview-unscoped",

@@ -263,7 +263,13 @@ export function previewStatements(scope: PermissionScope): PolicyStatement[] {
       actions: [
         "s3:CreateBucket",
         "s3:DeleteBucket",
-        "s3:PutBucket*",
+        // What the storage module writes, and no more: no ACLs, website, CORS, replication,
+        // notification or logging settings a pull request could turn on.
+        "s3:PutBucketPolicy",
+        "s3:PutBucketPublicAccessBlock",
+        "s3:PutBucketOwnershipControls",
+        "s3:PutBucketVersioning",
+        "s3:PutBucketTagging",
         "s3:DeleteBucketPolicy",
         "s3:PutEncryptionConfiguration",
         "s3:PutLifecycleConfiguration",
@@ -396,6 +402,62 @@ export function previewStatements(scope: PermissionScope): PolicyStatement[] {
           ],
         },
       },
+    },
+  ];
+}
+
+/**
+ * The rest of the preview role, kept in a managed policy because the role's inline policies share
+ * IAM's 10,240-character quota, which `previewStatements` nearly fills:
+ * - its pull request's own secrets (`<project>-pr-*`: its token-signing key), by name — no other
+ *   environment's secret names start so;
+ * - re-tagging what is already a preview's (`aws:ResourceTag/Preview`): every push moves the
+ *   `ExpiresAt` tag, and the provider then tags with only the changed tags, so the create-time
+ *   `aws:RequestTag` statements do not cover it.
+ */
+export function previewUpkeepStatements(scope: PermissionScope): PolicyStatement[] {
+  const { accountId: a, project: p } = scope;
+  const host = scope.previewHost;
+  const r = host.region;
+  const pr = `${p}-pr-`;
+  return [
+    {
+      sid: "PreviewSecrets",
+      actions: [
+        "secretsmanager:CreateSecret",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:UpdateSecret",
+        "secretsmanager:DeleteSecret",
+        "secretsmanager:TagResource",
+        "secretsmanager:UntagResource",
+      ],
+      resources: [`arn:aws:secretsmanager:${r}:${a}:secret:${pr}*`],
+    },
+    {
+      sid: "RetagPreviewResources",
+      actions: [
+        "ecs:TagResource",
+        "ecs:UntagResource",
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+        "logs:TagResource",
+        "logs:TagLogGroup",
+        "iam:TagRole",
+        "ec2:CreateTags",
+        "ec2:DeleteTags",
+      ],
+      resources: [
+        `arn:aws:ecs:${r}:${a}:service/${host.clusterName}/${pr}*`,
+        `arn:aws:ecs:${r}:${a}:task-definition/${pr}*:*`,
+        `arn:aws:elasticloadbalancing:${r}:${a}:targetgroup/${pr}*/*`,
+        `arn:aws:elasticloadbalancing:${r}:${a}:listener-rule/app/${host.loadBalancerName}/*/*/*`,
+        `arn:aws:logs:${r}:${a}:log-group:/ecs/${pr}*`,
+        `arn:aws:logs:${r}:${a}:log-group:${pr}*`,
+        `arn:aws:iam::${a}:role/${pr}*`,
+        `arn:aws:ec2:${r}:${a}:security-group/*`,
+        `arn:aws:ec2:${r}:${a}:security-group-rule/*`,
+      ],
+      conditions: resourceTagged,
     },
   ];
 }

@@ -176,18 +176,26 @@ describe("the preview workload boundary", () => {
     expect(preview?.policyArn).not.toBe(WorkloadBoundary.arnFor(testNaming));
   });
 
-  test("names every action, and allows no control-plane service and no rds-db:connect", () => {
+  test("names every action, and allows no control-plane service and rds-db:connect only as previews' users", () => {
     const actions = previewAllows.flatMap((s) => list(s.Action));
     for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
     expect([...new Set(actions.map((a) => a.split(":")[0]))].sort()).toEqual([
       "ecr",
       "kms",
       "logs",
+      "rds-db",
       "s3",
       "secretsmanager",
       "ssmmessages",
     ]);
-    expect(actions).not.toContain("rds-db:connect");
+    expect(previewAllows.filter((s) => list(s.Action).includes("rds-db:connect"))).toEqual([
+      {
+        Sid: "ConnectAsPreviewDatabaseUsers",
+        Effect: "Allow",
+        Action: "rds-db:connect",
+        Resource: "arn:aws:rds-db:us-east-1:123456789012:dbuser:*/pr_*",
+      },
+    ]);
   });
 
   test("S3: object actions and ListBucket on preview buckets (<project>-pr-*) only", () => {
@@ -209,13 +217,14 @@ describe("the preview workload boundary", () => {
     for (const resource of s3Resources) expect(resource).toMatch(/^arn:aws:s3:::acme-pr-\*/);
   });
 
-  test("Secrets Manager: the host's secrets by name, in its region", () => {
-    expect(previewSid("ReadHostSecrets")).toEqual({
-      Sid: "ReadHostSecrets",
+  test("Secrets Manager: previews' own secrets by name, in the host's region, and none of the host's", () => {
+    expect(previewSid("ReadPreviewSecrets")).toEqual({
+      Sid: "ReadPreviewSecrets",
       Effect: "Allow",
       Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-      Resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-dev/*",
+      Resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-pr-*",
     });
+    expect(JSON.stringify(previewAllows)).not.toContain("secret:acme-dev");
   });
 
   test("Secrets Manager: only the host database's RDS-managed master secret, by the tag RDS puts on it", () => {

@@ -100,8 +100,6 @@ export interface PreviewWorkloadBoundaryScope {
   readonly accountId: string;
   /** Project slug: preview resources are `<project>-pr-...`. */
   readonly project: string;
-  /** Name prefix of the environment that hosts previews (`<project>-<host>`): its secrets are `<prefix>/...`. */
-  readonly hostPrefix: string;
   /** The host environment's region, where previews run. */
   readonly hostRegion: string;
   /** The host's DB instance ARN: its RDS-managed master secret carries it as a tag. */
@@ -113,18 +111,19 @@ export interface PreviewWorkloadBoundaryScope {
 /**
  * The most a preview's workload role may ever do: what a `PreviewStack` grants, and only on what
  * belongs to previews or is shared with them by the host environment — never another environment's
- * data, never a database login by IAM.
+ * data, never a database login by IAM except as a preview's own user.
  *
  * - S3: object actions and `ListBucket` on `<project>-pr-*` buckets only.
- * - Secrets Manager: read the host's secrets (`<project>-<host>/*`) and the host database's
+ * - Secrets Manager: read previews' own secrets (`<project>-pr-*`) and the host database's
  *   RDS-managed master secret (`rds!db-*` tagged `aws:rds:primaryDBInstanceArn` = the host DB's ARN;
  *   its name is random, the tag is the only handle), in the host's region.
+ * - RDS: `rds-db:connect` as database users named `pr_*` only, in the host's region.
  * - KMS: decrypt and generate data keys only through Secrets Manager or S3, in the host's region.
  * - CloudWatch Logs: write to `/ecs/<project>-pr-*` only.
  * - ECR: pull from the preview repository only; `GetAuthorizationToken` (`*` only).
  * - ECS Exec: the four `ssmmessages:*Channel` actions (`*` only).
  *
- * No `rds-db:connect`, no flow logs, no release images, no IAM or control-plane action.
+ * No other database user, no flow logs, no release images, no IAM or control-plane action.
  */
 export function previewWorkloadBoundaryStatements(scope: PreviewWorkloadBoundaryScope): PolicyStatement[] {
   const { accountId: a, project: p, hostRegion: r } = scope;
@@ -134,9 +133,9 @@ export function previewWorkloadBoundaryStatements(scope: PreviewWorkloadBoundary
     { sid: "PreviewObjects", actions: OBJECT_ACTIONS, resources: [`arn:aws:s3:::${pr}*/*`] },
     { sid: "ListPreviewBuckets", actions: ["s3:ListBucket"], resources: [`arn:aws:s3:::${pr}*`] },
     {
-      sid: "ReadHostSecrets",
+      sid: "ReadPreviewSecrets",
       actions: readSecrets,
-      resources: [`arn:aws:secretsmanager:${r}:${a}:secret:${scope.hostPrefix}/*`],
+      resources: [`arn:aws:secretsmanager:${r}:${a}:secret:${pr}*`],
     },
     {
       sid: "ReadHostDatabaseMasterSecret",
@@ -145,6 +144,13 @@ export function previewWorkloadBoundaryStatements(scope: PreviewWorkloadBoundary
       conditions: {
         StringEquals: { [`secretsmanager:ResourceTag/${RDS_MASTER_SECRET_TAG}`]: scope.hostDatabaseArn },
       },
+    },
+    // Previews' services sign in to the host's database as their own users `pr_<N>` (IAM
+    // authentication); the database's resource id is not known here, the user names are.
+    {
+      sid: "ConnectAsPreviewDatabaseUsers",
+      actions: ["rds-db:connect"],
+      resources: [`arn:aws:rds-db:${r}:${a}:dbuser:*/pr_*`],
     },
     {
       sid: "UseKeysThroughSecretsManagerAndS3",
@@ -256,8 +262,8 @@ export interface PreviewWorkloadBoundaryProps {
   /** The bootstrap stack's naming: the policy is `<project>-<env>-preview-workload-boundary`. */
   readonly naming: Naming;
   /**
-   * The naming of the environment that hosts previews (dev): previews may read its secrets
-   * (`<project>-<host>/*`) and run in its region. Same project and account as `naming`.
+   * The naming of the environment that hosts previews (dev): previews run in its region. Same
+   * project and account as `naming`.
    */
   readonly hostNaming: Naming;
   /**
@@ -272,9 +278,10 @@ export interface PreviewWorkloadBoundaryProps {
 /**
  * The permissions boundary of every role a preview stack creates, narrower than `WorkloadBoundary`:
  * a role the preview CI role creates (any collaborator's pull request can write its policies) can
- * reach previews' buckets and logs, the host environment's secrets and database secret, and the
- * preview repository — never staging's or prod's data, other `rds!` secrets, release images or
- * `rds-db:connect`. The preview CI role may create and grant roles only with this boundary.
+ * reach previews' buckets, logs and secrets, the host database's master secret (for previews'
+ * migration tasks), the host database as a `pr_*` user, and the preview repository — never the
+ * host's other secrets, staging's or prod's data, other `rds!` secrets or release images. The
+ * preview CI role may create and grant roles only with this boundary.
  */
 export class PreviewWorkloadBoundary extends BoundaryPolicy {
   /** `<project>-<env>-preview-workload-boundary` for the bootstrap naming. */
@@ -312,7 +319,6 @@ export class PreviewWorkloadBoundary extends BoundaryPolicy {
       statements: previewWorkloadBoundaryStatements({
         accountId: naming.accountId,
         project: naming.project,
-        hostPrefix: hostNaming.prefix,
         hostRegion: hostNaming.region,
         hostDatabaseArn: props.hostDatabaseArn,
         repositoryArn: props.repositoryArn,

@@ -415,6 +415,49 @@ describe("secrets", () => {
     expect(() => build({ environment: { [name]: value } })).toThrow(what);
   });
 
+  test("the migration's own variables are checked like the service's", () => {
+    expect(() =>
+      build({ migration: { command: ["node", "m.js"], environment: { DB_PASSWORD: "hunter2hunter2" } } }),
+    ).toThrow("compute.service.migration.environment.DB_PASSWORD:");
+  });
+
+  test("a migration with its own task role gets its own variables, and secrets granted to it alone", () => {
+    let service: FargateService | undefined;
+    const s = synthesise((scope) => {
+      service = new FargateService(scope, "service", {
+        ...minimal,
+        environment: { MODE: "app", KEEP: "1" },
+        migration: {
+          command: ["node", "m.js"],
+          environment: { MODE: "migrate", KEEP: undefined },
+          ownTaskRole: true,
+        },
+      });
+      service.grantReadSecret(dbSecretArn, { to: "migration" });
+    });
+    const definitions = s.list("aws_ecs_task_definition");
+    const env = (d: ResourceConfig) =>
+      (JSON.parse(String(d.container_definitions)) as Array<{ environment: unknown }>)[0]?.environment;
+    const migrate = definitions.find((d) => String(d.family).endsWith("-migrate"))!;
+    const app = definitions.find((d) => !String(d.family).endsWith("-migrate"))!;
+    expect(env(app)).toEqual([
+      { name: "KEEP", value: "1" },
+      { name: "MODE", value: "app" },
+    ]);
+    expect(env(migrate)).toEqual([{ name: "MODE", value: "migrate" }]);
+    expect(migrate.task_role_arn).not.toEqual(app.task_role_arn);
+    const grants = s.list("aws_iam_role_policy").filter((p) => String(p.policy).includes(dbSecretArn));
+    expect(grants.map((p) => String(p.role))).toEqual([expect.stringContaining("migration-task-role")]);
+  });
+
+  test("a grant to the migration alone needs a migration with its own role", () => {
+    expect(() =>
+      synthesise((scope) => {
+        new FargateService(scope, "service", minimal).grantReadSecret(dbSecretArn, { to: "migration" });
+      }),
+    ).toThrow('compute.service.grantReadSecret.to: "migration" needs a migration task with its own role');
+  });
+
   test("a secret given both as a plain variable and as a secret is refused", () => {
     expect(() =>
       build({ environment: { DB_HOST: "db" }, secrets: { DB_HOST: { secretArn: dbSecretArn } } }),

@@ -86,6 +86,18 @@ export interface FargateAutoscalingProps {
 export interface FargateMigrationProps {
   /** The command that applies database migrations, e.g. `["node", "dist/migrate/deploy.js"]`. */
   readonly command: readonly string[];
+  /**
+   * Environment variables of the migration container, over the service's (a value of `undefined`
+   * removes one): e.g. the owner's credentials the migration needs and the service must not have.
+   * @default - the service's environment
+   */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Give the migration its own task role (`migrationTaskRole`) instead of the service's, so what
+   * only the migration needs (the database owner's secret) is never granted to the running service.
+   * @default false — the service's task role
+   */
+  readonly ownTaskRole?: boolean;
 }
 
 export interface FargateServiceProps {
@@ -221,6 +233,13 @@ export interface FargateServiceProps {
    * @default - no boundary: the roles can do exactly what their policies grant
    */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * Keep superseded task definition revisions registered when Terraform replaces them, so the
+   * deployment circuit breaker can roll back to the previous one. Turn off for throwaway
+   * environments, whose `destroy` should leave nothing behind.
+   * @default true
+   */
+  readonly keepSupersededRevisions?: boolean;
 }
 
 export interface AllowFromOptions {
@@ -235,6 +254,11 @@ export interface AllowFromOptions {
 export interface GrantReadSecretOptions {
   /** The customer-managed KMS key the secret is encrypted with. @default - AWS-managed key */
   readonly kmsKeyArn?: string;
+  /**
+   * Which task role may read it: the service's, the migration's own (`migration.ownTaskRole`), or
+   * both. @default "both" (one role when the migration shares the service's)
+   */
+  readonly to?: "service" | "migration" | "both";
 }
 
 /** How `aws ecs run-task` must place a one-off task (the migration) to reach what the service reaches. */
@@ -288,6 +312,8 @@ export class FargateService extends Construct {
   readonly taskRole: IamRole;
   /** The role ECS uses to start tasks: pull the image, write logs, resolve secrets. */
   readonly executionRole: IamRole;
+  /** The migration task's own role (`migration.ownTaskRole`); otherwise the migration runs as `taskRole`. */
+  readonly migrationTaskRole?: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly containerName: string;
   readonly containerPort: number;
@@ -428,17 +454,34 @@ export class FargateService extends Construct {
         }),
       ]),
       // Keep superseded revisions registered: the circuit breaker rolls back to the previous one.
-      skipDestroy: true,
+      skipDestroy: props.keepSupersededRevisions ?? true,
       tags: { Name: naming.name(name) },
     });
 
     if (props.migration) {
+      if (props.migration.ownTaskRole) {
+        this.migrationTaskRole = new IamRole(this, "migration-task-role", {
+          name: naming.name(`${name}-migrate-task`, NAME_LIMITS.iamRole),
+          description: `What the ${naming.name(name)} migration task may do in AWS`,
+          assumeRolePolicy: trustAccountAndRegion,
+          permissionsBoundary: props.permissionsBoundaryArn,
+        });
+      }
+      const migrationEnvironment = { ...(props.environment ?? {}), ...(props.migration.environment ?? {}) };
       this.migrationTaskDefinition = new EcsTaskDefinition(this, "migration-task-definition", {
         family: naming.name(`${name}-migrate`),
         ...taskDefinitionBase,
+        taskRoleArn: (this.migrationTaskRole ?? this.taskRole).arn,
         containerDefinitions: JSON.stringify([
           containerDefinition(
-            { ...container, command: [...props.migration.command] },
+            {
+              ...container,
+              environment: Object.entries(migrationEnvironment)
+                .filter((entry): entry is [string, string] => entry[1] !== undefined)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([key, value]) => ({ name: key, value })),
+              command: [...props.migration.command],
+            },
             { logGroup: this.logGroup.name, region: naming.region, streamPrefix: MIGRATION_STREAM_PREFIX },
           ),
         ]),
@@ -562,16 +605,29 @@ export class FargateService extends Construct {
     assertSecretArn(secretArn, "compute.service.grantReadSecret");
     if (options.kmsKeyArn !== undefined)
       assertKmsKeyArn(options.kmsKeyArn, "compute.service.grantReadSecret.kmsKeyArn");
-    if (this.secretGrants.has(secretArn)) return;
-    this.secretGrants.add(secretArn);
-    const n = this.secretGrants.size;
-    attachPolicy(
-      this,
-      `grant-read-secret-${n}`,
-      this.taskRole,
-      `read-secret-${n}`,
-      readSecretStatements([{ secretArn, kmsKeyArn: options.kmsKeyArn }], this.naming.region),
-    );
+    const to = options.to ?? "both";
+    if (to === "migration" && !this.migrationTaskRole) {
+      throw new Error(
+        'compute.service.grantReadSecret.to: "migration" needs a migration task with its own role (migration.ownTaskRole)',
+      );
+    }
+    const roles = [
+      ...(to === "migration" ? [] : [this.taskRole]),
+      ...(to !== "service" && this.migrationTaskRole ? [this.migrationTaskRole] : []),
+    ];
+    for (const role of roles) {
+      const key = `${role.node.id}|${secretArn}`;
+      if (this.secretGrants.has(key)) continue;
+      this.secretGrants.add(key);
+      const n = this.secretGrants.size;
+      attachPolicy(
+        this,
+        `grant-read-secret-${n}`,
+        role,
+        `read-secret-${n}`,
+        readSecretStatements([{ secretArn, kmsKeyArn: options.kmsKeyArn }], this.naming.region),
+      );
+    }
   }
 }
 
@@ -723,6 +779,16 @@ function validate(props: FargateServiceProps): Settings {
   const environment = props.environment ?? {};
   assertPlainEnvironment(environment, `${f}.environment`);
   assertSecrets(props.secrets ?? {}, environment, `${f}.secrets`);
+  const migrationEnvironment = Object.fromEntries(
+    Object.entries(props.migration?.environment ?? {}).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
+  assertPlainEnvironment(migrationEnvironment, `${f}.migration.environment`);
+  for (const name of Object.keys(migrationEnvironment)) {
+    if (props.secrets?.[name])
+      throw new Error(`${f}.migration.environment.${name}: also injected as a secret`);
+  }
 
   const deploymentMinHealthyPercent = props.deploymentMinHealthyPercent ?? 100;
   const deploymentMaxPercent = props.deploymentMaxPercent ?? 200;
