@@ -21,7 +21,9 @@ export function decodeCursor(cursor: string): Position {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
     const date = new Date(String(createdAt));
-    if (typeof id === "string" && uuidPattern.test(id) && !Number.isNaN(date.getTime())) {
+    const year = date.getUTCFullYear();
+    // Only what encodeCursor writes: a real row's time, within PostgreSQL's timestamp range.
+    if (typeof id === "string" && uuidPattern.test(id) && year >= 1 && year <= 9999) {
       return { createdAt: date, id };
     }
   } catch {

@@ -128,6 +128,14 @@ describe("login", () => {
     }
   });
 
+  it("answers 401 JSON, not 500, to a session cookie that is not valid percent-encoding", async () => {
+    for (const cookie of ["session=%E0%A4%A", "session=%", "session=%zz; other=1"]) {
+      const response = await service.call("GET", "/api/me", { headers: { cookie } });
+      expect(response.status).toBe(401);
+      expect(response.body).toMatchObject({ error: { code: "unauthorized" } });
+    }
+  });
+
   it("logout clears the cookie", async () => {
     const response = await service.call("POST", "/api/auth/logout");
     expect(response.status).toBe(204);

@@ -6,7 +6,7 @@ import type { TokenService } from "../domain/tokens.js";
 import type { UserService } from "../domain/users.js";
 import { AppError } from "../errors.js";
 import { sessionCookieName } from "./authenticate.js";
-import { parse } from "./validation.js";
+import { NO_NUL, noNul, parse } from "./validation.js";
 
 const credentials = z
   .object({
@@ -16,7 +16,9 @@ const credentials = z
   .strict();
 
 /** Login accepts any password length up to the maximum, so old accounts never get locked out by rule changes. */
-const loginBody = z.object({ email: z.string().max(254), password: z.string().min(1).max(128) }).strict();
+const loginBody = z
+  .object({ email: z.string().max(254).refine(noNul, NO_NUL), password: z.string().min(1).max(128) })
+  .strict();
 
 export function authRoutes(deps: { users: UserService; tokens: TokenService; http: HttpConfig }): Router {
   const { users, tokens, http } = deps;

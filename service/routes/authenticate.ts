@@ -9,7 +9,13 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   for (const part of header?.split(";") ?? []) {
     const separator = part.indexOf("=");
     if (separator > 0 && part.slice(0, separator).trim() === name) {
-      return decodeURIComponent(part.slice(separator + 1).trim());
+      const raw = part.slice(separator + 1).trim();
+      try {
+        return decodeURIComponent(raw);
+      } catch {
+        // Not valid percent-encoding: no token of ours looks like that, so it fails verification (401).
+        return raw;
+      }
     }
   }
   return undefined;

@@ -5,9 +5,11 @@ import type { HttpConfig } from "../config.js";
 import type { UserService } from "../domain/users.js";
 import { currentUserId } from "./authenticate.js";
 import { streamingUpload } from "./multipart.js";
-import { parse } from "./validation.js";
+import { NO_NUL, noNul, parse } from "./validation.js";
 
-const profileChanges = z.object({ displayName: z.string().trim().min(1).max(100).nullable() }).strict();
+const profileChanges = z
+  .object({ displayName: z.string().trim().min(1).max(100).refine(noNul, NO_NUL).nullable() })
+  .strict();
 
 export function meRoutes(deps: { users: UserService; http: HttpConfig }): Router {
   const { users, http } = deps;

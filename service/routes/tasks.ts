@@ -2,10 +2,10 @@ import { Router } from "express";
 import { z } from "zod";
 import type { TaskService } from "../domain/tasks.js";
 import { currentUserId } from "./authenticate.js";
-import { booleanText, idParams, optionalDateTime, pageQuery, parse } from "./validation.js";
+import { booleanText, idParams, NO_NUL, noNul, optionalDateTime, pageQuery, parse } from "./validation.js";
 
-const title = z.string().trim().min(1, "must not be empty").max(200);
-const notes = z.string().max(10_000).nullable().optional();
+const title = z.string().trim().min(1, "must not be empty").max(200).refine(noNul, NO_NUL);
+const notes = z.string().max(10_000).refine(noNul, NO_NUL).nullable().optional();
 
 const newTask = z.object({ title, notes, dueAt: optionalDateTime }).strict();
 

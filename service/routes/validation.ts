@@ -10,6 +10,10 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<
   throw new AppError("invalid_request", `${where}${issue?.message ?? "invalid request"}`);
 }
 
+/** PostgreSQL text cannot hold U+0000; a string with one would fail in the database, not here. */
+export const noNul = (value: string) => !value.includes("\u0000");
+export const NO_NUL = "must not contain NUL characters";
+
 export const idParams = z.object({ id: z.uuid({ message: "must be a UUID" }) });
 
 export const pageQuery = z.object({
@@ -24,5 +28,10 @@ export const booleanText = z.enum(["true", "false"]).transform((value) => value 
 export const optionalDateTime = z.iso
   .datetime({ offset: true, message: "must be an ISO 8601 date-time" })
   .transform((value) => new Date(value))
+  // Year 0000 parses in JavaScript but not in PostgreSQL, which has no year zero.
+  .refine(
+    (date) => date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999,
+    "must be in the years 0001–9999",
+  )
   .nullable()
   .optional();
