@@ -280,6 +280,10 @@ describe("ci.yml", () => {
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(stepUsing(verify, "./.github/actions/node")).toBeDefined();
+    // The sample preview is synthesised, planned, checked and priced with the environments.
+    const synths = commands.match(/npm run synth[^\n&]*/g) ?? [];
+    expect(synths.length).toBeGreaterThan(0);
+    for (const synth of synths) expect(synth).toContain("--preview 123");
   });
 
   test("the lint step includes actionlint, yamllint, shellcheck and dockerfilelint", () => {
