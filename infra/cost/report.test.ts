@@ -57,8 +57,31 @@ describe("the PR comment", () => {
   });
 
   test("lists the resources behind each change", () => {
-    expect(markdown).toContain("| aws_nat_gateway.a | $32.85 | $0.00 | -$32.85 |");
-    expect(markdown).toContain("| aws_nat_gateway.b | $0.00 | $32.85 | +$32.85 |");
+    expect(markdown).toContain("| aws_nat_gateway.a | $32.85 | – | -$32.85 |");
+    expect(markdown).toContain("| aws_nat_gateway.b | – | $32.85 | +$32.85 |");
+  });
+
+  test("never shows a resource it could not price as free: it is listed as not priced and counted", () => {
+    const withUnpriced = (e: StackEstimate): StackEstimate => ({
+      ...e,
+      resources: [
+        ...e.resources,
+        {
+          address: "aws_shiny_new.thing",
+          type: "aws_shiny_new",
+          status: "not priced",
+          monthlyUsd: 0,
+          lines: [],
+        },
+      ],
+      notPriced: 1,
+    });
+    const pr = [withUnpriced(stack("dev", { "aws_lb.alb": 16.43 }))];
+    const md = diffMarkdown(diffEstimates([stack("dev", { "aws_lb.alb": 16.43 })], pr), pr);
+    expect(md).toContain("### Cost estimate: $0.00/month (+ 1 resource(s) not priced)");
+    expect(md).toContain("| aws_shiny_new.thing | – | not priced | not priced |");
+    expect(md).toContain("left out of every amount above: dev 1.");
+    expect(md).not.toMatch(/aws_shiny_new\.thing \| [^|]*\| \$0\.00/);
   });
 
   test("is a valid Markdown table (header, alignment row, rows)", () => {

@@ -2,7 +2,7 @@
  * What `npm run cost` reports: a summary per stack, the top cost drivers, what is not priced, and,
  * given a base and a PR plan directory, the difference per stack as a Markdown table for a PR comment.
  */
-import { type StackEstimate, topDrivers } from "./estimate.js";
+import { type ResourceStatus, type StackEstimate, topDrivers } from "./estimate.js";
 
 /** `$1,234.56`; amounts under a cent show as `<$0.01`, never as `$0.00`. */
 export function usd(amount: number): string {
@@ -99,9 +99,27 @@ export interface StackDiff {
   readonly baseUsd: number | undefined;
   readonly headUsd: number | undefined;
   readonly changeUsd: number;
-  /** Resources whose monthly cost changed, largest change first. */
-  readonly resources: ReadonlyArray<{ address: string; baseUsd: number; headUsd: number; changeUsd: number }>;
+  /**
+   * Resources whose monthly cost changed, largest change first, then resources added, removed or
+   * changed that could not be (fully) priced: their amounts are not their cost.
+   */
+  readonly resources: ReadonlyArray<ResourceDiff>;
+  /** Resources of the PR's plan with no price at all, left out of `headUsd`. */
+  readonly notPricedHead: number;
 }
+
+export interface ResourceDiff {
+  readonly address: string;
+  readonly baseUsd: number;
+  readonly headUsd: number;
+  readonly changeUsd: number;
+  /** Absent: the resource is not in that plan. */
+  readonly baseStatus?: ResourceStatus;
+  readonly headStatus?: ResourceStatus;
+}
+
+const unpriced = (status: ResourceStatus | undefined) =>
+  status === "not priced" || status === "partly priced";
 
 /** Per-stack (and per-resource) differences between the base branch's plans and the PR's. */
 export function diffEstimates(base: readonly StackEstimate[], head: readonly StackEstimate[]): StackDiff[] {
@@ -109,26 +127,50 @@ export function diffEstimates(base: readonly StackEstimate[], head: readonly Sta
   return stacks.map((stack) => {
     const b = base.find((e) => e.stack === stack);
     const h = head.find((e) => e.stack === stack);
-    const cost = (e: StackEstimate | undefined) =>
-      new Map((e?.resources ?? []).map((r) => [r.address, r.monthlyUsd]));
-    const bc = cost(b);
-    const hc = cost(h);
-    const resources = [...new Set([...bc.keys(), ...hc.keys()])]
-      .map((address) => {
-        const baseUsd = bc.get(address) ?? 0;
-        const headUsd = hc.get(address) ?? 0;
-        return { address, baseUsd, headUsd, changeUsd: headUsd - baseUsd };
-      })
+    const byAddress = (e: StackEstimate | undefined) =>
+      new Map((e?.resources ?? []).map((r) => [r.address, r]));
+    const bc = byAddress(b);
+    const hc = byAddress(h);
+    const all = [...new Set([...bc.keys(), ...hc.keys()])].map((address): ResourceDiff => {
+      const baseUsd = bc.get(address)?.monthlyUsd ?? 0;
+      const headUsd = hc.get(address)?.monthlyUsd ?? 0;
+      const baseStatus = bc.get(address)?.status;
+      const headStatus = hc.get(address)?.status;
+      return {
+        address,
+        baseUsd,
+        headUsd,
+        changeUsd: headUsd - baseUsd,
+        ...(baseStatus ? { baseStatus } : {}),
+        ...(headStatus ? { headStatus } : {}),
+      };
+    });
+    const costChanged = all
       .filter((r) => Math.abs(r.changeUsd) >= 0.005)
       .sort((x, y) => Math.abs(y.changeUsd) - Math.abs(x.changeUsd));
+    // An unpriced resource that comes, goes or changes status has a cost the amounts do not show.
+    const unknown = all.filter(
+      (r) =>
+        Math.abs(r.changeUsd) < 0.005 &&
+        (unpriced(r.baseStatus) || unpriced(r.headStatus)) &&
+        r.baseStatus !== r.headStatus,
+    );
     return {
       stack,
       baseUsd: b?.monthlyUsd,
       headUsd: h?.monthlyUsd,
       changeUsd: (h?.monthlyUsd ?? 0) - (b?.monthlyUsd ?? 0),
-      resources,
+      resources: [...costChanged, ...unknown],
+      notPricedHead: h?.notPriced ?? 0,
     };
   });
+}
+
+/** A resource's amount on one side of a diff: absent, not priced, or dollars (partly priced marked). */
+function amount(value: number, status: ResourceStatus | undefined): string {
+  if (status === undefined) return "–";
+  if (status === "not priced") return "not priced";
+  return status === "partly priced" ? `${usd(value)} + unpriced` : usd(value);
 }
 
 /** The PR comment: one row per stack, then the resources behind each change. */
@@ -156,22 +198,43 @@ export function diffMarkdown(diffs: readonly StackDiff[], head: readonly StackEs
   const details = diffs
     .filter((d) => d.resources.length)
     .flatMap((d) => [
-      `<details><summary>${d.stack}: ${d.resources.length} resource(s) changed cost</summary>`,
+      `<details><summary>${d.stack}: ${d.resources.length} resource(s) changed cost or are not priced</summary>`,
       "",
       mdTable(
         ["resource", "base $/month", "PR $/month", "change"],
-        d.resources.slice(0, 20).map((r) => [r.address, usd(r.baseUsd), usd(r.headUsd), signed(r.changeUsd)]),
+        d.resources
+          .slice(0, 20)
+          .map((r) => [
+            r.address,
+            amount(r.baseUsd, r.baseStatus),
+            amount(r.headUsd, r.headStatus),
+            !(unpriced(r.baseStatus) || unpriced(r.headStatus))
+              ? signed(r.changeUsd)
+              : Math.abs(r.changeUsd) < 0.005
+                ? "not priced"
+                : `${signed(r.changeUsd)} + unpriced`,
+          ]),
         [1, 2, 3],
       ),
       "",
       "</details>",
       "",
     ]);
+  const notPriced = diffs.reduce((n, d) => n + d.notPricedHead, 0);
   const parts = [
-    `### Cost estimate: ${signed(total)}/month`,
+    `### Cost estimate: ${signed(total)}/month${notPriced ? ` (+ ${notPriced} resource(s) not priced)` : ""}`,
     "",
     mdTable(["stack", "base $/month", "PR $/month", "change", "%", "preview"], rows, [1, 2, 3, 4]),
     "",
+    ...(notPriced
+      ? [
+          `${notPriced} resource(s) in the PR's plans have no price and are left out of every amount above: ${diffs
+            .filter((d) => d.notPricedHead)
+            .map((d) => `${d.stack} ${d.notPricedHead}`)
+            .join(", ")}.`,
+          "",
+        ]
+      : []),
     ...details,
     FOOTNOTE,
   ];
