@@ -265,7 +265,7 @@ describe("secure defaults", () => {
   });
 
   test("behind CloudFront, WAF rate-limits per X-Forwarded-For client, and per source for requests without it", () => {
-    const [perClient, perSource] = rateRules(defaults);
+    const [perClient, perSource, perConnection] = rateRules(defaults);
     expect(perClient?.statement).toMatchObject({
       rate_based_statement: {
         aggregate_key_type: "FORWARDED_IP",
@@ -279,6 +279,14 @@ describe("secure defaults", () => {
         scope_down_statement: { not_statement: expect.anything() },
       },
     });
+    // A client that reaches the ALB directly and forges X-Forwarded-For is still capped by address.
+    expect(perConnection).toMatchObject({
+      name: "rate-limit-source",
+      statement: {
+        rate_based_statement: { aggregate_key_type: "IP", limit: 20_000, evaluation_window_sec: 300 },
+      },
+    });
+    expect(perConnection?.statement.rate_based_statement).not.toHaveProperty("scope_down_statement");
   });
 });
 

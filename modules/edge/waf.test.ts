@@ -156,7 +156,7 @@ describe("options", () => {
     ).not.toHaveProperty("rule_action_override");
   });
 
-  test("x-forwarded-for: limit per first X-Forwarded-For address, and per source for requests without the header", () => {
+  test("x-forwarded-for: limit per first X-Forwarded-For address, per source for requests without the header, and every source at 10×", () => {
     const rate = rules(tuned).filter((r) => r.statement.rate_based_statement);
     expect(rate.map((r) => r.statement.rate_based_statement)).toEqual([
       {
@@ -182,7 +182,23 @@ describe("options", () => {
           },
         },
       },
+      { limit: 100_000, evaluation_window_sec: 300, aggregate_key_type: "IP" },
     ]);
+  });
+
+  test("a per-source limit below the per-client one is refused", () => {
+    expect(() =>
+      synthesise((scope) => {
+        new WebAcl(scope, "waf", {
+          naming: testNaming,
+          purpose: "alb",
+          scope: "REGIONAL",
+          clientAddress: "x-forwarded-for",
+          rateLimitPer5Min: 1000,
+          sourceRateLimitPer5Min: 999,
+        });
+      }),
+    ).toThrow("edge.waf.sourceRateLimitPer5Min: 999 must be a whole number from rateLimitPer5Min (1000)");
   });
 
   test("an unknown managed group or a rate limit out of range is refused", () => {

@@ -40,6 +40,15 @@ export interface WebAclProps {
   /** @default "source-ip" */
   readonly clientAddress?: ClientAddressSource;
   /**
+   * With `clientAddress: "x-forwarded-for"`: requests one connecting address may send in any
+   * 5 minutes, whatever X-Forwarded-For says. X-Forwarded-For is written by the client when it
+   * reaches the load balancer directly, so without this a client rotating fake values is never
+   * limited. It also counts every CloudFront edge address, which carries many viewers: keep it well
+   * above `rateLimitPer5Min`.
+   * @default 10 × rateLimitPer5Min
+   */
+  readonly sourceRateLimitPer5Min?: number;
+  /**
    * Managed rules that only count (and log) instead of blocking, per group, for known false positives:
    * e.g. `{ AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"] }` when the API takes bodies over 8 KB.
    * @default - every rule of every group blocks
@@ -73,6 +82,12 @@ export class WebAcl extends Construct {
     const limit = props.rateLimitPer5Min ?? 2000;
     if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000) {
       throw new Error(`edge.waf.rateLimitPer5Min: ${limit} must be a whole number from 10 to 2,000,000,000`);
+    }
+    const sourceLimit = props.sourceRateLimitPer5Min ?? Math.min(limit * 10, 2_000_000_000);
+    if (!Number.isInteger(sourceLimit) || sourceLimit < limit || sourceLimit > 2_000_000_000) {
+      throw new Error(
+        `edge.waf.sourceRateLimitPer5Min: ${sourceLimit} must be a whole number from rateLimitPer5Min (${limit}) to 2,000,000,000`,
+      );
     }
     const retention = props.logRetentionDays ?? 30;
     assertLogRetention(retention, "edge.waf.logRetentionDays");
@@ -134,6 +149,8 @@ export class WebAcl extends Construct {
                 },
               },
             }),
+            // Every request by connecting address: caps a client that forges X-Forwarded-For.
+            rateRule("rate-limit-source", 3, { limit: sourceLimit, aggregate_key_type: "IP" }),
           ];
     const managedRule = (group: ManagedRuleGroup, priority: number): Wafv2WebAclRule => {
       const countOnly = props.countOnlyRules?.[group] ?? [];
