@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { defaultMaxConnections } from "../modules/database/max-connections.js";
 import { buildApp } from "./app.js";
 import { loadEnvironment, project } from "./environments/index.js";
 import {
@@ -169,6 +170,17 @@ describe("environments differ only where their configs do", () => {
         String(g.name).startsWith("/vpc/"),
       );
       expect(flowLogGroup?.retention_in_days).toBe(config.network.flowLogRetentionDays);
+    }
+  });
+
+  test("every environment alarms at 80 % of its database's max_connections, from its instance class", () => {
+    for (const env of ["dev", "staging", "prod"]) {
+      const max = defaultMaxConnections(loadEnvironment(env).database.instanceClass);
+      expect(max, env).toBeGreaterThan(0);
+      const alarm = resourcesOf(env, "aws_cloudwatch_metric_alarm").find(
+        (a) => a.metric_name === "DatabaseConnections",
+      );
+      expect(alarm?.threshold, env).toBe(Math.floor((max as number) * 0.8));
     }
   });
 

@@ -33,15 +33,43 @@ export interface BuildAppOptions {
 }
 
 /**
+ * Modules check their props and throw `Error("<module>.<field>: what is wrong")`; a config that
+ * passes the schema can still fail one (a value a module refuses). That is a config problem too:
+ * one line, naming the stack, instead of a stack trace. Any other error is a bug and keeps its trace.
+ */
+const FIELD_ERROR = /^[a-z][\w-]*(\.[\w[\]-]+)+: /i;
+export function asConfigError<T>(stack: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof Error && !(error instanceof ConfigError) && FIELD_ERROR.test(error.message)) {
+      throw new ConfigError([`${stack}: ${error.message.split("\n")[0]}`]);
+    }
+    throw error;
+  }
+}
+
+/**
  * The CDKTF app: every config is validated before any construct is created, so a bad config fails
  * fast with its field named and nothing half-built.
  */
 export function buildApp(options: BuildAppOptions = {}): App {
   const names = options.environments ?? ENVIRONMENT_NAMES;
+  const twice = names.filter((name, i) => names.indexOf(name) !== i);
+  if (twice.length) throw new ConfigError([`ENVIRONMENTS: ${[...new Set(twice)].join(", ")} listed twice`]);
   const configs = names.map((name) => loadEnvironment(name));
   const app = new App({ outdir: options.outdir ?? "cdktf.out" });
-  if (options.bootstrap ?? true) new BootstrapStack(app, "bootstrap", { stateIn: options.bootstrapState });
-  for (const config of configs) new PlatformStack(app, config.name, { config, imageTag: options.imageTag });
+  if (options.bootstrap ?? true)
+    asConfigError(
+      "bootstrap",
+      () => new BootstrapStack(app, "bootstrap", { stateIn: options.bootstrapState }),
+    );
+  for (const config of configs) {
+    asConfigError(
+      config.name,
+      () => new PlatformStack(app, config.name, { config, imageTag: options.imageTag }),
+    );
+  }
   if (options.previews?.length) {
     const host = loadEnvironment(project.previews.hostEnvironment);
     if (!host.previews) {
@@ -54,7 +82,8 @@ export function buildApp(options: BuildAppOptions = {}): App {
       if (seen.has(preview.prNumber))
         throw new ConfigError([`PR_NUMBER: ${preview.prNumber} is given twice`]);
       seen.add(preview.prNumber);
-      new PreviewStack(app, previewStackName(preview.prNumber), { host, preview, now: options.now });
+      const name = previewStackName(preview.prNumber);
+      asConfigError(name, () => new PreviewStack(app, name, { host, preview, now: options.now }));
     }
   }
   // The same rules `npm run check` runs on plans, at synth: a high-severity violation fails here,

@@ -41,6 +41,11 @@ describe("each kind of bad config gets one line naming the field", () => {
       'dev.availabilityZones[1]: "eu-west-1b" is not a zone of region us-east-1',
     ],
     [
+      "an AZ letter the region does not have",
+      { availabilityZones: ["us-east-1a", "us-east-1z"] },
+      'dev.availabilityZones[1]: "us-east-1z" does not exist; us-east-1 has us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f',
+    ],
+    [
       "an AZ listed twice",
       { availabilityZones: ["us-east-1a", "us-east-1a"] },
       'dev.availabilityZones[1]: "us-east-1a" is listed twice',
@@ -111,6 +116,16 @@ describe("each kind of bad config gets one line naming the field", () => {
       "dev.alarms.email: is not an email address",
     ],
     [
+      "a repeated budget threshold",
+      { alarms: { ...valid.alarms, budgetThresholdsPercent: [80, 80] } },
+      "dev.alarms.budgetThresholdsPercent: repeats a percentage",
+    ],
+    [
+      "a fractional budget threshold",
+      { alarms: { ...valid.alarms, budgetThresholdsPercent: [50, 99.5] } },
+      "dev.alarms.budgetThresholdsPercent[1]: must be whole percentages",
+    ],
+    [
       "an unknown environment name inside the file",
       { name: "qa" },
       'dev.name: Invalid option: expected one of "dev"|"staging"|"prod" (got "qa")',
@@ -135,6 +150,37 @@ test("several problems give one line each, so they can all be fixed in one go", 
     "dev.dns.domain",
     "dev.dns.hostedZoneId",
   ]);
+});
+
+test("prod cannot be configured below its floor: backups, Multi-AZ, protection, two tasks, a NAT per zone", () => {
+  const prod = environmentInputs.prod;
+  let lines: readonly string[] = [];
+  try {
+    parseEnvironment("prod", {
+      ...prod,
+      network: { ...prod.network, natMode: "single" },
+      database: { ...prod.database, backupRetentionDays: 3, multiAz: false },
+      service: { ...prod.service, desiredCount: 1, minCount: 1 },
+      deletionProtection: false,
+    });
+  } catch (error) {
+    lines = (error as ConfigError).problems;
+  }
+  expect(lines).toEqual([
+    "prod.database.backupRetentionDays: must be at least 7 in prod",
+    "prod.database.multiAz: must be true in prod (a standby in another zone)",
+    "prod.deletionProtection: must be true in prod",
+    "prod.service.desiredCount: must be at least 2 in prod (one task per zone)",
+    'prod.network.natMode: must be "perAz" in prod (a NAT gateway per zone; got "single")',
+  ]);
+  // The same settings are fine for dev.
+  expect(() =>
+    parseEnvironment("dev", {
+      ...valid,
+      network: { ...valid.network, natMode: "single" },
+      deletionProtection: false,
+    }),
+  ).not.toThrow();
 });
 
 test("an unknown environment name is refused with the list of known ones", () => {

@@ -8,6 +8,46 @@ import { LOG_RETENTION_DAYS } from "../../modules/logs/retention.js";
 import { NAT_MODES, subnetLayout } from "../../modules/network/network.js";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
+
+/**
+ * The zone letters of each commercial region (AWS's published zones; some older accounts see
+ * fewer, e.g. us-west-1 offers new accounts only two of its three). Checked offline, so a typo such
+ * as `us-east-1z` fails synth instead of apply. A region missing here is checked by format only.
+ */
+export const REGION_ZONES: Readonly<Record<string, string>> = {
+  "us-east-1": "abcdef",
+  "us-east-2": "abc",
+  "us-west-1": "abc",
+  "us-west-2": "abcd",
+  "ca-central-1": "abd",
+  "ca-west-1": "abc",
+  "sa-east-1": "abc",
+  "eu-west-1": "abc",
+  "eu-west-2": "abc",
+  "eu-west-3": "abc",
+  "eu-central-1": "abc",
+  "eu-central-2": "abc",
+  "eu-north-1": "abc",
+  "eu-south-1": "abc",
+  "eu-south-2": "abc",
+  "ap-south-1": "abc",
+  "ap-south-2": "abc",
+  "ap-southeast-1": "abc",
+  "ap-southeast-2": "abc",
+  "ap-southeast-3": "abc",
+  "ap-southeast-4": "abc",
+  "ap-northeast-1": "acd",
+  "ap-northeast-2": "abcd",
+  "ap-northeast-3": "abc",
+  "ap-east-1": "abc",
+  "me-south-1": "abc",
+  "me-central-1": "abc",
+  "af-south-1": "abc",
+  "il-central-1": "abc",
+};
+
+/** What prod must have whatever its config says: the floor the policy checks also hold it to. */
+export const PROD_MINIMUMS = { backupRetentionDays: 7, desiredCount: 2 } as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 const slug = z
@@ -85,6 +125,19 @@ export const environmentSchema = z
       .object({
         email: z.email("is not an email address"),
         monthlyBudgetUsd: z.number().positive("must be more than 0"),
+        /** Budget alerts (actual and forecast) at these percentages of the budget. @default [50, 80, 100] */
+        budgetThresholdsPercent: z
+          .array(
+            z
+              .number()
+              .int("must be whole percentages")
+              .min(1, "must be at least 1")
+              .max(1000, "must be at most 1000"),
+          )
+          .min(1, "needs at least one percentage")
+          .max(5, "allows at most 5 percentages (each is an actual and a forecast alert; AWS allows 10)")
+          .refine((list) => new Set(list).size === list.length, "repeats a percentage")
+          .optional(),
       })
       .strict(),
     /**
@@ -110,10 +163,16 @@ export const environmentSchema = z
     const regionValid = region.safeParse(env.region).success;
     env.availabilityZones.forEach((az, i) => {
       // With a bad region, every zone would "not be in it": the region's own line says enough.
+      const letters = REGION_ZONES[env.region];
       if (regionValid && !new RegExp(`^${env.region}[a-z]$`).test(az)) {
         issue(
           ["availabilityZones", i],
           `"${az}" is not a zone of region ${env.region} (expected e.g. ${env.region}a)`,
+        );
+      } else if (regionValid && letters && !letters.includes(az.slice(-1))) {
+        issue(
+          ["availabilityZones", i],
+          `"${az}" does not exist; ${env.region} has ${[...letters].map((l) => `${env.region}${l}`).join(", ")}`,
         );
       }
       if (env.availabilityZones.indexOf(az) !== i) issue(["availabilityZones", i], `"${az}" is listed twice`);
@@ -148,6 +207,30 @@ export const environmentSchema = z
         ["previews", "domain"],
         `must be a subdomain of dns.domain (${env.dns.domain}) so its zone can validate it`,
       );
+    }
+    if (env.name === "prod") {
+      // prod survives a zone outage and an accidental destroy, and keeps a week of backups.
+      if (env.database.backupRetentionDays < PROD_MINIMUMS.backupRetentionDays) {
+        issue(
+          ["database", "backupRetentionDays"],
+          `must be at least ${PROD_MINIMUMS.backupRetentionDays} in prod`,
+        );
+      }
+      if (!env.database.multiAz)
+        issue(["database", "multiAz"], "must be true in prod (a standby in another zone)");
+      if (!env.deletionProtection) issue(["deletionProtection"], "must be true in prod");
+      if (env.service.desiredCount < PROD_MINIMUMS.desiredCount) {
+        issue(
+          ["service", "desiredCount"],
+          `must be at least ${PROD_MINIMUMS.desiredCount} in prod (one task per zone)`,
+        );
+      }
+      if (env.network.natMode !== "perAz") {
+        issue(
+          ["network", "natMode"],
+          `must be "perAz" in prod (a NAT gateway per zone; got "${env.network.natMode}")`,
+        );
+      }
     }
     const { minCount, desiredCount, maxCount } = env.service;
     if (!(minCount <= desiredCount && desiredCount <= maxCount)) {

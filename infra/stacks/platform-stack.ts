@@ -5,6 +5,7 @@ import type { Construct } from "constructs";
 import { Cluster } from "../../modules/compute/cluster.js";
 import { FargateService, runTaskNetworkConfiguration } from "../../modules/compute/fargate-service.js";
 import { Database } from "../../modules/database/database.js";
+import { defaultMaxConnections } from "../../modules/database/max-connections.js";
 import { Cdn } from "../../modules/edge/cdn.js";
 import { LoadBalancer } from "../../modules/edge/load-balancer.js";
 import { Network } from "../../modules/network/network.js";
@@ -179,6 +180,9 @@ export class PlatformStack extends AwsStack {
       naming,
       alarmEmail: config.alarms.email,
       monthlyBudgetUsd: config.alarms.monthlyBudgetUsd,
+      ...(config.alarms.budgetThresholdsPercent
+        ? { budgetThresholdsPercent: config.alarms.budgetThresholdsPercent }
+        : {}),
       loadBalancer: {
         arnSuffix: this.loadBalancer.arnSuffix,
         targetGroupArnSuffix: this.loadBalancer.targetGroup.arnSuffix,
@@ -187,6 +191,7 @@ export class PlatformStack extends AwsStack {
       database: {
         identifier: this.database.identifier,
         allocatedStorageGb: config.database.allocatedStorageGb,
+        maxConnections: defaultMaxConnections(config.database.instanceClass),
       },
     });
 
