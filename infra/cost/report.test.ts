@@ -78,7 +78,7 @@ describe("the PR comment", () => {
     });
     const pr = [withUnpriced(stack("dev", { "aws_lb.alb": 16.43 }))];
     const md = diffMarkdown(diffEstimates([stack("dev", { "aws_lb.alb": 16.43 })], pr), pr);
-    expect(md).toContain("### Cost estimate: $0.00/month (+ 1 resource(s) not priced)");
+    expect(md).toContain("### Cost estimate: $0.00/month (1 resource(s) not priced, left out)");
     expect(md).toContain("| aws_shiny_new.thing | – | not priced | not priced |");
     expect(md).toContain("left out of every amount above: dev 1.");
     expect(md).not.toMatch(/aws_shiny_new\.thing \| [^|]*\| \$0\.00/);

@@ -222,7 +222,7 @@ export function diffMarkdown(diffs: readonly StackDiff[], head: readonly StackEs
     ]);
   const notPriced = diffs.reduce((n, d) => n + d.notPricedHead, 0);
   const parts = [
-    `### Cost estimate: ${signed(total)}/month${notPriced ? ` (+ ${notPriced} resource(s) not priced)` : ""}`,
+    `### Cost estimate: ${signed(total)}/month${notPriced ? ` (${notPriced} resource(s) not priced, left out)` : ""}`,
     "",
     mdTable(["stack", "base $/month", "PR $/month", "change", "%", "preview"], rows, [1, 2, 3, 4]),
     "",

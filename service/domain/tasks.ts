@@ -22,6 +22,17 @@ interface TaskRow {
   updatedAt: Date;
 }
 
+/** The columns a view needs: what the API returns, nothing else read or converted. */
+const viewColumns = {
+  id: true,
+  title: true,
+  notes: true,
+  done: true,
+  dueAt: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
 const view = (row: TaskRow): TaskView => ({
   id: row.id,
   title: row.title,
@@ -61,6 +72,7 @@ export function createTaskService({ prisma }: { prisma: PrismaClient }): TaskSer
         where: { userId, ...(done === undefined ? {} : { done }), ...after(cursor) },
         orderBy: newestFirst,
         take: limit + 1,
+        select: viewColumns,
       });
       return toPage(rows, limit, view);
     },
