@@ -36,7 +36,9 @@ describe("token service", () => {
     const token = await tokens.issue("user-1");
     expect(await tokens.verify(token)).toBe("user-1");
     const [header, payload, signature] = token.split(".") as [string, string, string];
-    const flipped = signature.endsWith("A") ? `${signature.slice(0, -1)}B` : `${signature.slice(0, -1)}A`;
+    // The first character: all six of its bits are signature bits. (The last one of a 32-byte HMAC
+    // carries four padding bits, so changing it can leave the decoded signature as it was.)
+    const flipped = `${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`;
     await rejects(tokens.verify(`${header}.${payload}.${flipped}`));
     const forged = await createTokenService(`${key}-other`, 900).issue("user-1");
     await rejects(tokens.verify(forged));
