@@ -6,6 +6,7 @@ import { z } from "zod";
 import { FARGATE_TASK_SIZES } from "../../modules/compute/task-size.js";
 import { LOG_RETENTION_DAYS } from "../../modules/logs/retention.js";
 import { NAT_MODES, subnetLayout } from "../../modules/network/network.js";
+import { PRODUCTION_BACKUP_DAYS } from "../policy/rules/rds-backup-retention.js";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
 
@@ -46,8 +47,8 @@ export const REGION_ZONES: Readonly<Record<string, string>> = {
   "il-central-1": "abc",
 };
 
-/** What prod must have whatever its config says: the floor the policy checks also hold it to. */
-export const PROD_MINIMUMS = { backupRetentionDays: 7, desiredCount: 2 } as const;
+/** What prod must have whatever its config says; the backup floor is the one CKV_AWS_133 checks. */
+export const PROD_MINIMUMS = { backupRetentionDays: PRODUCTION_BACKUP_DAYS, desiredCount: 2 } as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 const slug = z
@@ -161,9 +162,9 @@ export const environmentSchema = z
     const issue = (path: (string | number)[], message: string) =>
       ctx.addIssue({ code: "custom", path, message });
     const regionValid = region.safeParse(env.region).success;
+    const letters = REGION_ZONES[env.region];
     env.availabilityZones.forEach((az, i) => {
       // With a bad region, every zone would "not be in it": the region's own line says enough.
-      const letters = REGION_ZONES[env.region];
       if (regionValid && !new RegExp(`^${env.region}[a-z]$`).test(az)) {
         issue(
           ["availabilityZones", i],
