@@ -3,10 +3,10 @@ import { ConfigError, environmentInputs, loadEnvironment, parseEnvironment } fro
 
 const valid = environmentInputs.dev;
 
-/** The problems `input` is rejected with, one line each. */
-function problems(input: unknown): readonly string[] {
+/** The problems `input` is rejected with as environment `name`, one line each. */
+function problems(input: unknown, name = "dev"): readonly string[] {
   try {
-    parseEnvironment("dev", input);
+    parseEnvironment(name, input);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -154,18 +154,16 @@ test("several problems give one line each, so they can all be fixed in one go", 
 
 test("prod cannot be configured below its floor: backups, Multi-AZ, protection, two tasks, a NAT per zone", () => {
   const prod = environmentInputs.prod;
-  let lines: readonly string[] = [];
-  try {
-    parseEnvironment("prod", {
+  const lines = problems(
+    {
       ...prod,
       network: { ...prod.network, natMode: "single" },
       database: { ...prod.database, backupRetentionDays: 3, multiAz: false },
       service: { ...prod.service, desiredCount: 1, minCount: 1 },
       deletionProtection: false,
-    });
-  } catch (error) {
-    lines = (error as ConfigError).problems;
-  }
+    },
+    "prod",
+  );
   expect(lines).toEqual([
     "prod.database.backupRetentionDays: must be at least 7 in prod",
     "prod.database.multiAz: must be true in prod (a standby in another zone)",
