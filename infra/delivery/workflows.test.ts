@@ -16,6 +16,7 @@ import {
   environmentName,
   type Job,
   loadCompositeActions,
+  loadDependabot,
   loadWorkflows,
   needsOf,
   REPOSITORY_ROOT,
@@ -184,6 +185,20 @@ describe("every workflow", () => {
     expect(lookup).toMatch(/else\n\s+echo "::error::unexpected answer/);
   });
 
+  test("the push-image action outputs the digest ECR holds for the tag, read after any build, so a reused image has one too", () => {
+    const pushImage = actions.find(
+      (a) => a.path === ".github/actions/push-image/action.yml",
+    ) as ActionsFile<CompositeAction>;
+    const steps = pushImage.content.runs.steps;
+    const build = steps.findIndex((s) => s.uses?.startsWith("docker/build-push-action@"));
+    const digest = steps.findIndex((s) => s.run?.includes("digest.sh"));
+    expect(digest).toBeGreaterThan(build);
+    expect(steps[digest]?.if).toBeUndefined();
+    expect(pushImage.content.outputs?.digest?.value).toBe(
+      expression(`steps.${steps[digest]?.id}.outputs.digest`),
+    );
+  });
+
   test("has no GitHub expression inside a run: script (values reach scripts through env:)", () => {
     const scripts = files.flatMap(runScripts);
     expect(scripts.length).toBeGreaterThan(20);
@@ -318,6 +333,80 @@ describe("ci.yml", () => {
     expect(build?.with?.push).toBe(false);
     expect(runs(image).join("\n")).toContain("image-smoke.sh");
   });
+
+  test("scans the built image with Trivy, pinned by sha, failing on fixable HIGH and CRITICAL vulnerabilities", () => {
+    const image = jobOf("ci.yml", "image");
+    const steps = image.steps ?? [];
+    const build = steps.findIndex((s) => s.uses?.startsWith("docker/build-push-action@"));
+    const scan = steps.findIndex((s) => s.uses?.startsWith("aquasecurity/trivy-action@"));
+    expect(scan).toBeGreaterThan(build);
+    // The scan reads the image from the runner's Docker engine: the build must load it there.
+    expect(steps[build]?.with?.load).toBe(true);
+    const trivy = steps[scan] as Step;
+    const reference = usesReferences(ci).find((r) => r.action === "aquasecurity/trivy-action");
+    expect(reference?.ref).toMatch(/^[0-9a-f]{40}$/);
+    expect(reference?.comment).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(trivy.with).toMatchObject({
+      "scan-type": "image",
+      "image-ref": steps[build]?.with?.tags,
+      "ignore-unfixed": true,
+      severity: "HIGH,CRITICAL",
+      "exit-code": 1,
+    });
+    expect(String(trivy.with?.scanners)).toContain("vuln");
+    expect(String(trivy.with?.["vuln-type"] ?? "os,library")).toBe("os,library");
+    expect(trivy.if).toBeUndefined();
+    expect(trivy["continue-on-error"]).toBeUndefined();
+  });
+
+  test("audits the npm dependencies as named steps of their own after npm ci: production advisories at high and above, and every package's registry signature", () => {
+    const audited = allJobs.filter(({ job }) => runs(job).some((r) => r.includes("npm audit")));
+    expect(audited.map(({ file, id }) => `${file} ${id}`)).toEqual([".github/workflows/ci.yml dependencies"]);
+    const job = jobOf("ci.yml", "dependencies");
+    const steps = job.steps ?? [];
+    const install = steps.findIndex((s) => s.uses === "./.github/actions/node");
+    const advisories = steps.findIndex((s) => s.run?.trim() === "npm audit --omit=dev --audit-level=high");
+    const signatures = steps.findIndex((s) => s.run?.trim() === "npm audit signatures");
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(advisories).toBeGreaterThan(install);
+    expect(signatures).toBeGreaterThan(install);
+    for (const step of [steps[advisories], steps[signatures]] as Step[]) {
+      expect(step.name).toMatch(/\S/);
+      expect(step.if).toBeUndefined();
+      expect(step["continue-on-error"]).toBeUndefined();
+    }
+    expect(assumedRoles(job)).toEqual([]);
+    expect(job.permissions).toEqual({ contents: "read" });
+    // The install itself stays fast: npm ci does not audit on its own.
+    const node = actions.find((a) => a.path === ".github/actions/node/action.yml");
+    const npmCi = node?.content.runs.steps.find((s) => s.run?.includes("npm ci"));
+    expect(npmCi?.run).toContain("--no-audit");
+  });
+});
+
+describe("dependabot.yml", () => {
+  const updates = loadDependabot();
+  const ecosystem = (name: string) => updates.filter((u) => u["package-ecosystem"] === name);
+
+  test("keeps every kind of pin fresh: actions (workflows and composite actions), the base image, npm", () => {
+    expect(updates.map((u) => u["package-ecosystem"]).sort()).toEqual(["docker", "github-actions", "npm"]);
+    expect(ecosystem("github-actions")[0]?.directories).toEqual(["/", "/.github/actions/*"]);
+    expect(ecosystem("docker")[0]?.directory).toBe("/");
+    for (const update of updates)
+      expect(update.schedule.interval, update["package-ecosystem"]).toBe("weekly");
+  });
+
+  test("updates npm at the root, development tools' minor and patch releases grouped, the rest one by one", () => {
+    const [npm, ...more] = ecosystem("npm");
+    expect(more).toEqual([]);
+    expect(npm?.directory).toBe("/");
+    const groups = Object.values(npm?.groups ?? {});
+    expect(groups).toEqual([{ "dependency-type": "development", "update-types": ["minor", "patch"] }]);
+  });
+
+  test("proposes an npm release only once it is a few days old", () => {
+    expect(ecosystem("npm")[0]?.cooldown?.["default-days"]).toBeGreaterThanOrEqual(3);
+  });
 });
 
 describe("plan.yml", () => {
@@ -428,6 +517,44 @@ describe("deploy.yml", () => {
     expect(script).not.toMatch(/release:plan|terraform (plan|apply)/);
     expect(runs(planProd).join("\n")).toContain("npm run release:plan -- prod");
     expect(runs(planProd).join("\n")).not.toContain("release:apply");
+  });
+
+  test("writes a CycloneDX SBOM of the image's production npm dependencies, keeps it with the run and attests it to the pushed image's digest", () => {
+    const steps = staging.steps ?? [];
+    const sbomFile = `${expression("runner.temp")}/sbom/service-image.cdx.json`;
+    const push = steps.findIndex((s) => s.uses === "./.github/actions/push-image");
+    const install = steps.findIndex((s) => s.uses === "./.github/actions/node");
+    const sbom = steps.findIndex((s) => s.run?.includes("npm sbom"));
+    const upload = steps.findIndex((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    const attest = steps.findIndex((s) => s.uses?.startsWith("actions/attest@"));
+    const plan = steps.findIndex((s) => s.run?.includes("npm run release:plan -- staging"));
+    expect(push).toBeGreaterThanOrEqual(0);
+    expect(install).toBeGreaterThan(push);
+    expect(sbom).toBeGreaterThan(install);
+    expect([upload, attest].every((i) => i > sbom)).toBe(true);
+    expect(attest).toBeLessThan(plan);
+    expect(steps[sbom]?.run).toContain(
+      'npm sbom --sbom-format cyclonedx --omit dev >"$RUNNER_TEMP/sbom/service-image.cdx.json"',
+    );
+    expect(steps[upload]?.with).toMatchObject({ path: sbomFile, "if-no-files-found": "error" });
+    expect(steps[attest]?.with).toEqual({
+      "subject-name": REPOSITORY.release,
+      "subject-digest": expression(`steps.${steps[push]?.id}.outputs.digest`),
+      "sbom-path": sbomFile,
+      "push-to-registry": false,
+    });
+  });
+
+  test("only the job that attests may write attestations, and it asks for nothing else new", () => {
+    const attesting = allJobs.filter(({ job }) => stepUsing(job, "actions/attest") !== undefined);
+    const writers = allJobs.filter(
+      ({ job }) => (job.permissions as Record<string, string>).attestations === "write",
+    );
+    expect(writers.map(({ file, id }) => `${file} ${id}`)).toEqual(
+      attesting.map(({ file, id }) => `${file} ${id}`),
+    );
+    expect(writers.map(({ file, id }) => `${file} ${id}`)).toEqual([".github/workflows/deploy.yml staging"]);
+    expect(staging.permissions).toEqual({ "id-token": "write", contents: "read", attestations: "write" });
   });
 
   test("every apply migrates before the service update, through release:apply, with a fresh signing key", () => {

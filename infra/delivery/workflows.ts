@@ -19,6 +19,7 @@ export interface Step {
   readonly if?: string;
   readonly with?: Record<string, unknown>;
   readonly env?: Record<string, unknown>;
+  readonly "continue-on-error"?: boolean | string;
 }
 
 export interface Job {
@@ -46,7 +47,25 @@ export interface Workflow {
 export interface CompositeAction {
   readonly name: string;
   readonly inputs?: Record<string, unknown>;
+  readonly outputs?: Record<string, { description?: string; value: string }>;
   readonly runs: { using: string; steps: Step[] };
+}
+
+/** One entry of `.github/dependabot.yml`'s `updates:`. */
+export interface DependabotUpdate {
+  readonly "package-ecosystem": string;
+  readonly directory?: string;
+  readonly directories?: string[];
+  readonly schedule: { interval: string };
+  readonly cooldown?: Record<string, number>;
+  readonly groups?: Record<
+    string,
+    {
+      patterns?: string[];
+      "dependency-type"?: string;
+      "update-types"?: string[];
+    }
+  >;
 }
 
 export interface ActionsFile<T> {
@@ -92,6 +111,16 @@ export function loadCompositeActions(root = REPOSITORY_ROOT): ActionsFile<Compos
     .filter((name) => existsSync(join(dir, name, "action.yml")))
     .sort()
     .map((name) => load<CompositeAction>(root, join(dir, name, "action.yml")));
+}
+
+/** `.github/dependabot.yml`'s update entries. */
+export function loadDependabot(root = REPOSITORY_ROOT): DependabotUpdate[] {
+  const file = load<{ version: number; updates: DependabotUpdate[] }>(
+    root,
+    join(root, ".github/dependabot.yml"),
+  );
+  if (file.content.version !== 2) throw new Error(`${file.path}: version is ${file.content.version}, not 2`);
+  return file.content.updates;
 }
 
 export function workflow(name: string, root = REPOSITORY_ROOT): ActionsFile<Workflow> {
