@@ -19,7 +19,16 @@ writeFileSync(
       aws_lb: { lcu: { value: 1, why } },
       aws_wafv2_web_acl: { requests_millions: { value: 1, why } },
       aws_vpc_endpoint: { data_processed_gb: { value: 10, why } },
+      aws_guardduty_detector: {
+        cloudtrail_events_millions: { value: 0.5, why },
+        flow_dns_logs_gb: { value: 2, why },
+      },
+      aws_guardduty_detector_feature: {
+        s3_data_events_millions: { value: 3, why },
+        rds_vcpus: { value: 4, why },
+      },
     },
+    byResource: [{ match: "aws_kms_key.baseline", values: { requests_10k: { value: 10, why } } }],
   }),
 );
 
@@ -136,6 +145,82 @@ describe("known plans give known totals", () => {
     expect(result.pullRequest).toBe(12);
     expect(result.monthlyUsd).toBeCloseTo(12.660025, 6);
     expect(result.perDayUsd).toBeCloseTo(12.660025 / 30.4, 6);
+  });
+});
+
+describe("the account baseline", () => {
+  const baseline: FixtureResource[] = [
+    {
+      address: "aws_cloudtrail.trail",
+      values: { is_multi_region_trail: true, enable_log_file_validation: true },
+    },
+    { address: "aws_guardduty_detector.main", values: { enable: true } },
+    { address: "aws_guardduty_detector_feature.s3", values: { name: "S3_DATA_EVENTS", status: "ENABLED" } },
+    {
+      address: "aws_guardduty_detector_feature.rds",
+      values: { name: "RDS_LOGIN_EVENTS", status: "ENABLED" },
+    },
+    { address: "aws_guardduty_detector_feature.eks", values: { name: "EKS_AUDIT_LOGS", status: "DISABLED" } },
+    { address: "aws_accessanalyzer_analyzer.account", values: { type: "ACCOUNT" } },
+    { address: "aws_kms_key.baseline", values: { enable_key_rotation: true } },
+    { address: "aws_cloudwatch_log_metric_filter.root", values: { pattern: "{ $.x = 1 }" } },
+    { address: "aws_s3_account_public_access_block.account", values: { block_public_acls: true } },
+    { address: "aws_ebs_encryption_by_default.account", values: { enabled: true } },
+  ];
+
+  test("GuardDuty is priced by what it analyses; the trail, analyzer, filters and account settings are free", () => {
+    // GuardDuty: 0.5 M management events × 4.00 = 2.00; 2 GB flow/DNS logs × 1.00 = 2.00;
+    // S3 Protection 3 M data events × 0.80 = 2.40; RDS Protection 4 vCPUs × 1.00 = 4.00
+    // KMS key 1.00 (fixed) + 10 × 10,000 requests × 0.03 = 0.30
+    // usage 10.70 + fixed 1.00 = 11.70
+    const result = estimate(baseline);
+    expect(result.fixedMonthlyUsd).toBeCloseTo(1, 6);
+    expect(result.usageMonthlyUsd).toBeCloseTo(10.7, 6);
+    expect(result.notPriced).toBe(0);
+    const statusOf = (address: string) => result.resources.find((r) => r.address === address)?.status;
+    for (const free of [
+      "aws_cloudtrail.trail",
+      "aws_guardduty_detector_feature.eks",
+      "aws_accessanalyzer_analyzer.account",
+      "aws_cloudwatch_log_metric_filter.root",
+      "aws_s3_account_public_access_block.account",
+      "aws_ebs_encryption_by_default.account",
+    ]) {
+      expect(statusOf(free), free).toBe("free");
+    }
+  });
+
+  test("a key's requests are priced only where the usage file states them", () => {
+    const [key] = estimate([{ address: "aws_kms_key.other", values: {} }]).resources;
+    expect(key?.lines.map((l) => [l.label, l.monthlyUsd])).toEqual([["customer managed key", 1]]);
+  });
+
+  test("data events, Insights, unused-access analyzers and unknown GuardDuty plans are not priced, never $0", () => {
+    const result = estimate([
+      {
+        address: "aws_cloudtrail.data",
+        values: {
+          event_selector: [{ data_resource: [{ type: "AWS::S3::Object", values: ["arn:aws:s3"] }] }],
+        },
+      },
+      {
+        address: "aws_cloudtrail.insights",
+        values: { insight_selector: [{ insight_type: "ApiCallRateInsight" }] },
+      },
+      { address: "aws_accessanalyzer_analyzer.unused", values: { type: "ACCOUNT_UNUSED_ACCESS" } },
+      {
+        address: "aws_guardduty_detector_feature.runtime",
+        values: { name: "RUNTIME_MONITORING", status: "ENABLED" },
+      },
+    ]);
+    expect(result.resources.map((r) => [r.address, r.status])).toEqual([
+      ["aws_cloudtrail.data", "not priced"],
+      ["aws_cloudtrail.insights", "not priced"],
+      ["aws_accessanalyzer_analyzer.unused", "not priced"],
+      ["aws_guardduty_detector_feature.runtime", "not priced"],
+    ]);
+    expect(result.notPriced).toBe(4);
+    expect(result.monthlyUsd).toBe(0);
   });
 });
 

@@ -47,6 +47,19 @@ test("the issue's list prices are the ones in the table", () => {
   expect(table.hoursPerMonth).toBe(730);
 });
 
+test("the account baseline's list prices: GuardDuty by what it analyses, KMS requests", () => {
+  const usd = (id: string) => table.prices[id]?.usd;
+  expect({
+    guardduty: [
+      usd("guardduty-cloudtrail-events-million"),
+      usd("guardduty-flow-dns-logs-gb"),
+      usd("guardduty-s3-data-events-million"),
+      usd("guardduty-rds-vcpu-month"),
+    ],
+    kmsRequests: usd("kms-requests-10k"),
+  }).toEqual({ guardduty: [4, 1, 0.8, 1], kmsRequests: 0.03 });
+});
+
 test("every shipped usage file gives each assumption a reason", () => {
   const files = readdirSync(DEFAULT_USAGE_DIR).filter((f) => f.endsWith(".json"));
   expect(files.sort()).toEqual(["bootstrap.json", "dev.json", "preview.json", "prod.json", "staging.json"]);

@@ -1,6 +1,12 @@
+import { EventEmitter } from "node:events";
+import { Writable } from "node:stream";
+import type { Request, Response } from "express";
 import { describe, expect, test } from "vitest";
+// The service's own access log and logger: the failed sign-ins filter must match the lines they write.
+import { accessLog } from "../../service/access-log.js";
+import { createLogger } from "../../service/logger.js";
 import { policy, type ResourceConfig, synthesise, testNaming } from "../testing/synthesised.js";
-import { Observability, type ObservabilityProps } from "./observability.js";
+import { FAILED_SIGN_IN_PATTERN, Observability, type ObservabilityProps } from "./observability.js";
 
 const lb = {
   arnSuffix: "app/acme-test-alb/0123456789abcdef",
@@ -9,18 +15,20 @@ const lb = {
 const service = { clusterName: "acme-test-cluster", serviceName: "acme-test-app" };
 const database = { identifier: "acme-test-db", allocatedStorageGb: 20, maxConnections: 100 };
 const base = { naming: testNaming, alarmEmail: "oncall@example.com", monthlyBudgetUsd: 150 };
+const serviceLogGroup = "/ecs/acme-test-app";
 
 const build = (props: Partial<ObservabilityProps>) =>
   synthesise((scope) => {
     new Observability(scope, "observability", { ...base, ...props });
   });
 
-const full = build({ loadBalancer: lb, service, database });
+const full = build({ loadBalancer: lb, service, database, failedSignIns: { logGroupName: serviceLogGroup } });
 const bare = build({});
 const partial = build({
   loadBalancer: { ...lb, p99LatencySeconds: 2.5 },
   database: { identifier: "acme-test-db", allocatedStorageGb: 50 },
   budgetThresholdsPercent: [90, 120],
+  failedSignIns: { logGroupName: serviceLogGroup, threshold: 3 },
 });
 
 function alarm(s: typeof full, name: string): ResourceConfig {
@@ -36,7 +44,7 @@ const alarmNames = (s: typeof full) =>
 const topicRef = expect.stringMatching(/^\$\{aws_sns_topic\.\w+\.arn\}$/);
 
 describe("alarms exist only for the targets given", () => {
-  test("with a load balancer, a service and a database, every alarm is created", () => {
+  test("with a load balancer, a service, a database and the service's logs, every alarm is created", () => {
     expect(alarmNames(full)).toEqual(
       [
         "alb-5xx",
@@ -49,6 +57,7 @@ describe("alarms exist only for the targets given", () => {
         "rds-cpu",
         "rds-free-storage",
         "rds-connections",
+        "failed-sign-ins",
       ]
         .map((n) => `acme-test-${n}`)
         .sort(),
@@ -60,6 +69,7 @@ describe("alarms exist only for the targets given", () => {
     expect(bare.list("aws_sns_topic")).toHaveLength(1);
     expect(bare.list("aws_cloudwatch_dashboard")).toHaveLength(1);
     expect(bare.list("aws_budgets_budget")).toHaveLength(1);
+    expect(bare.list("aws_cloudwatch_log_metric_filter")).toHaveLength(0);
   });
 
   test("without a service there are no ECS alarms, and without maxConnections no connections alarm", () => {
@@ -207,6 +217,99 @@ describe("database alarms", () => {
   });
 });
 
+/**
+ * Evaluates the CloudWatch Logs filter syntax FAILED_SIGN_IN_PATTERN uses, and no more: terms
+ * `$.path = "text"`, `$.path = number` and `$.path = %regex%` joined by `&&` (a regex matches
+ * anywhere in the value, as in CloudWatch). Anything else throws, so a pattern change that this
+ * cannot judge fails loudly instead of passing.
+ */
+function filterMatches(pattern: string, line: string): boolean {
+  const body = /^\{(.*)\}$/.exec(pattern.trim())?.[1];
+  if (body === undefined || /\|\||\(/.test(body)) throw new Error(`unsupported pattern: ${pattern}`);
+  const event = JSON.parse(line) as Record<string, unknown>;
+  return body.split("&&").every((term) => {
+    const [, path, expected] = /^\s*\$\.([\w.]+)\s*=\s*(.+?)\s*$/.exec(term) ?? [];
+    if (!path || !expected) throw new Error(`unsupported term: ${term}`);
+    const value = path.split(".").reduce<unknown>((o, key) => (o as Record<string, unknown>)?.[key], event);
+    if (expected.startsWith("%"))
+      return typeof value === "string" && new RegExp(expected.slice(1, -1)).test(value);
+    if (expected.startsWith('"')) return value === JSON.parse(expected);
+    if (/^\d+$/.test(expected)) return value === Number(expected);
+    throw new Error(`unsupported value: ${expected}`);
+  });
+}
+
+/** The line the service's access log writes for one finished request. */
+function accessLogLine(method: string, url: string, statusCode: number): string {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      callback();
+    },
+  });
+  const req = { method, originalUrl: url, path: url.split("?")[0] } as unknown as Request;
+  const res = Object.assign(new EventEmitter(), {
+    statusCode,
+    writableFinished: true,
+  }) as unknown as Response;
+  accessLog(createLogger("info", sink))(req, res, () => {});
+  res.emit("close");
+  const [line] = lines;
+  if (lines.length !== 1 || !line) throw new Error(`expected one access-log line, got ${lines.length}`);
+  return line;
+}
+
+describe("failed sign-ins", () => {
+  test("a metric filter on the service's log group counts each refused sign-in, publishing nothing otherwise", () => {
+    expect(full.only("aws_cloudwatch_log_metric_filter")).toEqual({
+      name: "acme-test-failed-sign-ins",
+      log_group_name: serviceLogGroup,
+      pattern: FAILED_SIGN_IN_PATTERN,
+      metric_transformation: { name: "FailedSignIns", namespace: "acme-test/service", value: "1" },
+    });
+  });
+
+  test.each([
+    ["POST", "/api/auth/login", 401],
+    // Express routes case-insensitively and ignores a trailing slash and the query string.
+    ["POST", "/API/Auth/LOGIN/?next=%2F", 401],
+  ])("the pattern matches the service's access-log line of a refused %s %s (%i)", (method, url, status) => {
+    expect(filterMatches(FAILED_SIGN_IN_PATTERN, accessLogLine(method, url, status))).toBe(true);
+  });
+
+  test.each([
+    ["POST", "/api/auth/login", 200],
+    ["POST", "/api/auth/login", 400],
+    ["POST", "/api/auth/login", 429],
+    ["POST", "/api/tasks", 401],
+    ["GET", "/api/me", 401],
+    ["POST", "/api/auth/register", 409],
+  ])("the pattern does not match %s %s answered %i", (method, url, status) => {
+    expect(filterMatches(FAILED_SIGN_IN_PATTERN, accessLogLine(method, url, status))).toBe(false);
+  });
+
+  test("10 refusals in 5 minutes alarm by default; no data counts as none", () => {
+    const signIns = alarm(full, "failed-sign-ins");
+    expect(signIns).toMatchObject({
+      namespace: "acme-test/service",
+      metric_name: "FailedSignIns",
+      statistic: "Sum",
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      threshold: 10,
+      period: 300,
+      evaluation_periods: 1,
+      treat_missing_data: "notBreaching",
+      alarm_actions: [topicRef],
+    });
+    expect(signIns.dimensions).toBeUndefined();
+  });
+
+  test("the threshold is configurable", () => {
+    expect(alarm(partial, "failed-sign-ins").threshold).toBe(3);
+  });
+});
+
 describe("alarm topic", () => {
   test("is encrypted with a customer managed key of its own, rotated yearly", () => {
     expect(full.only("aws_sns_topic")).toMatchObject({
@@ -328,6 +431,7 @@ describe("dashboard", () => {
       "AWS/RDS CPUUtilization",
       "AWS/RDS FreeStorageSpace",
       "AWS/RDS DatabaseConnections",
+      "acme-test/service FailedSignIns",
     ]) {
       expect(metrics).toContain(metric);
     }
@@ -339,7 +443,7 @@ describe("dashboard", () => {
 
   test("shows the state of every alarm", () => {
     const alarms = metricsOf(full).body.widgets.find((w) => w.type === "alarm")?.properties.alarms;
-    expect(alarms).toHaveLength(10);
+    expect(alarms).toHaveLength(11);
   });
 
   test("without targets holds only the heading", () => {
@@ -358,6 +462,14 @@ describe("invalid settings are refused at synth", () => {
     [{ budgetThresholdsPercent: [-5] }, "observability.budgetThresholdsPercent"],
     [{ loadBalancer: { ...lb, p99LatencySeconds: 0 } }, "observability.loadBalancer.p99LatencySeconds"],
     [{ database: { identifier: "db", allocatedStorageGb: 0 } }, "observability.database.allocatedStorageGb"],
+    [
+      { failedSignIns: { logGroupName: serviceLogGroup, threshold: 0 } },
+      "observability.failedSignIns.threshold",
+    ],
+    [
+      { failedSignIns: { logGroupName: serviceLogGroup, threshold: 2.5 } },
+      "observability.failedSignIns.threshold",
+    ],
     [
       { database: { identifier: "db", allocatedStorageGb: 20, maxConnections: 0.5 } },
       "observability.database.maxConnections",

@@ -1,5 +1,6 @@
 import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget/index.js";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard/index.js";
+import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter/index.js";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias/index.js";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key/index.js";
@@ -42,6 +43,31 @@ export interface DatabaseTarget {
   readonly maxConnections?: number;
 }
 
+/**
+ * The CloudWatch Logs filter pattern of a refused sign-in in the service's logs: the access-log
+ * line (service/access-log.ts) of a `POST /api/auth/login` answered 401, which is what
+ * service/routes/auth.ts answers for a wrong email or password. A line looks like
+ * `{"level":"warn",…,"req":{"method":"POST","url":"/api/auth/login"},"res":{"statusCode":401},…,"msg":"request completed"}`.
+ *
+ * The URL is matched as a regular expression, not as the exact string: Express routes paths
+ * case-insensitively and ignores a trailing slash and the query string, so `/API/Auth/LOGIN/?x=1`
+ * reaches the same handler and must be counted too. The status keeps out every other outcome
+ * (200 signed in, 400 malformed, 429 rate limited) and every other route's 401.
+ */
+export const FAILED_SIGN_IN_PATTERN =
+  '{ $.req.method = "POST" && $.req.url = %^/[Aa][Pp][Ii]/[Aa][Uu][Tt][Hh]/[Ll][Oo][Gg][Ii][Nn]% && $.res.statusCode = 401 }';
+
+/** The service's refused sign-ins, counted from its logs (`FAILED_SIGN_IN_PATTERN`). */
+export interface FailedSignInsTarget {
+  /** The service's CloudWatch Logs group (`FargateService.logGroup.name`). */
+  readonly logGroupName: string;
+  /**
+   * Alarm when at least this many sign-ins are refused within 5 minutes.
+   * @default 10 - more than a person mistyping a password; a password-guessing run gets there
+   */
+  readonly threshold?: number;
+}
+
 export interface ObservabilityProps {
   /** Names every resource, and scopes the budget to this environment. */
   readonly naming: Naming;
@@ -61,6 +87,11 @@ export interface ObservabilityProps {
   readonly service?: ServiceTarget;
   /** Alarms on the database's CPU, free storage and connections. @default - no RDS alarms */
   readonly database?: DatabaseTarget;
+  /**
+   * Counts the service's refused sign-ins (a metric filter on its log group) and alarms on a burst.
+   * @default - no failed sign-in metric or alarm
+   */
+  readonly failedSignIns?: FailedSignInsTarget;
 }
 
 /** What one alarm watches and when it fires. */
@@ -74,7 +105,7 @@ interface AlarmSpec {
   readonly dimensions: Record<string, string>;
   readonly statistic?: "Sum" | "Average" | "Maximum" | "Minimum";
   readonly extendedStatistic?: string;
-  readonly comparison: "GreaterThanThreshold" | "LessThanThreshold";
+  readonly comparison: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
   readonly threshold: number;
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;
@@ -84,6 +115,8 @@ interface AlarmSpec {
 }
 
 const GIB = 1024 ** 3;
+/** The metric the failed sign-ins filter publishes, in the `<project>-<env>/service` namespace. */
+const FAILED_SIGN_INS_METRIC = "FailedSignIns";
 const MAX_BUDGET_THRESHOLDS = 5;
 
 /**
@@ -103,6 +136,8 @@ export class Observability extends Construct {
   /** The customer managed key the topic is encrypted with. */
   readonly key: KmsKey;
   readonly alarms: readonly CloudwatchMetricAlarm[];
+  /** The failed sign-ins metric filter, when `failedSignIns` is given. */
+  readonly failedSignInsFilter?: CloudwatchLogMetricFilter;
   readonly dashboard: CloudwatchDashboard;
   readonly budget: BudgetsBudget;
 
@@ -139,10 +174,25 @@ export class Observability extends Construct {
       endpoint: props.alarmEmail,
     });
 
+    if (props.failedSignIns) {
+      this.failedSignInsFilter = new CloudwatchLogMetricFilter(this, "failed-sign-ins", {
+        name: naming.name("failed-sign-ins"),
+        logGroupName: props.failedSignIns.logGroupName,
+        pattern: FAILED_SIGN_IN_PATTERN,
+        // No default value: the metric is published (and billed) only in periods with a refusal.
+        metricTransformation: {
+          name: FAILED_SIGN_INS_METRIC,
+          namespace: serviceNamespace(naming),
+          value: "1",
+        },
+      });
+    }
+
     const specs = [
       ...(props.loadBalancer ? loadBalancerAlarms(props.loadBalancer) : []),
       ...(props.service ? serviceAlarms(props.service) : []),
       ...(props.database ? databaseAlarms(props.database) : []),
+      ...(props.failedSignIns ? [failedSignInsAlarm(naming, props.failedSignIns)] : []),
     ];
     this.alarms = specs.map(
       (spec) =>
@@ -151,7 +201,7 @@ export class Observability extends Construct {
           alarmDescription: spec.description,
           namespace: spec.namespace,
           metricName: spec.metricName,
-          dimensions: spec.dimensions,
+          dimensions: Object.keys(spec.dimensions).length ? spec.dimensions : undefined,
           statistic: spec.statistic,
           extendedStatistic: spec.extendedStatistic,
           // A p99 over a handful of requests is noise: keep the current state until there are enough.
@@ -231,6 +281,12 @@ function validate(props: ObservabilityProps, thresholds: readonly number[]): voi
   if (p99 !== undefined && !(Number.isFinite(p99) && p99 > 0)) {
     throw new Error(
       `observability.loadBalancer.p99LatencySeconds: ${p99} must be a positive number of seconds`,
+    );
+  }
+  const signIns = props.failedSignIns?.threshold;
+  if (signIns !== undefined && !(Number.isInteger(signIns) && signIns >= 1)) {
+    throw new Error(
+      `observability.failedSignIns.threshold: ${signIns} must be a whole number of refused sign-ins, 1 or more`,
     );
   }
   const db = props.database;
@@ -440,6 +496,31 @@ function databaseAlarms(db: DatabaseTarget): AlarmSpec[] {
   return specs;
 }
 
+function serviceNamespace(naming: Naming): string {
+  return `${naming.prefix}/service`;
+}
+
+function failedSignInsAlarm(naming: Naming, target: FailedSignInsTarget): AlarmSpec {
+  const threshold = target.threshold ?? 10;
+  return {
+    name: "failed-sign-ins",
+    description:
+      `At least ${threshold} sign-ins were refused (wrong email or password) in 5 minutes: someone may be ` +
+      "guessing passwords or replaying leaked credentials. Look at the refused POST /api/auth/login lines " +
+      "in the service's logs (client IPs in the load balancer's access logs), and at the WAF.",
+    namespace: serviceNamespace(naming),
+    metricName: FAILED_SIGN_INS_METRIC,
+    dimensions: {},
+    statistic: "Sum",
+    comparison: "GreaterThanOrEqualToThreshold",
+    threshold,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    // Published only when a sign-in is refused: no data means none were.
+    treatMissingData: "notBreaching",
+  };
+}
+
 function formatGb(gb: number): string {
   return Number.isInteger(gb) ? String(gb) : gb.toFixed(1);
 }
@@ -605,6 +686,14 @@ function dashboardBody(props: ObservabilityProps, alarmArns: readonly string[]) 
         ["AWS/ECS", "MemoryUtilization", ...dims, { stat: "Maximum", label: "memory (busiest task)" }],
       ],
       { threshold: { label: "alarm", value: 80 } },
+    );
+  }
+
+  if (props.failedSignIns) {
+    graph(
+      "Refused sign-ins",
+      [[serviceNamespace(naming), FAILED_SIGN_INS_METRIC, { stat: "Sum", label: "refused sign-ins" }]],
+      { threshold: { label: "alarm", value: props.failedSignIns.threshold ?? 10 } },
     );
   }
 

@@ -29,6 +29,14 @@ const options = synthesise((scope) => {
   bucket.grantRead(new IamRole(scope, "reader", { name: "reader", assumeRolePolicy: trust }));
 });
 
+const locked = synthesise((scope) => {
+  new Bucket(scope, "audit", {
+    naming: testNaming,
+    purpose: "audit",
+    objectLock: { mode: "GOVERNANCE", retentionDays: 365 },
+  });
+});
+
 function grantTo(s: typeof defaults, role: string) {
   const grant = s.list("aws_iam_role_policy").find((p) => String(p.role).includes(`aws_iam_role.${role}.`));
   if (!grant) throw new Error(`no grant for ${role}`);
@@ -103,6 +111,43 @@ describe("secure defaults", () => {
 
   test("no CORS configuration unless asked for", () => {
     expect(defaults.list("aws_s3_bucket_cors_configuration")).toHaveLength(0);
+  });
+
+  test("no Object Lock unless asked for", () => {
+    expect(defaults.only("aws_s3_bucket").object_lock_enabled).toBeUndefined();
+    expect(defaults.list("aws_s3_bucket_object_lock_configuration")).toHaveLength(0);
+  });
+});
+
+describe("object lock", () => {
+  test("is enabled when the bucket is created, with a default retention in the mode given", () => {
+    expect(locked.only("aws_s3_bucket").object_lock_enabled).toBe(true);
+    expect(locked.only("aws_s3_bucket_object_lock_configuration")).toMatchObject({
+      bucket: expect.stringMatching(/^\$\{aws_s3_bucket\.\w+\.id\}$/),
+      rule: { default_retention: { mode: "GOVERNANCE", days: 365 } },
+    });
+  });
+
+  test("keeps versioning on: S3 locks object versions", () => {
+    expect(locked.only("aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: "Enabled" });
+  });
+
+  test.each([
+    [{ retentionDays: 0 }, "storage.objectLock.retentionDays"],
+    [{ retentionDays: 1.5 }, "storage.objectLock.retentionDays"],
+    [{ versioned: false }, "storage.objectLock"],
+  ])("%o is refused with %s", (change, field) => {
+    const { versioned, retentionDays = 30 } = change as { versioned?: boolean; retentionDays?: number };
+    expect(() =>
+      synthesise((scope) => {
+        new Bucket(scope, "b", {
+          naming: testNaming,
+          purpose: "b",
+          ...(versioned === undefined ? {} : { versioned }),
+          objectLock: { mode: "GOVERNANCE", retentionDays },
+        });
+      }),
+    ).toThrow(field);
   });
 });
 

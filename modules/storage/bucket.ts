@@ -5,6 +5,7 @@ import {
   S3BucketLifecycleConfiguration,
   type S3BucketLifecycleConfigurationRule,
 } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration/index.js";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls/index.js";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy/index.js";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js";
@@ -35,6 +36,18 @@ export interface BucketLifecycleRule {
   readonly prefix?: string;
   /** Delete current objects this many days after creation. */
   readonly expirationDays: number;
+}
+
+/** Write-once-read-many storage: S3 Object Lock with a default retention on every new object version. */
+export interface BucketObjectLock {
+  /**
+   * `GOVERNANCE`: only principals allowed `s3:BypassGovernanceRetention` can delete a locked version
+   * or shorten its lock early. `COMPLIANCE`: nobody can, not even the account's root user, until the
+   * lock ends; a mistaken retention is then a fixed cost for that long.
+   */
+  readonly mode: "GOVERNANCE" | "COMPLIANCE";
+  /** How long each new object version is locked, in days. */
+  readonly retentionDays: number;
 }
 
 export interface BucketProps {
@@ -77,6 +90,13 @@ export interface BucketProps {
    * @default false
    */
   readonly preventDestroy?: boolean;
+  /**
+   * Lock every new object version against deletion and overwrite for a retention period (S3 Object
+   * Lock), for audit logs and other evidence. Needs versioning; S3 can switch it on only when the
+   * bucket is created, so adding it to an existing bucket replaces the bucket.
+   * @default - no Object Lock
+   */
+  readonly objectLock?: BucketObjectLock;
 }
 
 export interface GrantOptions {
@@ -87,7 +107,7 @@ export interface GrantOptions {
 /**
  * A private S3 bucket: public access blocked (all four settings), ACLs disabled (bucket owner
  * enforced), versioned, encrypted, reachable only over TLS 1.2+, with incomplete multipart uploads
- * cleaned up after a day and old versions expired.
+ * cleaned up after a day and old versions expired. Optionally write-once (`objectLock`).
  */
 export class Bucket extends Construct {
   readonly bucket: S3Bucket;
@@ -115,6 +135,18 @@ export class Bucket extends Construct {
         `storage.noncurrentVersionExpirationDays: ${noncurrentDays} must be a whole number ≥ 1`,
       );
     }
+    const lock = props.objectLock;
+    if (
+      lock &&
+      !(Number.isInteger(lock.retentionDays) && lock.retentionDays >= 1 && lock.retentionDays <= 36500)
+    ) {
+      throw new Error(
+        `storage.objectLock.retentionDays: ${lock.retentionDays} must be a whole number of days from 1 to 36500`,
+      );
+    }
+    if (lock && props.versioned === false) {
+      throw new Error("storage.objectLock: Object Lock needs versioning; leave `versioned` on");
+    }
     for (const rule of props.cors ?? []) {
       if (rule.allowedOrigins.length === 0 || rule.allowedOrigins.includes("*")) {
         throw new Error(
@@ -127,6 +159,7 @@ export class Bucket extends Construct {
       bucket: props.naming.bucketName(props.purpose),
       forceDestroy: props.forceDestroy ?? false,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+      objectLockEnabled: lock ? true : undefined,
     });
     this.bucketName = this.bucket.id;
     this.bucketArn = this.bucket.arn;
@@ -147,6 +180,13 @@ export class Bucket extends Construct {
       bucket: this.bucket.id,
       versioningConfiguration: { status: (props.versioned ?? true) ? "Enabled" : "Suspended" },
     });
+    if (lock) {
+      new S3BucketObjectLockConfigurationA(this, "object-lock", {
+        bucket: this.bucket.id,
+        rule: { defaultRetention: { mode: lock.mode, days: lock.retentionDays } },
+        dependsOn: [versioning],
+      });
+    }
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: this.bucket.id,
       rule: [

@@ -9,7 +9,15 @@ import { distribution, hostedZone, record } from "./edge.js";
 import { loadBalancer } from "./load-balancing.js";
 import { budget, compositeAlarm, dashboard, logGroup, metricAlarm } from "./monitoring.js";
 import { elasticIp, natGateway, vpcEndpoint } from "./network.js";
-import { kmsKey, secret, webAcl } from "./security.js";
+import {
+  accessAnalyzer,
+  cloudTrail,
+  guardDutyDetector,
+  guardDutyFeature,
+  kmsKey,
+  secret,
+  webAcl,
+} from "./security.js";
 import { s3Bucket } from "./storage.js";
 
 export const PRICERS: Readonly<Record<string, Pricer>> = {
@@ -32,6 +40,10 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_kms_key: kmsKey,
   aws_secretsmanager_secret: secret,
   aws_wafv2_web_acl: webAcl,
+  aws_cloudtrail: cloudTrail,
+  aws_guardduty_detector: guardDutyDetector,
+  aws_guardduty_detector_feature: guardDutyFeature,
+  aws_accessanalyzer_analyzer: accessAnalyzer,
   aws_cloudfront_distribution: distribution,
   aws_route53_zone: hostedZone,
   aws_route53_record: record,
@@ -97,4 +109,19 @@ export const NO_CHARGE: Readonly<Record<string, NoCharge>> = {
   aws_sns_topic: free("no monthly charge; publishes and email deliveries at alarm volumes cost under $0.01"),
   aws_sns_topic_policy: CONFIGURATION,
   aws_sns_topic_subscription: CONFIGURATION,
+  aws_cloudwatch_log_metric_filter: free(
+    "no charge of its own; its metric is billed as a custom metric only in hours a matching event publishes to it (no default value), cents at most",
+  ),
+  aws_cloudwatch_event_rule: free("rules on AWS service events (the default bus) have no charge"),
+  aws_cloudwatch_event_target: free("delivery billed as SNS publishes: under $0.01 at findings volumes"),
+  aws_s3_bucket_logging: free(
+    "server access log delivery has no charge; the logs are stored, and priced, in the target bucket",
+  ),
+  aws_s3_bucket_object_lock_configuration: free(
+    "no charge; locked versions are stored, and priced, in the bucket",
+  ),
+  aws_s3_account_public_access_block: free("an account setting, no charge"),
+  aws_ebs_encryption_by_default: free(
+    "an account setting; encrypted volumes cost the same as unencrypted ones",
+  ),
 };

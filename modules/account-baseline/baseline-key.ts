@@ -1,0 +1,86 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias/index.js";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key/index.js";
+import { Lazy } from "cdktf";
+import { Construct } from "constructs";
+import { type PolicyStatement, policyDocument } from "../iam/policy.js";
+import type { Naming } from "../naming/naming.js";
+
+export interface BaselineKeyProps {
+  /** Names the key's alias (`alias/<project>-<env>-<purpose>`) and tags it. */
+  readonly naming: Naming;
+  /** What the key protects; part of its alias. */
+  readonly purpose: string;
+  /** Shown in the KMS console. */
+  readonly description: string;
+}
+
+/**
+ * What the account may do with a key it owns through IAM: administer it, never use it. Encrypting or
+ * decrypting takes a statement of the key policy that names the service or the data
+ * (`addToKeyPolicy`), so no IAM policy can widen who reads what the key protects.
+ */
+const ADMINISTRATION_ACTIONS = [
+  "kms:CreateAlias",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+];
+
+/**
+ * A customer managed KMS key, rotated yearly, whose policy lets the account administer it and lets
+ * each AWS service use it only through a statement added for that service (`addToKeyPolicy`): the
+ * account baseline's trail, its log group and its alarm topic share one key, one dollar a month.
+ */
+export class BaselineKey extends Construct {
+  readonly key: KmsKey;
+  readonly keyArn: string;
+  private readonly statements: PolicyStatement[] = [];
+
+  constructor(scope: Construct, id: string, props: BaselineKeyProps) {
+    super(scope, id);
+    const { naming } = props;
+    this.key = new KmsKey(this, "key", {
+      description: props.description,
+      enableKeyRotation: true,
+      // The key protects the audit trail: deleting it makes every log file unreadable. The longest
+      // window AWS allows gives the most time to notice a scheduled deletion (and cancel it).
+      deletionWindowInDays: 30,
+      policy: Lazy.stringValue({
+        produce: () =>
+          policyDocument([
+            {
+              sid: "AccountAdministersKey",
+              principal: { AWS: `arn:aws:iam::${naming.accountId}:root` },
+              actions: ADMINISTRATION_ACTIONS,
+              resources: ["*"],
+            },
+            ...this.statements,
+          ]),
+      }),
+      tags: { Name: naming.name(props.purpose) },
+    });
+    this.keyArn = this.key.arn;
+    new KmsAlias(this, "alias", { name: `alias/${naming.name(props.purpose)}`, targetKeyId: this.key.keyId });
+  }
+
+  /**
+   * Adds a statement to the key policy: a service (or the account's principals) may use the key,
+   * under the statement's conditions. In a key policy, `resources` is always `["*"]`: the key itself.
+   */
+  addToKeyPolicy(statement: Omit<PolicyStatement, "resources">): void {
+    if (!statement.principal)
+      throw new Error("accountBaseline.key: a key policy statement needs a principal");
+    this.statements.push({ ...statement, resources: ["*"] });
+  }
+}
