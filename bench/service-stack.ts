@@ -152,7 +152,7 @@ export const BENCH_SIGNING_KEY = "bench-signing-key-not-a-secret-0123456789";
 export function serviceEnv(stack: BenchStack, port: number, extra: Record<string, string> = {}) {
   const production = serviceEnvironment({
     region: "us-east-1",
-    database: { address: "unused", port: 5432, databaseName: "unused", masterSecretArn: "unused" },
+    database: { address: "unused", port: 5432, databaseName: "unused", iamUser: "unused" },
     uploadsBucket: BENCH_BUCKET,
     trustProxyHops: 2,
   });

@@ -1,13 +1,14 @@
 // Drops a preview environment's PostgreSQL schema (`pr_<N>`) and everything in it. Run by
-// `preview:down` as a one-off ECS task of the preview's own migration task definition, so it reaches
-// the database the same way the service does (DATABASE_SECRET_ARN + DATABASE_HOST/NAME, or
-// DATABASE_URL, with DATABASE_SCHEMA), and drops the preview's own login role (DATABASE_APP_ROLE) with
-// it. It refuses any schema that is not a preview's: it can never
-// drop `public` or another environment's data. Dropping a schema that is already gone succeeds.
+// `preview:down` as a one-off ECS task of the preview's own migration task definition, so it signs in
+// as the migration does (DATABASE_SECRET_ARN + DATABASE_HOST/NAME, or
+// DATABASE_URL, with DATABASE_SCHEMA), and drops the preview's own login role (DATABASE_APP_ROLE) and
+// the role that owned its schema (`<role>_owner`) with it. It refuses any schema that is not a
+// preview's: it can never drop `public` or another environment's data. Dropping a schema (or roles)
+// already gone succeeds.
 import pg from "pg";
 import { ConfigError } from "../service/config.js";
 import { migrationConnectionFromEnv } from "../service/migrate/connection.js";
-import { dropSchemaAndRole } from "../service/migrate/deploy.js";
+import { dropSchemaAndRole, ownerRoleOf } from "../service/migrate/deploy.js";
 
 const PREVIEW_SCHEMA = /^pr_[1-9]\d{0,5}$/;
 
@@ -30,7 +31,9 @@ try {
   } finally {
     await client.end();
   }
-  console.log(`db:drop-schema: schema "${schema}"${appRole ? ` and role "${appRole}" are` : " is"} gone`);
+  console.log(
+    `db:drop-schema: schema "${schema}"${appRole ? ` and roles "${appRole}", "${ownerRoleOf(appRole)}" are` : " is"} gone`,
+  );
 } catch (error) {
   if (error instanceof ConfigError) {
     for (const problem of error.problems) console.error(`config: ${problem}`);

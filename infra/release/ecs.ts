@@ -15,6 +15,11 @@ export interface OneOffTask {
   readonly network: RunTaskNetwork;
   /** Replaces the container's command (e.g. the schema drop of `preview:down`). */
   readonly command?: readonly string[];
+  /**
+   * Environment variables set in the container for this run only, over the task definition's.
+   * @default - the task definition's
+   */
+  readonly environment?: Readonly<Record<string, string>>;
   /** The container to override: the task definition's only container. @default "app" */
   readonly container?: string;
 }
@@ -24,12 +29,18 @@ export interface OneOffTask {
  * are idempotent, so a re-run after a failure just runs them again.
  */
 export async function runToCompletion(runner: Runner, task: OneOffTask): Promise<void> {
-  const overrides = task.command
-    ? [
-        "--overrides",
-        JSON.stringify({ containerOverrides: [{ name: task.container ?? "app", command: task.command }] }),
-      ]
-    : [];
+  const environment = Object.entries(task.environment ?? {}).map(([name, value]) => ({ name, value }));
+  const override = {
+    ...(task.command ? { command: task.command } : {}),
+    ...(environment.length > 0 ? { environment } : {}),
+  };
+  const overrides =
+    Object.keys(override).length > 0
+      ? [
+          "--overrides",
+          JSON.stringify({ containerOverrides: [{ name: task.container ?? "app", ...override }] }),
+        ]
+      : [];
   const started = await runner.run(
     [
       "aws",
@@ -124,26 +135,6 @@ export async function registerWithImage(
     { capture: true, dryRunOutput: "arn:aws:ecs:dry-run:000000000000:task-definition/dry-run-migrate:2" },
   );
   return registered.stdout.trim();
-}
-
-export async function deregister(runner: Runner, taskDefinitionArn: string): Promise<void> {
-  await runner.run(
-    [
-      "aws",
-      "ecs",
-      "deregister-task-definition",
-      "--task-definition",
-      taskDefinitionArn,
-      "--query",
-      "taskDefinition.status",
-      "--output",
-      "text",
-    ],
-    {
-      capture: true,
-      allowFailure: true,
-    },
-  );
 }
 
 /** Waits until the service's deployment has finished (ECS's own waiter: up to 10 minutes). */

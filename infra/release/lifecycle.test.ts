@@ -89,6 +89,17 @@ describe("release of an environment", () => {
     expect(apply).toBeLessThan(stable);
   });
 
+  test("apply's migration names the application role, so a service that signs in as it finds it", async () => {
+    const commands = await record((runner) =>
+      releaseApply(runner, { stack: "prod", imageTag: "3f2c1a9", outdir, offlinePlan: false }),
+    );
+    const runTask = commands[indexOf(commands, /aws ecs run-task/)] as string;
+    const overrides = /--overrides '([^']+)'/.exec(runTask)?.[1];
+    expect(JSON.parse(overrides ?? "null")).toEqual({
+      containerOverrides: [{ name: "app", environment: [{ name: "DATABASE_APP_ROLE", value: "app" }] }],
+    });
+  });
+
   test("only environment stacks can be released", async () => {
     await expect(
       releasePlan(new Runner(true, () => {}), { stack: "bootstrap", imageTag: "3f2c1a9", outdir }),

@@ -8,13 +8,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sharedRepository } from "../environments/project.js";
 import { ENVIRONMENT_NAMES } from "../environments/schema.js";
-import {
-  deregister,
-  type RunTaskNetwork,
-  registerWithImage,
-  runToCompletion,
-  waitForStableService,
-} from "./ecs.js";
+import { APP_DATABASE_ROLE } from "../stacks/service-contract.js";
+import { type RunTaskNetwork, registerWithImage, runToCompletion, waitForStableService } from "./ecs.js";
 import { waitUntilReady } from "./readiness.js";
 import type { Runner } from "./runner.js";
 import { planOffline, synthesiseStack } from "./stack-dir.js";
@@ -88,17 +83,21 @@ export async function releaseApply(runner: Runner, options: ReleaseOptions): Pro
       cluster: String(outputs.cluster_arn),
       taskDefinition,
       network: outputs.run_task_network as RunTaskNetwork,
+      // The migration before the apply runs the current migration task definition, which may
+      // predate the application role (an environment whose service still signed in as the master
+      // user): the role must exist before the plan rolls out a service that signs in as it. Naming
+      // it here is a no-op for task definitions that already carry it.
+      environment: { DATABASE_APP_ROLE: APP_DATABASE_ROLE },
     });
 
   if (before.migration_task_definition_arn) {
     // The saved plan rolls the service to the new image; the schema must be ready before that.
     runner.step(`migrate the database with ${image}, before the service update`);
+    // The one-off revision stays registered: deregistering needs ecs:DeregisterTaskDefinition, which
+    // IAM can grant only on every task definition of the account (the apply roles have none). The
+    // next apply registers its own revision of the family; an extra one is inert and free.
     const migration = await registerWithImage(runner, String(before.migration_task_definition_arn), image);
-    try {
-      await migrate(migration, before);
-    } finally {
-      await deregister(runner, migration);
-    }
+    await migrate(migration, before);
   }
 
   runner.step(`terraform apply ${RELEASE_PLAN} (exactly the reviewed plan)`);

@@ -13,17 +13,27 @@ export const RDS_CA_BUNDLE_PATH = "/etc/ssl/certs/rds-global-bundle.pem";
 /** The one-off migration task's command, in the image's working directory (see Dockerfile). */
 export const SERVICE_MIGRATION_COMMAND = ["node", "dist/scripts/db-deploy.js"] as const;
 
+/**
+ * The PostgreSQL role the service signs in as in every environment (dev, staging, prod), with RDS IAM
+ * authentication; previews use their own `pr_<N>`. The migration task creates it (DATABASE_APP_ROLE)
+ * with data access to the schema's tables only, and the schema's owner role `app_owner`
+ * (service/migrate/deploy.ts).
+ */
+export const APP_DATABASE_ROLE = "app";
+
 export interface ServiceEnvironmentProps {
   readonly region: string;
+  /**
+   * Where the service signs in: always IAM database authentication as `iamUser` (the environment's
+   * APP_DATABASE_ROLE, a preview's `pr_<N>`), so no password, and never the master secret, reaches
+   * the running service.
+   */
   readonly database: {
     readonly address: string;
     readonly port: number | string;
     readonly databaseName: string;
-  } & (
-    | { readonly masterSecretArn: string; readonly iamUser?: never }
-    /** IAM database authentication as this PostgreSQL role (previews' `pr_<N>`): no password anywhere. */
-    | { readonly iamUser: string; readonly masterSecretArn?: never }
-  );
+    readonly iamUser: string;
+  };
   /** PostgreSQL schema (previews use `pr_<N>`). @default - public */
   readonly databaseSchema?: string;
   readonly uploadsBucket: string;
@@ -48,15 +58,33 @@ export function serviceEnvironment(props: ServiceEnvironmentProps): Record<strin
     DATABASE_PORT: String(props.database.port),
     DATABASE_NAME: props.database.databaseName,
     ...(props.databaseSchema ? { DATABASE_SCHEMA: props.databaseSchema } : {}),
-    ...(props.database.iamUser !== undefined
-      ? { DATABASE_IAM_USER: props.database.iamUser }
-      : // The service re-reads this secret when RDS rotates the password.
-        { DATABASE_SECRET_ARN: props.database.masterSecretArn }),
+    DATABASE_IAM_USER: props.database.iamUser,
     // RDS enforces TLS (rds.force_ssl = 1); the service also checks the server is really RDS.
     DATABASE_SSL: "verify-full",
     DATABASE_CA_FILE: RDS_CA_BUNDLE_PATH,
     UPLOADS_BUCKET: props.uploadsBucket,
     ...(props.corsOrigins?.length ? { CORS_ORIGINS: props.corsOrigins.join(",") } : {}),
     TRUST_PROXY_HOPS: String(props.trustProxyHops),
+  };
+}
+
+export interface MigrationEnvironmentProps {
+  /** The RDS-managed master secret the migration signs in with (re-read if RDS rotates it). */
+  readonly masterSecretArn: string;
+  /** The role the service signs in as, which the migration creates and grants data access to. */
+  readonly appRole: string;
+}
+
+/**
+ * What the migration task's environment changes in the service's (`FargateMigrationProps.environment`):
+ * it signs in with the master secret instead of IAM authentication, to create the application role
+ * and the schema's owner role and to migrate as the owner. Only the migration task role may read
+ * that secret.
+ */
+export function migrationEnvironment(props: MigrationEnvironmentProps): Record<string, string | undefined> {
+  return {
+    DATABASE_IAM_USER: undefined,
+    DATABASE_SECRET_ARN: props.masterSecretArn,
+    DATABASE_APP_ROLE: props.appRole,
   };
 }

@@ -1,15 +1,15 @@
 import { connectionSettings, credentialSourceFor } from "../adapters/db.js";
 import { createSecretsReader } from "../adapters/secrets.js";
 import { ConfigError, loadDatabaseConfig } from "../config.js";
-import type { MigrationConnection } from "./schema-engine.js";
-
-const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+import { APP_ROLE_MAX_LENGTH } from "./deploy.js";
+import { type MigrationConnection, PLAIN_IDENTIFIER } from "./schema-engine.js";
 
 export interface MigrationTarget extends MigrationConnection {
   /**
-   * `DATABASE_APP_ROLE`: the PostgreSQL role the application connects as (a preview's `pr_<N>`, with
-   * IAM authentication). db:deploy creates it if missing and grants it data access to the schema's
-   * tables only; db:drop-schema drops it with the schema.
+   * `DATABASE_APP_ROLE`: the PostgreSQL role the application connects as with IAM authentication
+   * (`app` in an environment, `pr_<N>` in a preview). db:deploy creates it and its schema's owner
+   * role `<role>_owner` if missing, runs the migrations as the owner and grants the application role
+   * data access to the schema's tables only; db:drop-schema drops both with a preview's schema.
    */
   appRole?: string;
 }
@@ -20,8 +20,12 @@ export async function migrationConnectionFromEnv(
 ): Promise<MigrationTarget> {
   const appRole = env.DATABASE_APP_ROLE?.trim() || undefined;
   const problems: string[] = [];
-  if (appRole !== undefined && !ROLE_NAME.test(appRole)) {
+  if (appRole !== undefined && !PLAIN_IDENTIFIER.test(appRole)) {
     problems.push(`DATABASE_APP_ROLE: "${appRole}" is not a lower-case PostgreSQL identifier such as pr_42`);
+  } else if (appRole !== undefined && appRole.length > APP_ROLE_MAX_LENGTH) {
+    problems.push(
+      `DATABASE_APP_ROLE: "${appRole}" is longer than ${APP_ROLE_MAX_LENGTH} characters (its owner role adds "_owner")`,
+    );
   }
   let loaded: ReturnType<typeof loadDatabaseConfig> | undefined;
   try {

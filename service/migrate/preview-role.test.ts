@@ -10,10 +10,12 @@ import {
 } from "../adapters/db.js";
 import { ensureDatabase } from "../local/dev-stack.js";
 import { stack } from "../test/harness.js";
-import { deployMigrations, dropSchemaAndRole } from "./deploy.js";
+import { deployMigrations, dropSchemaAndRole, ownerRoleOf } from "./deploy.js";
 
 // A preview's service connects as its own role `pr_<N>` (IAM authentication on RDS), which the
 // migration — connected as the database owner — creates and grants data access to its schema only.
+// The schema belongs to the preview's NOLOGIN owner role `pr_<N>_owner`, which the migrations run as.
+// (service/migrate/database-roles.test.ts covers the same roles for an environment's schema.)
 
 const n = randomInt(100_000, 999_999);
 const schema = `pr_${n}`;
@@ -136,11 +138,27 @@ describe("a preview's database role", () => {
     }
   });
 
-  it("is dropped with its schema; dropping twice succeeds", async () => {
+  it("has a schema its owner role owns, tables included", async () => {
+    const owners = await asOwner(
+      async (client) =>
+        (
+          await client.query<{ owner: string }>(
+            `SELECT DISTINCT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1
+             UNION SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = $1::regnamespace`,
+            [schema],
+          )
+        ).rows,
+    );
+    expect(owners).toEqual([{ owner: ownerRoleOf(role) }]);
+  });
+
+  it("is dropped with its schema and its owner role; dropping twice succeeds", async () => {
     await asOwner((client) => dropSchemaAndRole(client, schema, role));
     await asOwner((client) => dropSchemaAndRole(client, schema, role));
     const left = await asOwner(async (client) => ({
-      roles: (await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role])).rowCount,
+      roles: (
+        await client.query("SELECT 1 FROM pg_roles WHERE rolname IN ($1, $2)", [role, ownerRoleOf(role)])
+      ).rowCount,
       schemas: (await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema])).rowCount,
     }));
     expect(left).toEqual({ roles: 0, schemas: 0 });

@@ -96,7 +96,17 @@ export interface MigrationConnection {
   client: pg.ClientConfig;
   /** PostgreSQL schema the migrations are applied in. */
   schema: string;
+  /**
+   * The role the engine's sessions act as (`SET ROLE`, given as the `role` startup parameter), so
+   * what the migrations create is owned by it: the schema's NOLOGIN owner role. The signed-in user
+   * must be a member of it.
+   * @default - the signed-in user
+   */
+  role?: string;
 }
+
+/** A lower-case PostgreSQL identifier that needs no quoting. */
+export const PLAIN_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -127,13 +137,20 @@ function onDatabase(client: pg.ClientConfig, database: string): pg.ClientConfig 
 }
 
 function poolConfig(connection: MigrationConnection, database?: string): pg.PoolConfig {
+  // A startup parameter rather than a SET after connecting: every session of the pool, including
+  // ones the engine opens later, acts as the role from its first statement. PostgreSQL takes the
+  // value verbatim (no identifier quoting), so only plain lower-case identifiers are accepted.
+  if (connection.role !== undefined && !PLAIN_IDENTIFIER.test(connection.role)) {
+    throw new Error(`migration role: "${connection.role}" is not a lower-case PostgreSQL identifier`);
+  }
+  const role = connection.role ? ` -c role=${connection.role}` : "";
   return {
     ...(database ? onDatabase(connection.client, database) : connection.client),
     Client: CatalogTextClient,
     max: 2,
     idleTimeoutMillis: 1_000,
     allowExitOnIdle: true,
-    options: `-c search_path=${quoteIdentifier(connection.schema)}`,
+    options: `-c search_path=${quoteIdentifier(connection.schema)}${role}`,
   };
 }
 
