@@ -107,8 +107,8 @@ describe("state", () => {
   test("the bootstrap stack starts on local state and creates the bucket and table the others use", () => {
     const bootstrap = stackJson("bootstrap");
     expect(Object.keys(bootstrap.terraform.backend)).toEqual(["local"]);
-    const bucket = resourcesOf("bootstrap", "aws_s3_bucket")[0];
-    expect(bucket?.bucket).toBe(stackJson("dev").terraform.backend.s3?.bucket);
+    const buckets = resourcesOf("bootstrap", "aws_s3_bucket").map((b) => b.bucket);
+    expect(buckets).toContain(stackJson("dev").terraform.backend.s3?.bucket);
     expect(resourcesOf("bootstrap", "aws_dynamodb_table")[0]?.name).toBe(
       stackJson("dev").terraform.backend.s3?.dynamodb_table,
     );
@@ -286,7 +286,7 @@ describe("the service is wired to what it needs, and no more", () => {
     expect(env).toMatchObject({
       NODE_ENV: "production",
       DATABASE_HOST: expect.stringMatching(/^\$\{aws_db_instance\..+\.address\}$/),
-      DATABASE_SECRET_ARN: expect.stringMatching(/master_user_secret/),
+      DATABASE_IAM_USER: "app",
       DATABASE_SSL: "verify-full",
       DATABASE_CA_FILE: RDS_CA_BUNDLE_PATH,
       UPLOADS_BUCKET: expect.stringMatching(/^\$\{aws_s3_bucket\..*uploads.*\.id\}$/),
@@ -337,9 +337,9 @@ describe("the service is wired to what it needs, and no more", () => {
 describe("every workload role carries its workload permissions boundary", () => {
   const environmentStacks = ["dev", "staging", "prod"];
   const previewStack = "preview-pr-123";
-  const boundaryArn = workloadBoundaryArn(project.state.accountId);
+  const boundaryArn = (env: string) => workloadBoundaryArn(env, project.state.accountId);
   const previewBoundaryArn = previewWorkloadBoundaryArn(project.state.accountId);
-  const boundaryOf = (stack: string) => (stack === previewStack ? previewBoundaryArn : boundaryArn);
+  const boundaryOf = (stack: string) => (stack === previewStack ? previewBoundaryArn : boundaryArn(stack));
   type Statement = { Effect: string; Action: string | string[] };
   const statementsOf = (document: unknown) =>
     [(JSON.parse(String(document)) as { Statement: Statement | Statement[] }).Statement].flat();
@@ -360,14 +360,14 @@ describe("every workload role carries its workload permissions boundary", () => 
     return [...new Set(granted)].filter((action) => !allowed.has(action));
   };
 
-  test("the bootstrap stack creates both boundary policies the stacks name", () => {
-    expect(boundaryArn).toBe(
-      `arn:aws:iam::${project.state.accountId}:policy/${project.name}-bootstrap-workload-boundary`,
+  test("the bootstrap stack creates every boundary policy the stacks name: one per environment and the preview one", () => {
+    expect(boundaryArn("prod")).toBe(
+      `arn:aws:iam::${project.state.accountId}:policy/${project.name}-bootstrap-prod-workload-boundary`,
     );
     expect(previewBoundaryArn).toBe(
       `arn:aws:iam::${project.state.accountId}:policy/${project.name}-bootstrap-preview-workload-boundary`,
     );
-    for (const arn of [boundaryArn, previewBoundaryArn]) {
+    for (const arn of [...environmentStacks.map(boundaryArn), previewBoundaryArn]) {
       const name = arn.split(":policy/")[1];
       expect(resourcesOf("bootstrap", "aws_iam_policy").filter((p) => p.name === name)).toHaveLength(1);
     }
@@ -377,9 +377,9 @@ describe("every workload role carries its workload permissions boundary", () => 
     "%s: every IAM role has its boundary (a preview's the preview boundary)",
     (stack) => {
       const roles = resourcesOf(stack, "aws_iam_role");
-      // dev, staging and prod: flow logs, task and execution roles; a preview: task, migration task
-      // and execution.
-      expect(roles.length).toBe(3);
+      // dev, staging and prod: flow logs, task, migration task and execution roles; a preview:
+      // task, migration task and execution.
+      expect(roles.length).toBe(stack === previewStack ? 3 : 4);
       for (const role of roles)
         expect({ role: role.name, boundary: role.permissions_boundary }).toEqual({
           role: role.name,
@@ -413,8 +413,10 @@ describe("every workload role carries its workload permissions boundary", () => 
     );
     expect(text).not.toContain(`:secret:${hostNaming.prefix}/`);
     expect(text).toContain(`:secret:${project.name}-pr-*`);
+    // Previews' users sign in to the host's instance only, named by its configured resource id.
+    expect(host.previews?.databaseResourceId).toMatch(/^db-/);
     expect(text).toContain(
-      `"Action":"rds-db:connect","Resource":"arn:aws:rds-db:${host.region}:${host.accountId}:dbuser:*/pr_*"`,
+      `"Action":"rds-db:connect","Resource":"arn:aws:rds-db:${host.region}:${host.accountId}:dbuser:${host.previews?.databaseResourceId}/pr_*"`,
     );
     // The repository is referenced from the bootstrap stack itself.
     const repository = Object.entries(stackJson("bootstrap").resource.aws_ecr_repository ?? {}).find(
@@ -433,12 +435,15 @@ describe("every workload role carries its workload permissions boundary", () => 
     for (const role of roles) expect(role.permissions_boundary).toBeUndefined();
   });
 
-  test("the general boundary allows every action the environment stacks grant their workload roles (or the grant would be dead)", () => {
-    expect(deadGrants(environmentStacks, boundaryArn)).toEqual([]);
-  });
+  test.each(environmentStacks)(
+    "%s's boundary allows every action the stack grants its workload roles (or the grant would be dead)",
+    (stack) => {
+      expect(deadGrants([stack], boundaryArn(stack))).toEqual([]);
+    },
+  );
 
   test("an environment outside the state account is refused at synth, naming its field", () => {
-    expect(() => workloadBoundaryArn("210987654321", "staging.accountId")).toThrow(
+    expect(() => workloadBoundaryArn("staging", "210987654321", "staging.accountId")).toThrow(
       /^staging\.accountId: 210987654321 is not the state account/,
     );
   });
@@ -485,7 +490,7 @@ describe("each container repository has exactly one writer", () => {
   const repositoryName = (stack: string, resource: string) =>
     resolve(stack, resource, "name").replace(/^arn:aws:ecr:[^:]*:[^:]*:repository\//, "");
 
-  test("the apply role pushes only to the release repository, the preview role only to the preview one, and nothing else pushes anywhere", () => {
+  test("the releasing environment's apply role pushes only to the release repository, the preview role only to the preview one, and nothing else pushes anywhere", () => {
     const pushers = identityPolicies().flatMap(({ stack, roles, document }) =>
       [(JSON.parse(String(document)) as { Statement: Statement | Statement[] }).Statement]
         .flat()
@@ -502,7 +507,7 @@ describe("each container repository has exactly one writer", () => {
     pushers.sort((a, b) => a.role.localeCompare(b.role));
     expect(pushers).toEqual([
       {
-        role: `${project.name}-bootstrap-ci-apply`,
+        role: `${project.name}-bootstrap-ci-apply-${project.releases.pushEnvironment}`,
         repository: sharedRepository().repositoryArn.split("/")[1],
       },
       {
@@ -548,8 +553,11 @@ describe("each container repository has exactly one writer", () => {
   });
 
   test("the CI roles' inline policies, repository grants included, fit IAM's 10,240-character quota per role", () => {
-    const roles = Object.entries(stackJson("bootstrap").resource.aws_iam_role ?? {});
-    expect(roles.length).toBe(3);
+    const roles = Object.entries(stackJson("bootstrap").resource.aws_iam_role ?? {}).filter(([, r]) =>
+      String(r.name).includes("-ci-"),
+    );
+    // plan, preview, and one apply role per environment.
+    expect(roles.length).toBe(5);
     for (const [id, role] of roles) {
       // IAM counts the document without whitespace; a reference resolves to an ARN of at most ~80.
       const size = resourcesOf("bootstrap", "aws_iam_role_policy")

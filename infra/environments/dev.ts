@@ -26,5 +26,12 @@ export const dev: EnvironmentInput = {
   logRetentionDays: 7,
   deletionProtection: false,
   alarms: { email: "platform-alerts@example.com", monthlyBudgetUsd: 150 },
-  previews: { domain: "preview.dev.platform.example.com", ttlDays: 7 },
+  previews: {
+    domain: "preview.dev.platform.example.com",
+    ttlDays: 7,
+    // After dev's first apply, from `terraform output` of the dev stack (sample values here, the
+    // same as infra/terraform/fixtures/dev.state.json): database_resource_id, service_subnet_ids.
+    databaseResourceId: "db-0F1X7UR3000000000000000001",
+    serviceSubnetIds: ["subnet-0f1x7ur3000000a01", "subnet-0f1x7ur3000000b01"],
+  },
 };

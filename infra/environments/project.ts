@@ -18,6 +18,11 @@ export const project = {
   github: { owner: "acme", repository: "platform" },
   /** The environment that hosts per-pull-request previews (it needs `previews` in its config). */
   previews: { hostEnvironment: "dev" },
+  /**
+   * The environment whose deploy job builds and pushes the release image (deploy.yml); the others
+   * only promote its tags. Only that environment's apply role may push to the release repository.
+   */
+  releases: { pushEnvironment: "staging" },
 } as const;
 
 /** The bootstrap stack's naming; the state bucket and lock table names derive from it. */
@@ -108,21 +113,25 @@ export function previewHostResources(naming: Naming): { clusterName: string; loa
 }
 
 /**
- * The ARN of the workload permissions boundary (the bootstrap stack's `CiAccess` creates it),
- * built from its name like `sharedRepository()`: every role an environment or preview creates for
- * its workloads carries it, and the CI roles may create roles only with it.
+ * The ARN of an environment's workload permissions boundary (the bootstrap stack's `CiAccess`
+ * creates one per environment), built from its name like `sharedRepository()`: every role the
+ * environment creates for its workloads carries it, and its apply role may create roles only with it.
  *
  * `accountId` is the account of the stack asking: the boundary (like the CI roles and the
  * repository) exists only in the state account, and IAM accepts only a boundary of the role's own
  * account, so another account fails here, naming `field`, rather than at apply.
  */
-export function workloadBoundaryArn(accountId: string, field = "accountId"): string {
+export function workloadBoundaryArn(environment: string, accountId: string, field = "accountId"): string {
+  assertStateAccount(accountId, field);
+  return WorkloadBoundary.arnFor(bootstrapNaming(), environment);
+}
+
+function assertStateAccount(accountId: string, field: string): void {
   if (accountId !== project.state.accountId) {
     throw new Error(
       `${field}: ${accountId} is not the state account ${project.state.accountId}; the workload permissions boundary, the CI roles and the container repository exist only there (infra/environments/project.ts), so deploy environments into that account`,
     );
   }
-  return WorkloadBoundary.arnFor(bootstrapNaming());
 }
 
 /**
@@ -131,6 +140,6 @@ export function workloadBoundaryArn(accountId: string, field = "accountId"): str
  * the preview CI role may create roles only with it. Refuses another account, naming `field`.
  */
 export function previewWorkloadBoundaryArn(accountId: string, field = "accountId"): string {
-  workloadBoundaryArn(accountId, field);
+  assertStateAccount(accountId, field);
   return PreviewWorkloadBoundary.arnFor(bootstrapNaming());
 }

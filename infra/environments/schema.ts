@@ -151,6 +151,28 @@ export const environmentSchema = z
         domain,
         /** A preview is reaped this many days after its last deploy. */
         ttlDays: z.number().int().min(1, "must be at least 1").max(30, "must be at most 30"),
+        /**
+         * This environment's DB instance resource id (`terraform output database_resource_id` after
+         * its first apply): previews' IAM database users may sign in to this instance only. Until it
+         * is set (and bootstrap re-applied), previews' database users may sign in nowhere.
+         */
+        databaseResourceId: z
+          .string()
+          .regex(/^db-[A-Z0-9]{10,40}$/, "must be an RDS resource id such as db-ABCDEFGHIJKLMNOPQRSTUVWXY0")
+          .optional(),
+        /**
+         * The subnets this environment's service runs in (`terraform output service_subnet_ids` after
+         * its first apply): previews' services may be placed in these only. Until set, a preview
+         * service may name any subnet (it is still only a preview task under the preview boundary).
+         */
+        serviceSubnetIds: z
+          .array(
+            z
+              .string()
+              .regex(/^subnet-[0-9a-z]{8,17}$/, "must be a subnet id such as subnet-0123456789abcdef0"),
+          )
+          .min(1, "list at least one subnet")
+          .optional(),
       })
       .strict()
       .optional(),

@@ -7,16 +7,19 @@ export async function init(runner: Runner, dir: string): Promise<void> {
   await runner.run(["terraform", "init", ...base], { cwd: dir });
 }
 
-/** Plans into `planFile`; returns the plan as `terraform show -json` (undefined in a dry run). */
+/**
+ * Plans into `planFile`; returns the plan as `terraform show -json` (undefined in a dry run).
+ * Without a lock (`-lock=false`): the read-only plan role may write no lock, and applying a saved
+ * plan takes the lock and refuses a plan whose state has changed since.
+ */
 export async function plan(
   runner: Runner,
   dir: string,
   planFile: string,
   destroy = false,
 ): Promise<PlanSummary | undefined> {
-  await runner.run(["terraform", "plan", ...base, ...(destroy ? ["-destroy"] : []), `-out=${planFile}`], {
-    cwd: dir,
-  });
+  const command = ["terraform", "plan", ...base, "-lock=false", ...(destroy ? ["-destroy"] : [])];
+  await runner.run([...command, `-out=${planFile}`], { cwd: dir });
   const shown = await runner.run(["terraform", "show", "-json", planFile], { cwd: dir, capture: true });
   return shown.stdout ? summarisePlan(JSON.parse(shown.stdout) as PlanJsonChanges) : undefined;
 }

@@ -1,5 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { AccountBaseline } from "../../modules/account-baseline/account-baseline.js";
 import { CiAccess } from "../../modules/ci-access/ci-access.js";
 import { ContainerRepository } from "../../modules/compute/repository.js";
 import { StateBackend } from "../../modules/state/state-backend.js";
@@ -77,22 +78,48 @@ export class BootstrapStack extends AwsStack {
       state: this.state,
       stateKeyPrefix: `${project.name}/`,
       previewStateKeyPrefix: `${project.name}/preview/`,
-      applyEnvironments: ENVIRONMENT_NAMES,
+      applyEnvironments: ENVIRONMENT_NAMES.map((name) => {
+        const config = loadEnvironment(name);
+        return { naming: environmentNaming(config), hostedZoneId: config.dns.hostedZoneId };
+      }),
+      releaseRepositoryArn: this.repository.repositoryArn,
       previewDomain: previewHost.previews?.domain,
       previewHostedZoneId: previewHost.dns.hostedZoneId,
       previewWorkloads: {
         hostNaming: previewHostNaming,
         hostDatabaseArn: databaseArn(previewHostNaming),
+        ...(previewHost.previews?.databaseResourceId
+          ? { hostDatabaseResourceId: previewHost.previews.databaseResourceId }
+          : {}),
         repositoryArn: this.previewRepository.repositoryArn,
       },
-      previewHost: previewHostResources(previewHostNaming),
+      previewHost: {
+        ...previewHostResources(previewHostNaming),
+        ...(previewHost.previews?.serviceSubnetIds
+          ? { subnetIds: previewHost.previews.serviceSubnetIds }
+          : {}),
+      },
     });
-    // Each repository has exactly one writer.
-    this.repository.grantPush(this.ciAccess.applyRole);
+    // Each repository has exactly one writer: the release image is built once, pushed by one
+    // environment's deploy job and promoted by tag; pull requests push to their own repository.
+    const pusher = this.ciAccess.applyRoles[project.releases.pushEnvironment];
+    if (!pusher) {
+      throw new Error(
+        `project.releases.pushEnvironment: "${project.releases.pushEnvironment}" is not one of the environments (${ENVIRONMENT_NAMES.join(", ")})`,
+      );
+    }
+    this.repository.grantPush(pusher);
     this.previewRepository.grantPush(this.ciAccess.previewRole);
     // The apply role needs service-wide actions; ci-access names each exception and its reason.
     for (const exception of this.ciAccess.policyExceptions)
       suppress(exception.scope, exception.rule, exception.reason);
+
+    // The account's security baseline (CloudTrail, GuardDuty, Access Analyzer, CIS alarms): every
+    // environment runs in this account, so it is built once, here. Its alarms page prod's on-call.
+    const baseline = new AccountBaseline(this, "account-baseline", {
+      naming,
+      alarmEmail: loadEnvironment("prod").alarms.email,
+    });
 
     const outputs: Record<string, string> = {
       state_bucket: this.state.bucketName,
@@ -101,10 +128,21 @@ export class BootstrapStack extends AwsStack {
       preview_repository_url: this.previewRepository.repositoryUrl,
       plan_role_arn: this.ciAccess.planRole.arn,
       preview_role_arn: this.ciAccess.previewRole.arn,
-      apply_role_arn: this.ciAccess.applyRole.arn,
-      // Environments compute the same ARN from the name (workloadBoundaryArn in project.ts).
-      workload_boundary_arn: this.ciAccess.workloadBoundary.policy.arn,
+      ...Object.fromEntries(
+        Object.entries(this.ciAccess.applyRoles).map(([env, role]) => [`apply_role_arn_${env}`, role.arn]),
+      ),
+      // Environments compute the same ARNs from the names (workloadBoundaryArn in project.ts).
+      ...Object.fromEntries(
+        Object.entries(this.ciAccess.workloadBoundaries).map(([env, b]) => [
+          `workload_boundary_arn_${env}`,
+          b.policy.arn,
+        ]),
+      ),
       preview_workload_boundary_arn: this.ciAccess.previewWorkloadBoundary.policy.arn,
+      trail_arn: baseline.trail.trailArn,
+      trail_bucket: baseline.trail.bucket.bucketName,
+      security_alarm_topic_arn: baseline.alarms.topicArn,
+      guardduty_detector_id: baseline.threatDetection.detectorId,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
   }

@@ -17,7 +17,13 @@ import { environmentNaming, sharedRepository, workloadBoundaryArn } from "../env
 import { PLACEHOLDER_IMAGE_TAG } from "../environments/release.js";
 import type { EnvironmentConfig } from "../environments/schema.js";
 import { AwsStack } from "./aws-stack.js";
-import { SERVICE_CONTAINER_PORT, SERVICE_MIGRATION_COMMAND, serviceEnvironment } from "./service-contract.js";
+import {
+  APP_DATABASE_ROLE,
+  migrationEnvironment,
+  SERVICE_CONTAINER_PORT,
+  SERVICE_MIGRATION_COMMAND,
+  serviceEnvironment,
+} from "./service-contract.js";
 
 /**
  * The common rule set blocks request bodies over 8 KB, which would refuse every file and avatar
@@ -63,7 +69,11 @@ export class PlatformStack extends AwsStack {
     this.config = config;
     const protect = config.deletionProtection;
     // Every role this stack creates for workloads carries the bootstrap stack's boundary.
-    const permissionsBoundaryArn = workloadBoundaryArn(config.accountId, `${config.name}.accountId`);
+    const permissionsBoundaryArn = workloadBoundaryArn(
+      config.name,
+      config.accountId,
+      `${config.name}.accountId`,
+    );
     // CloudFront's certificate and web ACL must live in us-east-1, whatever this stack's region.
     const usEast1 = new AwsProvider(this, "aws-us-east-1", {
       alias: "us_east_1",
@@ -142,7 +152,13 @@ export class PlatformStack extends AwsStack {
       containerPort: SERVICE_CONTAINER_PORT,
       environment: serviceEnvironment({
         region: config.region,
-        database: this.database,
+        // IAM authentication as the application role: the service never holds the master secret.
+        database: {
+          address: this.database.address,
+          port: this.database.port,
+          databaseName: this.database.databaseName,
+          iamUser: APP_DATABASE_ROLE,
+        },
         uploadsBucket: this.uploads.bucketName,
         // CloudFront, then the ALB: the client's address is the second entry from the right.
         trustProxyHops: 2,
@@ -158,12 +174,23 @@ export class PlatformStack extends AwsStack {
         config.service.maxCount > config.service.minCount
           ? { minCount: config.service.minCount, maxCount: config.service.maxCount }
           : undefined,
-      migration: { command: SERVICE_MIGRATION_COMMAND },
+      // The migration alone signs in as the master user (its own task role reads the secret), to
+      // create the application and owner roles and migrate as the owner.
+      migration: {
+        command: SERVICE_MIGRATION_COMMAND,
+        environment: migrationEnvironment({
+          masterSecretArn: this.database.masterSecretArn,
+          appRole: APP_DATABASE_ROLE,
+        }),
+        ownTaskRole: true,
+      },
       permissionsBoundaryArn,
     });
     this.service.allowFrom(this.loadBalancer.securityGroup, "load balancer to the service");
     this.database.allowFrom(this.service.securityGroup, "service to PostgreSQL");
-    this.database.grantReadCredentials(this.service.taskRole);
+    this.database.grantConnect(this.service.taskRole, APP_DATABASE_ROLE);
+    if (!this.service.migrationTaskRole) throw new Error("service.migration: expected its own task role");
+    this.database.grantReadCredentials(this.service.migrationTaskRole);
     this.uploads.grantReadWrite(this.service.taskRole, { prefix: "users/" });
 
     this.cdn = new Cdn(this, "cdn", {
@@ -193,6 +220,8 @@ export class PlatformStack extends AwsStack {
         allocatedStorageGb: config.database.allocatedStorageGb,
         maxConnections: defaultMaxConnections(config.database.instanceClass),
       },
+      // Refused sign-ins, counted from the service's access log lines.
+      failedSignIns: { logGroupName: this.service.logGroup.name },
     });
 
     // Previews (their own stacks) register in this ALB and use this database. This stack opens both

@@ -195,8 +195,9 @@ export class PreviewStack extends AwsStack {
         },
         ownTaskRole: true,
       },
-      // A closed pull request's task definitions are garbage: destroy deregisters them.
-      keepSupersededRevisions: false,
+      // Task definitions stay registered on destroy (inert, free): deregistering needs an
+      // account-wide permission the preview role must not have (ecs:DeregisterTaskDefinition).
+      keepSupersededRevisions: true,
       // The preview CI role may create roles only with this boundary: previews' own data, the
       // host's master secret (for the migration) and previews' database users, nothing else.
       permissionsBoundaryArn: previewWorkloadBoundaryArn(host.accountId, `${host.name}.accountId`),

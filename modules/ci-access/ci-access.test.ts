@@ -9,7 +9,13 @@ type Statement = Record<string, unknown>;
 const EXISTING_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 const PREVIEW_REPOSITORY = "arn:aws:ecr:us-east-1:123456789012:repository/acme-shared-app-preview";
 const HOST_DATABASE = "arn:aws:rds:us-east-1:123456789012:db:acme-dev-db";
+const RELEASE_REPOSITORY = "arn:aws:ecr:us-east-1:123456789012:repository/acme-shared-app";
+const environment = (name: string) => ({
+  naming: testNaming.withEnvironment(name),
+  hostedZoneId: `Z0${name.toUpperCase()}0000000001`,
+});
 const base = {
+  releaseRepositoryArn: RELEASE_REPOSITORY,
   github: { owner: "acme", repository: "platform" },
   stateKeyPrefix: "acme/",
   previewStateKeyPrefix: "acme/preview/",
@@ -27,7 +33,7 @@ const build = (props: Partial<CiAccessProps> = {}) =>
     new CiAccess(scope, "ci", {
       naming: testNaming,
       state,
-      applyEnvironments: ["dev", "staging", "prod"],
+      applyEnvironments: ["dev", "staging", "prod"].map(environment),
       ...base,
       ...props,
     });
@@ -36,7 +42,7 @@ const build = (props: Partial<CiAccessProps> = {}) =>
 const full = build({ previewDomain: "Preview.Acme.Example.", previewHostedZoneId: "Z0123456789ABCDEFGHIJ" });
 const existing = build({
   existingOidcProviderArn: EXISTING_PROVIDER,
-  applyEnvironments: ["prod"],
+  applyEnvironments: [environment("prod")],
   defaultBranch: "trunk",
 });
 
@@ -68,7 +74,8 @@ function managed(s: Synthesised, name: string): Statement[] {
   if (!found) throw new Error(`no managed policy ${name}`);
   return policy(found.policy).Statement;
 }
-const readStatements = (s: Synthesised) => managed(s, "acme-test-ci-terraform-read");
+const READ_POLICIES = ["acme-test-ci-terraform-read", "acme-test-ci-terraform-read-unscoped"];
+const readStatements = (s: Synthesised) => READ_POLICIES.flatMap((name) => managed(s, name));
 /** The managed policies attached to the role, by Terraform reference. */
 function attached(s: Synthesised, kind: string): string[] {
   const id = roleId(s, `acme-test-ci-${kind}`);
@@ -83,10 +90,15 @@ function policyRef(s: Synthesised, name: string): string {
   if (!found) throw new Error(`no managed policy ${name}`);
   return `\${aws_iam_policy.${found[0]}.arn}`;
 }
-const BOUNDARY = "arn:aws:iam::123456789012:policy/acme-test-workload-boundary";
+const boundaryOf = (env: string) => `arn:aws:iam::123456789012:policy/acme-test-${env}-workload-boundary`;
 const PREVIEW_BOUNDARY = "arn:aws:iam::123456789012:policy/acme-test-preview-workload-boundary";
 /** The boundary each role that creates roles must give them. */
-const BOUNDARY_OF: Record<string, string> = { preview: PREVIEW_BOUNDARY, apply: BOUNDARY };
+const BOUNDARY_OF: Record<string, string> = {
+  preview: PREVIEW_BOUNDARY,
+  "apply-dev": boundaryOf("dev"),
+  "apply-prod": boundaryOf("prod"),
+};
+const APPLY_KINDS = ["apply-dev", "apply-staging", "apply-prod"];
 /** Everything the role may do: its inline policies and the shared read policy. */
 const allStatements = (s: Synthesised, kind: string) => [
   ...Object.values(inline(s, kind)).flat(),
@@ -107,7 +119,7 @@ describe("GitHub OIDC provider", () => {
 
   test("an existing provider is used instead of creating a second one", () => {
     expect(existing.list("aws_iam_openid_connect_provider")).toHaveLength(0);
-    for (const kind of ["plan", "preview", "apply"]) {
+    for (const kind of ["plan", "preview", "apply-prod"]) {
       expect(trust(existing, kind)[0]?.Principal).toEqual({ Federated: EXISTING_PROVIDER });
     }
   });
@@ -152,21 +164,36 @@ describe("trust policies", () => {
         },
       });
     }
-    for (const s of [full, existing]) expect(JSON.stringify(trust(s, "apply"))).not.toContain(":ref:");
+    for (const kind of APPLY_KINDS) expect(JSON.stringify(trust(full, kind))).not.toContain(":ref:");
+    expect(JSON.stringify(trust(existing, "apply-prod"))).not.toContain(":ref:");
   });
 
-  test("apply is assumable only from the listed GitHub environments", () => {
-    expect(trust(full, "apply")[0]?.Condition).toEqual({
-      StringEquals: {
-        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-        "token.actions.githubusercontent.com:sub": [
-          "repo:acme/platform:environment:dev",
-          "repo:acme/platform:environment:staging",
-          "repo:acme/platform:environment:prod",
-        ],
-      },
-    });
-    expect(trust(existing, "apply")[0]?.Condition).toEqual({
+  test.each(["dev", "staging", "prod"])(
+    "the %s apply role is assumable only from the GitHub environment of the same name",
+    (env) => {
+      expect(trust(full, `apply-${env}`)[0]?.Condition).toEqual({
+        StringEquals: {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": `repo:acme/platform:environment:${env}`,
+        },
+      });
+    },
+  );
+
+  test("one apply role per listed environment, and no other", () => {
+    const names = full.list("aws_iam_role").map((r) => String(r.name));
+    expect(names.filter((n) => n.includes("-ci-apply")).sort()).toEqual([
+      "acme-test-ci-apply-dev",
+      "acme-test-ci-apply-prod",
+      "acme-test-ci-apply-staging",
+    ]);
+    expect(
+      existing
+        .list("aws_iam_role")
+        .map((r) => String(r.name))
+        .filter((n) => n.includes("-ci-apply")),
+    ).toEqual(["acme-test-ci-apply-prod"]);
+    expect(trust(existing, "apply-prod")[0]?.Condition).toEqual({
       StringEquals: {
         "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
         "token.actions.githubusercontent.com:sub": "repo:acme/platform:environment:prod",
@@ -175,7 +202,7 @@ describe("trust policies", () => {
   });
 
   test("no trust condition uses a pattern: every sub is compared exactly", () => {
-    for (const kind of ["plan", "preview", "apply"]) {
+    for (const kind of ["plan", "preview", ...APPLY_KINDS]) {
       for (const statement of trust(full, kind)) {
         expect(Object.keys(statement.Condition as object)).toEqual(["StringEquals"]);
         expect(JSON.stringify(statement.Condition)).not.toContain("*");
@@ -184,7 +211,8 @@ describe("trust policies", () => {
   });
 
   test("sessions last at most an hour", () => {
-    for (const kind of ["plan", "preview", "apply"]) expect(role(full, kind).max_session_duration).toBe(3600);
+    for (const kind of ["plan", "preview", ...APPLY_KINDS])
+      expect(role(full, kind).max_session_duration).toBe(3600);
   });
 });
 
@@ -195,9 +223,9 @@ describe("no wildcard action or principal anywhere", () => {
       ...full.list("aws_iam_policy").map((p) => p.policy),
       ...full.list("aws_iam_role").map((r) => r.assume_role_policy),
     ];
-    // 3 trust policies, 8 inline policies, the read policy, two boundary guards, the preview
-    // upkeep policy, two boundaries.
-    expect(documents).toHaveLength(17);
+    // 5 trust policies; 14 inline policies (plan 1, preview 4, each apply role 3); the two read
+    // policies, four boundary guards, the preview upkeep and roles policies, four boundaries.
+    expect(documents).toHaveLength(31);
     for (const document of documents) {
       for (const s of policy(document).Statement) {
         expect(list(s.Action)).not.toContain("*");
@@ -213,18 +241,20 @@ describe("no wildcard action or principal anywhere", () => {
         for (const action of list(s.Action)) expect(action).not.toMatch(/:\*$/);
       }
     }
-    const wildcard = inline(full, "apply")["manage-stacks"]!.filter((s) =>
-      list(s.Action).some((a) => a.endsWith(":*")),
-    );
-    expect(wildcard.length).toBeGreaterThan(5);
-    for (const s of wildcard) expect(list(s.Resource)).not.toContain("*");
+    for (const kind of APPLY_KINDS) {
+      const wildcard = inline(full, kind)["manage-stack"]!.filter((s) =>
+        list(s.Action).some((a) => a.endsWith(":*")),
+      );
+      expect(wildcard.length).toBeGreaterThan(5);
+      for (const s of wildcard) expect(list(s.Resource)).not.toContain("*");
+    }
   });
 });
 
 describe("plan role", () => {
   test("reads resource configuration through the shared read policy, attached to every role", () => {
-    for (const kind of ["plan", "preview", "apply"]) {
-      expect(attached(full, kind)).toContain(policyRef(full, "acme-test-ci-terraform-read"));
+    for (const kind of ["plan", "preview", ...APPLY_KINDS]) {
+      for (const name of READ_POLICIES) expect(attached(full, kind)).toContain(policyRef(full, name));
     }
   });
 
@@ -244,26 +274,34 @@ describe("plan role", () => {
     }
   });
 
-  test("cannot write state, except Terraform's lockfiles and the lock table", () => {
+  test("writes nothing, not even a state lock: it reads state objects and the lock table's digests", () => {
     const statements = Object.values(inline(full, "plan")).flat();
     const writes = statements.filter((s) =>
       list(s.Action).some((a) => /:(Put|Delete|Create|Update|Modify)/.test(a)),
     );
-    expect(writes.map((s) => s.Sid).sort()).toEqual(["StateLockFiles", "StateLockTable"]);
-    for (const resource of list(writes.find((s) => s.Sid === "StateLockFiles")?.Resource)) {
-      expect(resource).toMatch(/\/acme\/\*\.tflock$/);
-    }
+    expect(writes).toEqual([]);
     expect(statements.find((s) => s.Sid === "StateObjects")?.Action).toBe("s3:GetObject");
+    expect(statements.find((s) => s.Sid === "StateLockTableItems")).toMatchObject({
+      Action: "dynamodb:GetItem",
+      Condition: {
+        Null: { "dynamodb:LeadingKeys": "false" },
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [expect.stringMatching(/\/acme\/\*$/)] },
+      },
+    });
   });
 
   test("has nothing but the read policy and state read access", () => {
     expect(Object.keys(inline(full, "plan"))).toEqual(["tfstate-read"]);
-    expect(attached(full, "plan")).toEqual([policyRef(full, "acme-test-ci-terraform-read")]);
+    expect(attached(full, "plan").sort()).toEqual(READ_POLICIES.map((name) => policyRef(full, name)).sort());
   });
 });
 
 describe("preview role", () => {
-  const manage = inline(full, "preview")["manage-previews"]!;
+  // Its inline statements and the managed policy its IAM statements live in (the inline quota).
+  const manage = [
+    ...inline(full, "preview")["manage-previews"]!,
+    ...managed(full, "acme-test-ci-preview-roles"),
+  ];
 
   test("manages its pull request's own secrets by name, and re-tags only what is already a preview's", () => {
     expect(attached(full, "preview")).toContain(policyRef(full, "acme-test-ci-preview-upkeep"));
@@ -293,16 +331,12 @@ describe("preview role", () => {
     expect(unscoped).toEqual([]);
   });
 
-  test("actions that accept only '*' are a policy of their own: one write (deregistering task definitions) and the reaper's tag lookup", () => {
+  test("the only action on '*' is the reaper's tag lookup: no write, no account-wide deregistration", () => {
     expect(inline(full, "preview")["actions-without-resource-scope"]).toEqual([
-      {
-        Sid: "DeregisterTaskDefinitions",
-        Effect: "Allow",
-        Action: "ecs:DeregisterTaskDefinition",
-        Resource: "*",
-      },
       { Sid: "FindPreviewsByTag", Effect: "Allow", Action: "tag:GetResources", Resource: "*" },
     ]);
+    for (const s of allStatements(full, "preview"))
+      expect(list(s.Action)).not.toContain("ecs:DeregisterTaskDefinition");
     expect(Object.keys(inline(full, "preview")).sort()).toEqual([
       "actions-without-resource-scope",
       "manage-previews",
@@ -321,7 +355,6 @@ describe("preview role", () => {
 
   test("creates ECS, load balancer, log and IAM resources only with the Preview=true tag", () => {
     for (const sid of [
-      "CreatePreviewServices",
       "RegisterPreviewTaskDefinitions",
       "CreatePreviewTargetGroups",
       "CreatePreviewListenerRules",
@@ -334,11 +367,28 @@ describe("preview role", () => {
         StringEquals: { "aws:RequestTag/Preview": "true" },
       });
     }
+    expect(manage.find((s) => s.Sid === "CreatePreviewServices")?.Condition).toMatchObject({
+      StringEquals: { "aws:RequestTag/Preview": "true" },
+    });
+  });
+
+  test("a preview service runs only a preview's task definition, never another environment's", () => {
+    const previewTaskDefinitions = "arn:aws:ecs:us-east-1:123456789012:task-definition/acme-pr-*:*";
+    expect(manage.find((s) => s.Sid === "CreatePreviewServices")?.Condition).toEqual({
+      StringEquals: { "aws:RequestTag/Preview": "true" },
+      ArnLike: { "ecs:task-definition": previewTaskDefinitions },
+    });
+    // UpdateService names a task definition only when it changes it.
+    expect(manage.find((s) => s.Sid === "UpdatePreviewServices")?.Condition).toEqual({
+      StringEquals: { "aws:ResourceTag/Preview": "true" },
+      ArnLikeIfExists: { "ecs:task-definition": previewTaskDefinitions },
+    });
   });
 
   test("changes and deletes them only while they carry the Preview=true tag", () => {
     for (const sid of [
-      "ChangePreviewServices",
+      "UpdatePreviewServices",
+      "DeletePreviewServices",
       "RunPreviewTasks",
       "ChangePreviewTargetGroups",
       "ChangePreviewListenerRules",
@@ -359,7 +409,7 @@ describe("preview role", () => {
       StringEquals: { "aws:ResourceTag/Preview": "true" },
       ArnEquals: { "ecs:cluster": cluster },
     });
-    for (const sid of ["CreatePreviewServices", "ChangePreviewServices"]) {
+    for (const sid of ["CreatePreviewServices", "UpdatePreviewServices", "DeletePreviewServices"]) {
       expect(statement(sid)?.Resource, sid).toBe(
         "arn:aws:ecs:us-east-1:123456789012:service/acme-dev-cluster/acme-pr-*",
       );
@@ -439,108 +489,148 @@ describe("preview role", () => {
     expect(JSON.stringify(anyZone?.Condition)).toContain('["pr-*"]');
   });
 
-  test("reads every stack's state but writes only state under the preview prefix", () => {
+  test("reads only its host's state, and writes and locks only state under the preview prefix", () => {
     const policies = inline(full, "preview");
     expect(policies["tfstate-read"]?.find((s) => s.Sid === "StateObjects")).toMatchObject({
       Action: "s3:GetObject",
-      Resource: expect.stringMatching(/\/acme\/\*$/),
+      Resource: expect.stringMatching(/\/acme\/dev\/\*$/),
     });
     expect(policies["tfstate-read-write"]?.find((s) => s.Sid === "StateObjects")).toMatchObject({
       Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
       Resource: expect.stringMatching(/\/acme\/preview\/\*$/),
     });
+    const lockWrites = Object.values(policies)
+      .flat()
+      .filter((s) => list(s.Action).some((a) => /^dynamodb:(Put|Delete)Item$/.test(a)));
+    expect(lockWrites).toHaveLength(1);
+    expect(JSON.stringify(lockWrites[0]?.Condition)).toMatch(/\/acme\/preview\/\*"\]/);
   });
 });
 
-describe("apply role", () => {
-  const manage = inline(full, "apply")["manage-stacks"]!;
+describe("apply roles: one per environment, each reaching only its own environment", () => {
+  const manage = (env: string) => inline(full, `apply-${env}`)["manage-stack"]!;
+  const resources = (env: string, sid: string) => list(manage(env).find((s) => s.Sid === sid)?.Resource);
 
-  test("reads and writes every stack's state", () => {
-    expect(inline(full, "apply")["tfstate-read-write"]?.find((s) => s.Sid === "StateObjects")).toMatchObject({
+  test.each(["dev", "staging", "prod"])("%s reads, writes and locks only its own stack's state", (env) => {
+    const policies = inline(full, `apply-${env}`);
+    expect(Object.keys(policies)).not.toContain("tfstate-read");
+    expect(policies["tfstate-read-write"]?.find((s) => s.Sid === "StateObjects")).toMatchObject({
       Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-      Resource: expect.stringMatching(/\/acme\/\*$/),
+      Resource: expect.stringMatching(new RegExp(`/acme/${env}/\\*$`)),
     });
+    expect(JSON.stringify(policies["tfstate-read-write"])).toContain(`/acme/${env}/*"]`);
   });
 
-  test("IAM actions are limited to the project's roles and policies (and service-linked roles)", () => {
-    const iam = manage.filter(
+  test("names scope databases, containers, load balancers, buckets, logs, secrets and alarms to <project>-<env>-", () => {
+    expect(resources("prod", "Database")).toEqual([
+      "arn:aws:rds:*:123456789012:db:acme-prod-*",
+      "arn:aws:rds:*:123456789012:subgrp:acme-prod-*",
+      "arn:aws:rds:*:123456789012:pg:acme-prod-*",
+      "arn:aws:rds:*:123456789012:og:acme-prod-*",
+      "arn:aws:rds:*:123456789012:snapshot:acme-prod-*",
+      "arn:aws:rds:*:123456789012:og:default:*",
+    ]);
+    expect(resources("dev", "Buckets")).toEqual(["arn:aws:s3:::acme-dev-*", "arn:aws:s3:::acme-dev-*/*"]);
+    for (const sid of ["Containers", "LoadBalancers", "Logs", "Topics", "Secrets", "WebFirewall"]) {
+      for (const resource of resources("dev", sid)) {
+        expect(resource, sid).toMatch(/acme-dev[-/]|delivery:\*|managedruleset|og:default/);
+        expect(resource, sid).not.toMatch(/acme-(staging|prod|pr)-/);
+      }
+    }
+  });
+
+  test("id-only resources (EC2, ACM, KMS, scaling targets) by the Environment tag: created with it, changed while carrying it", () => {
+    const m = manage("staging");
+    const condition = (sid: string) => m.find((s) => s.Sid === sid)?.Condition;
+    for (const sid of ["NetworkOfThisEnvironment", "Certificates", "Keys", "Autoscaling"]) {
+      expect(condition(sid), sid).toEqual({ StringEquals: { "aws:ResourceTag/Environment": "staging" } });
+    }
+    for (const sid of [
+      "CreateNetworkForThisEnvironment",
+      "TagNewCertificates",
+      "CreateKeys",
+      "TagNewKeys",
+      "RegisterScalableTargets",
+    ]) {
+      expect(condition(sid), sid).toEqual({ StringEquals: { "aws:RequestTag/Environment": "staging" } });
+    }
+  });
+
+  test("cannot re-tag another environment's resource into its own reach", () => {
+    const deny = manage("dev").find((s) => s.Sid === "NeverRetagAnotherEnvironment");
+    expect(deny).toMatchObject({
+      Effect: "Deny",
+      Resource: "*",
+      Condition: {
+        Null: { "aws:ResourceTag/Environment": "false" },
+        StringNotEquals: { "aws:ResourceTag/Environment": "dev" },
+      },
+    });
+    expect(list(deny?.Action)).toEqual(expect.arrayContaining(["ec2:CreateTags", "kms:TagResource"]));
+  });
+
+  test("changes DNS records only in its own hosted zone", () => {
+    expect(resources("prod", "DnsRecords")).toEqual(["arn:aws:route53:::hostedzone/Z0PROD0000000001"]);
+  });
+
+  test("IAM actions are limited to the environment's roles and policies (and service-linked roles)", () => {
+    const iam = manage("dev").filter(
       (s) => s.Effect === "Allow" && list(s.Action).some((a) => a.startsWith("iam:")),
     );
     for (const s of iam) {
       for (const action of list(s.Action)) expect(action).toMatch(/^iam:[A-Za-z]+$/);
       for (const resource of list(s.Resource)) {
         expect(resource).toMatch(
-          /^arn:aws:iam::123456789012:(role\/acme-\*|policy\/acme-\*|role\/aws-service-role\/\*)$/,
+          /^arn:aws:iam::123456789012:(role\/acme-dev-\*|policy\/acme-dev-\*|role\/aws-service-role\/\*)$/,
         );
       }
     }
-    expect(iam.find((s) => s.Sid === "ServiceLinkedRoles")?.Condition).toHaveProperty([
-      "StringEquals",
-      "iam:AWSServiceName",
-    ]);
   });
 
-  test("passes project roles only to ECS tasks and VPC flow logs", () => {
-    expect(manage.find((s) => list(s.Action).includes("iam:PassRole"))).toMatchObject({
-      Resource: "arn:aws:iam::123456789012:role/acme-*",
+  test("passes its environment's roles only to ECS tasks and VPC flow logs", () => {
+    expect(manage("dev").find((s) => list(s.Action).includes("iam:PassRole"))).toMatchObject({
+      Resource: "arn:aws:iam::123456789012:role/acme-dev-*",
       Condition: {
         StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"] },
       },
     });
   });
 
-  test("may attach only the project's own managed policies, and only to roles under the workload boundary", () => {
-    expect(manage.find((s) => list(s.Action).includes("iam:AttachRolePolicy"))?.Condition).toEqual({
-      ArnLike: { "iam:PolicyARN": "arn:aws:iam::123456789012:policy/acme-*" },
-      StringEquals: { "iam:PermissionsBoundary": BOUNDARY },
+  test("may attach only its environment's managed policies, and only to roles under its boundary", () => {
+    expect(manage("dev").find((s) => list(s.Action).includes("iam:AttachRolePolicy"))?.Condition).toEqual({
+      ArnLike: { "iam:PolicyARN": "arn:aws:iam::123456789012:policy/acme-dev-*" },
+      StringEquals: { "iam:PermissionsBoundary": boundaryOf("dev") },
     });
-  });
-
-  test("is denied any change to the bootstrap stack's roles (its own included) and to the state bucket", () => {
-    const denies = manage.filter((s) => s.Effect === "Deny");
-    expect(denies.find((s) => s.Sid === "NeverChangeBootstrapRoles")?.Resource).toEqual([
-      "arn:aws:iam::123456789012:role/acme-test-*",
-      "arn:aws:iam::123456789012:policy/acme-test-*",
-    ]);
-    const bucket = denies.find((s) => s.Sid === "NeverChangeTheStateBucket");
-    expect(list(bucket?.Action)).toEqual(expect.arrayContaining(["s3:PutBucket*", "s3:DeleteObjectVersion"]));
-    expect(list(bucket?.Resource)).toEqual([
-      expect.stringMatching(/^\$\{aws_s3_bucket\.[\w-]+\.arn\}$/),
-      expect.stringMatching(/^\$\{aws_s3_bucket\.[\w-]+\.arn\}\/\*$/),
-    ]);
   });
 
   test("has no ECR permission of its own, so it can push to no repository but the one granted to it", () => {
-    const ecr = Object.values(inline(full, "apply"))
-      .flat()
-      .flatMap((s) => list(s.Action))
-      .filter((a) => a.startsWith("ecr:"));
-    expect(ecr).toEqual([]);
+    for (const kind of APPLY_KINDS) {
+      const ecr = Object.values(inline(full, kind))
+        .flat()
+        .flatMap((s) => list(s.Action))
+        .filter((a) => a.startsWith("ecr:"));
+      expect(ecr).toEqual([]);
+    }
   });
 
-  test("actions that accept only resource '*' are a policy of their own, each named, none a pattern", () => {
-    const unscoped = inline(full, "apply")["actions-without-resource-scope"]!;
-    expect(unscoped).toHaveLength(1);
-    expect(unscoped[0]?.Resource).toBe("*");
-    for (const action of list(unscoped[0]?.Action)) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
-    expect(list(unscoped[0]?.Action)).toEqual(
-      expect.arrayContaining(["acm:RequestCertificate", "cloudfront:CreateDistribution", "kms:CreateKey"]),
-    );
-  });
-
-  test("service-wide actions are scoped to this account, and where names allow, to the project", () => {
-    const resources = (sid: string) => list(manage.find((s) => s.Sid === sid)?.Resource);
-    expect(resources("Network")).toEqual(["arn:aws:ec2:*:123456789012:*"]);
-    expect(resources("Buckets")).toEqual(["arn:aws:s3:::acme-*"]);
-    expect(manage.find((s) => s.Sid === "ProjectKeys")?.Condition).toEqual({
-      StringEquals: { "aws:ResourceTag/Project": "acme" },
-    });
+  test("actions that accept only resource '*' are a policy of their own, each named, none a pattern, no deregistration", () => {
+    const unscoped = inline(full, "apply-dev")["actions-without-resource-scope"]!;
+    for (const s of unscoped) {
+      expect(s.Resource).toBe("*");
+      for (const action of list(s.Action)) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+    }
+    const creating = unscoped.find((s) => s.Sid === "CreateTaggedWithoutResourceScope");
+    expect(creating?.Condition).toEqual({ StringEquals: { "aws:RequestTag/Environment": "dev" } });
+    for (const kind of APPLY_KINDS)
+      expect(JSON.stringify(inline(full, kind))).not.toContain("ecs:DeregisterTaskDefinition");
   });
 });
 
-describe("roles created by CI carry a workload boundary: preview the preview one, apply the general one", () => {
-  const preview = inline(full, "preview")["manage-previews"]!;
-  const apply = inline(full, "apply")["manage-stacks"]!;
+describe("roles created by CI carry a workload boundary: preview the preview one, each apply role its environment's", () => {
+  const preview = [
+    ...inline(full, "preview")["manage-previews"]!,
+    ...managed(full, "acme-test-ci-preview-roles"),
+  ];
   const sid = (statements: Statement[], name: string) => statements.find((s) => s.Sid === name);
   /** IAM's action match: `*` any run of characters, `?` one, case-insensitive. */
   const matches = (pattern: string, action: string) => {
@@ -548,16 +638,30 @@ describe("roles created by CI carry a workload boundary: preview the preview one
     return new RegExp(`^${escaped.replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
   };
 
-  test("both boundary policies are created beside the roles, named <project>-<env>-[preview-]workload-boundary", () => {
-    expect(managed(full, "acme-test-workload-boundary").length).toBeGreaterThan(5);
+  test("a boundary per environment and the preview one, named <project>-<bootstrap>-[<env>|preview]-workload-boundary", () => {
+    for (const env of ["dev", "staging", "prod"])
+      expect(managed(full, `acme-test-${env}-workload-boundary`).length).toBeGreaterThan(5);
     expect(managed(full, "acme-test-preview-workload-boundary").length).toBeGreaterThan(5);
     let ci: CiAccess | undefined;
     synthesise((scope) => {
       const state = new StateBackend(scope, "state", { naming: testNaming });
-      ci = new CiAccess(scope, "ci", { naming: testNaming, state, applyEnvironments: ["prod"], ...base });
+      ci = new CiAccess(scope, "ci", {
+        naming: testNaming,
+        state,
+        applyEnvironments: [environment("prod")],
+        ...base,
+      });
     });
-    expect(ci?.workloadBoundary.policyArn).toBe(BOUNDARY);
+    expect(ci?.workloadBoundaries.prod?.policyArn).toBe(boundaryOf("prod"));
     expect(ci?.previewWorkloadBoundary.policyArn).toBe(PREVIEW_BOUNDARY);
+  });
+
+  test("an environment's boundary reaches only that environment's data and the release repository", () => {
+    const text = JSON.stringify(managed(full, "acme-test-staging-workload-boundary"));
+    expect(text).toContain("acme-staging-*");
+    expect(text).not.toMatch(/acme-(dev|prod|pr|test)-/);
+    expect(text).toContain(RELEASE_REPOSITORY);
+    expect(text).not.toContain("app-preview");
   });
 
   test("the preview boundary is scoped to the given host and preview repository", () => {
@@ -585,7 +689,7 @@ describe("roles created by CI carry a workload boundary: preview the preview one
     expect(sid(preview, "GrantPreviewRolesWithinBoundary")).toEqual({
       Sid: "GrantPreviewRolesWithinBoundary",
       Effect: "Allow",
-      Action: ["iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"],
+      Action: ["iam:PutRolePolicy", "iam:PutRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy"],
       Resource: "arn:aws:iam::123456789012:role/acme-pr-*",
       Condition: {
         StringEquals: { "aws:ResourceTag/Preview": "true", "iam:PermissionsBoundary": PREVIEW_BOUNDARY },
@@ -593,28 +697,37 @@ describe("roles created by CI carry a workload boundary: preview the preview one
     });
   });
 
-  test("no preview statement names the general workload boundary", () => {
-    expect(JSON.stringify(Object.values(inline(full, "preview")))).not.toContain(BOUNDARY);
+  test("no preview statement names an environment's workload boundary", () => {
+    const text = JSON.stringify(Object.values(inline(full, "preview")));
+    for (const env of ["dev", "staging", "prod"]) expect(text).not.toContain(boundaryOf(env));
   });
 
-  test("apply creates roles, puts inline policies and sets boundaries only with the workload boundary", () => {
-    expect(sid(apply, "ProjectRolesWithinBoundary")).toEqual({
-      Sid: "ProjectRolesWithinBoundary",
+  test("apply creates roles, grants them and changes who may assume them only with its environment's boundary", () => {
+    expect(sid(inline(full, "apply-dev")["manage-stack"]!, "RolesWithinBoundary")).toEqual({
+      Sid: "RolesWithinBoundary",
       Effect: "Allow",
-      Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"],
-      Resource: "arn:aws:iam::123456789012:role/acme-*",
-      Condition: { StringEquals: { "iam:PermissionsBoundary": BOUNDARY } },
+      Action: [
+        "iam:CreateRole",
+        "iam:PutRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:DetachRolePolicy",
+      ],
+      Resource: "arn:aws:iam::123456789012:role/acme-dev-*",
+      Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryOf("dev") } },
     });
   });
 
-  test.each(["preview", "apply"])(
-    "no Allow of the %s role grants an action that adds permissions to a role without its boundary condition",
+  test.each(["preview", "apply-dev", "apply-prod"])(
+    "no Allow of the %s role grants an action that adds permissions to a role, or changes its trust, without its boundary condition",
     (kind) => {
       const grants = [
         "iam:CreateRole",
         "iam:PutRolePolicy",
         "iam:AttachRolePolicy",
         "iam:PutRolePermissionsBoundary",
+        "iam:UpdateAssumeRolePolicy",
       ];
       const allows = [
         ...Object.values(inline(full, kind)).flat(),
@@ -635,18 +748,18 @@ describe("roles created by CI carry a workload boundary: preview the preview one
   );
 
   test.each([
-    ["apply", "acme-test-ci-boundary-guard", BOUNDARY],
+    ["apply-dev", "acme-test-ci-dev-boundary-guard", boundaryOf("dev")],
+    ["apply-prod", "acme-test-ci-prod-boundary-guard", boundaryOf("prod")],
     ["preview", "acme-test-ci-preview-boundary-guard", PREVIEW_BOUNDARY],
   ])(
-    "%s (not plan) carries explicit denies: no role without its boundary, none removed, neither boundary changed",
+    "%s (not plan) carries explicit denies: no role without its boundary, none removed, no boundary changed",
     (kind, name, boundary) => {
       const guard = policyRef(full, name);
-      const other = policyRef(
-        full,
-        kind === "apply" ? "acme-test-ci-preview-boundary-guard" : "acme-test-ci-boundary-guard",
-      );
       expect(attached(full, kind)).toContain(guard);
-      expect(attached(full, kind)).not.toContain(other);
+      const guards = full.list("aws_iam_policy").filter((p) => String(p.name).endsWith("boundary-guard"));
+      expect(guards).toHaveLength(4);
+      for (const other of guards.filter((p) => p.name !== name))
+        expect(attached(full, kind)).not.toContain(policyRef(full, String(other.name)));
       expect(attached(full, "plan")).not.toContain(guard);
       expect(managed(full, name)).toEqual([
         {
@@ -657,6 +770,7 @@ describe("roles created by CI carry a workload boundary: preview the preview one
             "iam:PutRolePolicy",
             "iam:AttachRolePolicy",
             "iam:PutRolePermissionsBoundary",
+            "iam:UpdateAssumeRolePolicy",
           ],
           Resource: "arn:aws:iam::123456789012:role/*",
           Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundary } },
@@ -676,7 +790,7 @@ describe("roles created by CI carry a workload boundary: preview the preview one
             "iam:DeletePolicyVersion",
             "iam:SetDefaultPolicyVersion",
           ],
-          Resource: [BOUNDARY, PREVIEW_BOUNDARY],
+          Resource: [boundaryOf("dev"), boundaryOf("staging"), boundaryOf("prod"), PREVIEW_BOUNDARY],
         },
       ]);
     },
@@ -689,16 +803,21 @@ describe("roles created by CI carry a workload boundary: preview the preview one
         .map((statements) => JSON.stringify({ Version: "2012-10-17", Statement: statements }))
         .join("")
         .replace(/\$\{[^}]+\}/g, "x".repeat(80)).length;
-    for (const kind of ["plan", "preview", "apply"]) expect(size(kind), kind).toBeLessThan(10_240);
+    for (const kind of ["plan", "preview", ...APPLY_KINDS]) expect(size(kind), kind).toBeLessThan(10_240);
   });
 });
 
 describe("policy rule exceptions", () => {
-  test("name exactly the two deliberate exceptions, each on its own policy, with a reason", () => {
+  test("name exactly one deliberate exception per apply role (its service-wide actions), with a reason", () => {
     let ci: CiAccess | undefined;
     synthesise((scope) => {
       const state = new StateBackend(scope, "state", { naming: testNaming });
-      ci = new CiAccess(scope, "ci", { naming: testNaming, state, applyEnvironments: ["prod"], ...base });
+      ci = new CiAccess(scope, "ci", {
+        naming: testNaming,
+        state,
+        applyEnvironments: [environment("dev"), environment("prod")],
+        ...base,
+      });
     });
     expect(
       ci?.policyExceptions.map((e) => ({
@@ -708,13 +827,8 @@ describe("policy rule exceptions", () => {
         reason: e.reason.length > 40,
       })),
     ).toEqual([
-      { rule: "CKV_AWS_63", policy: "manage-stacks", construct: "apply-manage", reason: true },
-      {
-        rule: "CKV_AWS_355",
-        policy: "actions-without-resource-scope",
-        construct: "apply-unscoped",
-        reason: true,
-      },
+      { rule: "CKV_AWS_63", policy: "manage-stack", construct: "apply-dev-manage", reason: true },
+      { rule: "CKV_AWS_63", policy: "manage-stack", construct: "apply-prod-manage", reason: true },
     ]);
   });
 });
@@ -724,8 +838,16 @@ describe("invalid settings are refused at synth", () => {
     [{ github: { owner: "acme", repository: "*" } }, "ciAccess.github.repository"],
     [{ github: { owner: "ac:me", repository: "platform" } }, "ciAccess.github.owner"],
     [{ applyEnvironments: [] }, "ciAccess.applyEnvironments"],
-    [{ applyEnvironments: ["prod*"] }, "ciAccess.applyEnvironments"],
-    [{ applyEnvironments: ["prod", "prod"] }, "ciAccess.applyEnvironments"],
+    [{ applyEnvironments: [environment("pr-1")] }, "ciAccess.applyEnvironments[0].naming.environment"],
+    [{ applyEnvironments: [environment("prod"), environment("prod")] }, "ciAccess.applyEnvironments"],
+    [
+      { applyEnvironments: [{ ...environment("prod"), hostedZoneId: "zone" }] },
+      "ciAccess.applyEnvironments[0].hostedZoneId",
+    ],
+    [
+      { releaseRepositoryArn: "arn:aws:ecr:us-east-1:123456789012:repository/*" },
+      "ciAccess.releaseRepositoryArn",
+    ],
     [{ stateKeyPrefix: "" }, "ciAccess.stateKeyPrefix"],
     [{ previewStateKeyPrefix: "preview/" }, "ciAccess.previewStateKeyPrefix"],
     [{ previewStateKeyPrefix: "acme/" }, "ciAccess.previewStateKeyPrefix"],

@@ -6,17 +6,19 @@ import { Construct, type IConstruct } from "constructs";
 import { attachPolicy, policyDocument, trustPolicyDocument } from "../iam/policy.js";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import type { StateBackend } from "../state/state-backend.js";
+import { type ApplyEnvironmentScope, applyStatements, applyUnscopedStatements } from "./apply-permissions.js";
 import {
-  applyStatements,
-  applyUnscopedStatements,
   boundaryGuardStatements,
   type PermissionScope,
   type PreviewHost,
+  readPolicyGroups,
+} from "./permissions.js";
+import {
+  previewRoleStatements,
   previewStatements,
   previewUnscopedStatements,
   previewUpkeepStatements,
-  readStatements,
-} from "./permissions.js";
+} from "./preview-permissions.js";
 import {
   PreviewWorkloadBoundary,
   type PreviewWorkloadBoundaryProps,
@@ -60,10 +62,15 @@ export interface CiAccessProps {
   /** State keys of preview stacks, e.g. `acme/preview/`: the preview role writes only these. */
   readonly previewStateKeyPrefix: string;
   /**
-   * GitHub environments whose jobs may apply (`repo:<owner>/<repo>:environment:<name>`), e.g.
-   * `["dev", "staging", "prod"]`. Protect them in GitHub (required reviewers, branch rules).
+   * The environments CI applies, one apply role each (`<project>-<bootstrap env>-ci-apply-<env>`),
+   * assumable only by jobs of the GitHub environment of the same name
+   * (`repo:<owner>/<repo>:environment:<env>`) and reaching only that environment's resources. In
+   * GitHub, create each environment before the first run (GitHub creates a missing one unprotected)
+   * and protect it: deployment branches `main` only, required reviewers for staging and prod.
    */
-  readonly applyEnvironments: readonly string[];
+  readonly applyEnvironments: readonly ApplyEnvironment[];
+  /** The release repository every environment pulls from: the only one workload roles may pull from. */
+  readonly releaseRepositoryArn: string;
   /**
    * The repository's default branch. Jobs of pushes to it and of scheduled runs carry
    * `repo:<owner>/<repo>:ref:refs/heads/<branch>`, which the plan role (drift checks, the prod plan)
@@ -80,9 +87,11 @@ export interface CiAccessProps {
   /**
    * The host environment's ECS cluster and load balancer, by name: the preview role may run
    * services and tasks only in that cluster and add listener rules only to that load balancer
-   * (region and VPC come from `previewWorkloads.hostNaming`).
+   * (region and VPC come from `previewWorkloads.hostNaming`); and, when given, the subnets its
+   * service runs in, the only ones a preview service may be placed in (unknown until the host is
+   * applied: until then any subnet).
    */
-  readonly previewHost: Pick<PreviewHost, "clusterName" | "loadBalancerName">;
+  readonly previewHost: Pick<PreviewHost, "clusterName" | "loadBalancerName" | "subnetIds">;
   /**
    * Use the account's existing GitHub OIDC provider (an account has at most one per URL).
    * @default - the provider is created here
@@ -100,50 +109,65 @@ export interface CiAccessProps {
   readonly previewHostedZoneId?: string;
 }
 
+/** An environment CI applies. */
+export interface ApplyEnvironment {
+  /** The environment's naming: its slug, account and region (same project and account as `naming`). */
+  readonly naming: Naming;
+  /** Its Route 53 hosted zone: the only zone whose records its apply role changes. */
+  readonly hostedZoneId: string;
+}
+
 /**
  * GitHub Actions access to AWS without stored keys: the GitHub OIDC provider and three roles, each
  * assumable only by tokens of one repository with an exact `sub`, for one hour at most.
  *
- * - `plan` (pull requests, the default branch): reads resource configuration and state, takes
- *   state locks.
+ * - `plan` (pull requests, the default branch): reads resource configuration and state; writes
+ *   nothing, not even a state lock (plan with `-lock=false`).
  * - `preview` (pull requests, the default branch): also manages a pull request's preview resources
- *   (`<project>-pr-*`, tagged `Preview=true`) and the state under `previewStateKeyPrefix`; roles it
- *   creates carry the preview workload boundary.
- * - `apply` (the listed GitHub environments): creates and changes every stack; roles it creates
- *   carry the workload boundary.
+ *   (`<project>-pr-*`, tagged `Preview=true`), their state and locks under `previewStateKeyPrefix`;
+ *   roles it creates carry the preview workload boundary.
+ * - `apply-<env>` (the GitHub environment `<env>` only): creates and changes that environment's
+ *   stack and nothing of another; roles it creates carry that environment's workload boundary.
  */
 export class CiAccess extends Construct {
   readonly oidcProvider?: IamOpenidConnectProvider;
   readonly oidcProviderArn: string;
   readonly planRole: IamRole;
   readonly previewRole: IamRole;
-  readonly applyRole: IamRole;
-  /** What `terraform plan` reads (configuration, no data), attached to all three roles. */
+  /** One apply role per environment, by environment slug. */
+  readonly applyRoles: Readonly<Record<string, IamRole>>;
+  /** What `terraform plan` reads (configuration, no data), attached to every role: the scoped part. */
   readonly readPolicy: IamPolicy;
   /**
-   * The permissions boundary every role the apply role creates must carry
-   * (`<project>-<env>-workload-boundary`); pass `workloadBoundary.policyArn` to the workload
-   * modules' `permissionsBoundaryArn` in environment stacks.
+   * Every read policy (`readPolicy` first): reads on this account's ARNs, and the reads IAM
+   * authorises only on `*` — two policies, since together they exceed a managed policy's size.
    */
-  readonly workloadBoundary: WorkloadBoundary;
+  readonly readPolicies: readonly IamPolicy[];
+  /**
+   * Each environment's permissions boundary, by slug: every role its apply role creates must carry
+   * it; environment stacks pass `WorkloadBoundary.arnFor(naming, env)` to the workload modules'
+   * `permissionsBoundaryArn`.
+   */
+  readonly workloadBoundaries: Readonly<Record<string, WorkloadBoundary>>;
   /**
    * The narrower boundary every role the preview role creates must carry
    * (`<project>-<env>-preview-workload-boundary`); preview stacks pass its `policyArn`.
    */
   readonly previewWorkloadBoundary: PreviewWorkloadBoundary;
   /**
-   * The explicit denies attached to the apply role: no role without the workload boundary, no
-   * boundary removed, neither boundary policy changed.
+   * The explicit denies attached to each apply role, by environment: no role without that
+   * environment's boundary, no boundary removed, no boundary policy changed.
    */
-  readonly boundaryGuardPolicy: IamPolicy;
+  readonly boundaryGuardPolicies: Readonly<Record<string, IamPolicy>>;
   /** The same denies for the preview role, with the preview workload boundary. */
   readonly previewBoundaryGuardPolicy: IamPolicy;
   /** The preview role's own secrets and re-tagging (managed: the inline quota is nearly full). */
   readonly previewUpkeepPolicy: IamPolicy;
+  /** The preview role's task and execution roles (managed, like the upkeep policy). */
+  readonly previewRolesPolicy: IamPolicy;
   /**
-   * The policies that knowingly break a plan-time rule: the apply role's service-wide actions
-   * (CKV_AWS_63) and its actions that accept no resource but `*` (CKV_AWS_355). (The preview
-   * role's `ecs:DeregisterTaskDefinition` on `*` is on the rule's own list of unscopable actions.)
+   * The policies that knowingly break a plan-time rule: each apply role's service-wide actions
+   * (CKV_AWS_63), each scoped to its environment's names or tag.
    */
   readonly policyExceptions: readonly PolicyException[];
 
@@ -200,13 +224,17 @@ export class CiAccess extends Construct {
       [`${repo}:pull_request`, defaultBranch],
       `Preview environments for pull requests of ${github.owner}/${github.repository}: ${naming.project}-pr-* only`,
     );
-    this.applyRole = role(
-      "apply",
-      props.applyEnvironments.map((env) => `${repo}:environment:${env}`),
-      `terraform apply from the ${props.applyEnvironments.join(", ")} environments of ${github.owner}/${github.repository}`,
-    );
 
-    this.workloadBoundary = new WorkloadBoundary(this, "workload-boundary", { naming });
+    const workloadBoundaries: Record<string, WorkloadBoundary> = {};
+    for (const env of props.applyEnvironments) {
+      const slug = env.naming.environment;
+      workloadBoundaries[slug] = new WorkloadBoundary(this, `workload-boundary-${slug}`, {
+        naming,
+        environment: env.naming,
+        repositoryArn: props.releaseRepositoryArn,
+      });
+    }
+    this.workloadBoundaries = workloadBoundaries;
     this.previewWorkloadBoundary = new PreviewWorkloadBoundary(this, "preview-workload-boundary", {
       naming,
       ...props.previewWorkloads,
@@ -217,7 +245,7 @@ export class CiAccess extends Construct {
       project: naming.project,
       bootstrapPrefix: naming.prefix,
       stateBucketArn: state.bucketArn,
-      workloadBoundaryArn: this.workloadBoundary.policyArn,
+      workloadBoundaryArns: Object.values(workloadBoundaries).map((b) => b.policyArn),
       previewWorkloadBoundaryArn: this.previewWorkloadBoundary.policyArn,
       previewHost: {
         region: props.previewWorkloads.hostNaming.region,
@@ -228,57 +256,50 @@ export class CiAccess extends Construct {
       previewHostedZoneId: props.previewHostedZoneId,
     };
 
-    // A managed policy rather than inline: a role's inline policies share a 10,240-character quota,
+    // Managed policies rather than inline: a role's inline policies share a 10,240-character quota,
     // which the preview role's own statements nearly fill.
-    this.readPolicy = new IamPolicy(this, "read-policy", {
-      name: naming.name("ci-terraform-read"),
-      description: "What terraform plan reads: resource configuration, no data",
-      policy: policyDocument(readStatements()),
-      tags: { Name: naming.name("ci-terraform-read") },
-    });
-    for (const [kind, ciRole] of [
-      ["plan", this.planRole],
-      ["preview", this.previewRole],
-      ["apply", this.applyRole],
-    ] as const) {
-      new IamRolePolicyAttachment(this, `${kind}-read`, {
-        role: ciRole.name,
-        policyArn: this.readPolicy.arn,
+    this.readPolicies = readPolicyGroups(naming.accountId).map((group, i) => {
+      const name = naming.name(group.name);
+      return new IamPolicy(this, i === 0 ? "read-policy" : `read-policy-${i + 1}`, {
+        name,
+        description: group.description,
+        policy: policyDocument(group.statements),
+        tags: { Name: name },
       });
-    }
+    });
+    this.readPolicy = this.readPolicies[0] as IamPolicy;
+    const readBy = (kind: string, ciRole: IamRole) => {
+      this.readPolicies.forEach((policy, i) => {
+        new IamRolePolicyAttachment(this, i === 0 ? `${kind}-read` : `${kind}-read-${i + 1}`, {
+          role: ciRole.name,
+          policyArn: policy.arn,
+        });
+      });
+    };
+    readBy("plan", this.planRole);
+    readBy("preview", this.previewRole);
 
     // Managed, like the read policy: denies on each role that creates roles, outside the inline
-    // quota. Each role gets its own boundary: apply the general one, preview the preview one.
-    // The apply guard keeps its construct id, name and description: a new description would
-    // replace the policy (and detach it for a moment) on the next bootstrap apply.
-    const guard = (kind: "apply" | "preview", ciRole: IamRole, boundaryArn: string, description: string) => {
-      const name = naming.name(kind === "apply" ? "ci-boundary-guard" : "ci-preview-boundary-guard");
-      const id = kind === "apply" ? "boundary-guard-policy" : "preview-boundary-guard-policy";
-      const guardPolicy = new IamPolicy(this, id, {
+    // quota. Each role gets its own boundary: an apply role its environment's, preview the preview one.
+    const guard = (id: string, name: string, ciRole: IamRole, boundaryArn: string, description: string) => {
+      const guardPolicy = new IamPolicy(this, `${id}-policy`, {
         name,
         description,
         policy: policyDocument(boundaryGuardStatements(permissionScope, boundaryArn)),
         tags: { Name: name },
       });
-      new IamRolePolicyAttachment(this, `${kind}-boundary-guard`, {
-        role: ciRole.name,
-        policyArn: guardPolicy.arn,
-      });
+      new IamRolePolicyAttachment(this, id, { role: ciRole.name, policyArn: guardPolicy.arn });
       return guardPolicy;
     };
-    this.boundaryGuardPolicy = guard(
-      "apply",
-      this.applyRole,
-      this.workloadBoundary.policyArn,
-      "Roles only with the workload boundary; the boundary is never removed or changed",
-    );
     this.previewBoundaryGuardPolicy = guard(
-      "preview",
+      "preview-boundary-guard",
+      naming.name("ci-preview-boundary-guard"),
       this.previewRole,
       this.previewWorkloadBoundary.policyArn,
       "Roles only with the preview workload boundary; no boundary is removed or changed",
     );
 
+    // Plans run with -lock=false: a pull request's role takes no lock, so it can hold none up.
     state.grantReadState(this.planRole, { keyPrefix: props.stateKeyPrefix });
 
     attachPolicy(
@@ -299,6 +320,17 @@ export class CiAccess extends Construct {
       role: this.previewRole.name,
       policyArn: this.previewUpkeepPolicy.arn,
     });
+    const rolesName = naming.name("ci-preview-roles");
+    this.previewRolesPolicy = new IamPolicy(this, "preview-roles-policy", {
+      name: rolesName,
+      description: "Previews' task and execution roles, only under the preview workload boundary",
+      policy: policyDocument(previewRoleStatements(permissionScope)),
+      tags: { Name: rolesName },
+    });
+    new IamRolePolicyAttachment(this, "preview-roles", {
+      role: this.previewRole.name,
+      policyArn: this.previewRolesPolicy.arn,
+    });
     attachPolicy(
       this,
       "preview-unscoped",
@@ -306,34 +338,65 @@ export class CiAccess extends Construct {
       "actions-without-resource-scope",
       previewUnscopedStatements(),
     );
-    state.grantReadState(this.previewRole, { keyPrefix: props.stateKeyPrefix });
+    // Previews read their host's state (its network, load balancer, cluster, database) and write,
+    // and lock, only their own.
+    state.grantReadState(this.previewRole, {
+      keyPrefix: `${props.stateKeyPrefix}${props.previewWorkloads.hostNaming.environment}/`,
+    });
     state.grantReadWriteState(this.previewRole, { keyPrefix: props.previewStateKeyPrefix });
 
-    const serviceWide =
-      "the apply role creates whole platform stacks (VPC, RDS, ECS, ALB, CloudFront, WAF, ...); each service-wide action is scoped to this account's (or the project's) resources, and IAM is never service-wide";
-    const applyManage = attachPolicy(
-      this,
-      "apply-manage",
-      this.applyRole,
-      "manage-stacks",
-      applyStatements(permissionScope),
-      { serviceWildcards: serviceWide },
-    );
-    const applyUnscoped = attachPolicy(
-      this,
-      "apply-unscoped",
-      this.applyRole,
-      "actions-without-resource-scope",
-      applyUnscopedStatements(),
-    );
-    state.grantReadWriteState(this.applyRole, { keyPrefix: props.stateKeyPrefix });
-
-    const noResourceScope =
-      'these actions support no resource-level permission (Service Authorization Reference): "*" is the only resource they accept; each is listed by name';
-    this.policyExceptions = [
-      { scope: applyManage, rule: "CKV_AWS_63", reason: serviceWide },
-      { scope: applyUnscoped, rule: "CKV_AWS_355", reason: noResourceScope },
-    ];
+    const applyRoles: Record<string, IamRole> = {};
+    const guards: Record<string, IamPolicy> = {};
+    const exceptions: PolicyException[] = [];
+    for (const env of props.applyEnvironments) {
+      const slug = env.naming.environment;
+      const boundaryArn = (workloadBoundaries[slug] as WorkloadBoundary).policyArn;
+      const applyRole = role(
+        `apply-${slug}`,
+        [`${repo}:environment:${slug}`],
+        `terraform apply of ${naming.project}'s ${slug} environment, from the ${slug} GitHub environment of ${github.owner}/${github.repository}`,
+      );
+      applyRoles[slug] = applyRole;
+      readBy(`apply-${slug}`, applyRole);
+      guards[slug] = guard(
+        `apply-${slug}-boundary-guard`,
+        naming.name(`ci-${slug}-boundary-guard`),
+        applyRole,
+        boundaryArn,
+        `Roles only with the ${slug} workload boundary; no boundary is removed or changed`,
+      );
+      const envScope: ApplyEnvironmentScope = {
+        name: slug,
+        hostedZoneId: env.hostedZoneId,
+        workloadBoundaryArn: boundaryArn,
+      };
+      const manage = attachPolicy(
+        this,
+        `apply-${slug}-manage`,
+        applyRole,
+        "manage-stack",
+        applyStatements(permissionScope, envScope),
+        {
+          serviceWildcards: `the ${slug} apply role creates a whole platform stack; each service-wide action is scoped to ${slug}'s names or Environment tag`,
+        },
+      );
+      attachPolicy(
+        this,
+        `apply-${slug}-unscoped`,
+        applyRole,
+        "actions-without-resource-scope",
+        applyUnscopedStatements(envScope),
+      );
+      state.grantReadWriteState(applyRole, { keyPrefix: `${props.stateKeyPrefix}${slug}/` });
+      exceptions.push({
+        scope: manage,
+        rule: "CKV_AWS_63",
+        reason: `the ${slug} apply role creates a whole platform stack (VPC, RDS, ECS, ALB, CloudFront, WAF, ...); each service-wide action is scoped to ${slug}'s names or Environment tag, and IAM is never service-wide`,
+      });
+    }
+    this.applyRoles = applyRoles;
+    this.boundaryGuardPolicies = guards;
+    this.policyExceptions = exceptions;
   }
 }
 
@@ -375,17 +438,34 @@ function validate(props: CiAccessProps): void {
     );
   }
   if (props.applyEnvironments.length === 0) {
-    throw new Error(`ciAccess.applyEnvironments: list at least one GitHub environment (e.g. ["dev"])`);
+    throw new Error(`ciAccess.applyEnvironments: list at least one environment (e.g. dev)`);
   }
-  for (const env of props.applyEnvironments) {
-    if (!env || /[*?:]/.test(env) || env !== env.trim()) {
+  const slugs = props.applyEnvironments.map((env) => env.naming.environment);
+  for (const [i, env] of props.applyEnvironments.entries()) {
+    const slug = env.naming.environment;
+    if (!/^[a-z][a-z0-9-]*$/.test(slug) || slug.startsWith("pr-")) {
       throw new Error(
-        `ciAccess.applyEnvironments: "${env}" must be a GitHub environment name, without wildcards or ":"`,
+        `ciAccess.applyEnvironments[${i}].naming.environment: "${slug}" must be a lower-case environment slug (the GitHub environment's name), not a preview's pr-<N>`,
+      );
+    }
+    if (env.naming.project !== props.naming.project || env.naming.accountId !== props.naming.accountId) {
+      throw new Error(
+        `ciAccess.applyEnvironments[${i}].naming: ${env.naming.project} in ${env.naming.accountId} must be the project ${props.naming.project} in account ${props.naming.accountId}, where the CI roles live`,
+      );
+    }
+    if (!/^Z[A-Z0-9]+$/.test(env.hostedZoneId)) {
+      throw new Error(
+        `ciAccess.applyEnvironments[${i}].hostedZoneId: "${env.hostedZoneId}" must be a hosted zone id (Z...)`,
       );
     }
   }
-  if (new Set(props.applyEnvironments).size !== props.applyEnvironments.length) {
-    throw new Error(`ciAccess.applyEnvironments: [${props.applyEnvironments.join(", ")}] repeats a name`);
+  if (new Set(slugs).size !== slugs.length) {
+    throw new Error(`ciAccess.applyEnvironments: [${slugs.join(", ")}] repeats an environment`);
+  }
+  if (props.releaseRepositoryArn.includes("*")) {
+    throw new Error(
+      `ciAccess.releaseRepositoryArn: "${props.releaseRepositoryArn}" must name one repository`,
+    );
   }
   if (props.existingOidcProviderArn !== undefined && !OIDC_PROVIDER_ARN.test(props.existingOidcProviderArn)) {
     throw new Error(

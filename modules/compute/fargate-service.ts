@@ -234,9 +234,10 @@ export interface FargateServiceProps {
    */
   readonly permissionsBoundaryArn?: string;
   /**
-   * Keep superseded task definition revisions registered when Terraform replaces them, so the
-   * deployment circuit breaker can roll back to the previous one. Turn off for throwaway
-   * environments, whose `destroy` should leave nothing behind.
+   * Keep task definition revisions (the service's and the migration's) registered when Terraform
+   * replaces or destroys them, so the deployment circuit breaker can roll back to the previous one.
+   * Turning it off makes Terraform deregister them, which needs `ecs:DeregisterTaskDefinition` —
+   * an action IAM can grant only on every task definition of the account.
    * @default true
    */
   readonly keepSupersededRevisions?: boolean;
@@ -485,6 +486,8 @@ export class FargateService extends Construct {
             { logGroup: this.logGroup.name, region: naming.region, streamPrefix: MIGRATION_STREAM_PREFIX },
           ),
         ]),
+        // Like the service's: a destroy or replacement never deregisters (an account-wide action).
+        skipDestroy: props.keepSupersededRevisions ?? true,
         tags: { Name: naming.name(`${name}-migrate`) },
       });
     }

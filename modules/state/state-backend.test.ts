@@ -64,23 +64,40 @@ describe("lock table", () => {
 });
 
 describe("state access grants", () => {
-  test("read access: list and read state under the prefix, write only lockfiles, use the lock table", () => {
+  test("read access: list and read state under the prefix, and write nothing — no lockfile, no lock item", () => {
     const statements = grantTo("planner");
     expect(statements.find((x) => x.Sid === "StateObjects")).toMatchObject({
       Action: "s3:GetObject",
       Resource: expect.stringMatching(/\/acme\/\*$/),
     });
-    expect(statements.find((x) => x.Sid === "StateLockFiles")?.Resource).toMatch(/\/acme\/\*\.tflock$/);
     expect(statements.find((x) => x.Sid === "ListState")?.Condition).toEqual({
       StringLike: { "s3:prefix": ["acme/*"] },
     });
+    const actions = statements.flatMap((x) => [x.Action].flat().map(String));
+    expect(actions.filter((a) => /:(Put|Delete)/.test(a))).toEqual([]);
+    // The S3 backend reads the table's `-md5` digest of each state key.
+    expect(statements.find((x) => x.Sid === "StateLockTableItems")).toMatchObject({
+      Action: "dynamodb:GetItem",
+      Condition: {
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [expect.stringMatching(/\/acme\/\*$/)] },
+      },
+    });
   });
 
-  test("read-write access is limited to its prefix", () => {
-    const objects = grantTo("previewer").find((x) => x.Sid === "StateObjects");
-    expect(objects).toMatchObject({
+  test("read-write access, lockfiles and lock items included, is limited to its prefix", () => {
+    const statements = grantTo("previewer");
+    expect(statements.find((x) => x.Sid === "StateObjects")).toMatchObject({
       Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
       Resource: expect.stringMatching(/\/acme\/preview\/\*$/),
+    });
+    expect(statements.find((x) => x.Sid === "StateLockTableItems")).toMatchObject({
+      Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+      Condition: {
+        Null: { "dynamodb:LeadingKeys": "false" },
+        "ForAllValues:StringLike": {
+          "dynamodb:LeadingKeys": [expect.stringMatching(/\/acme\/preview\/\*$/)],
+        },
+      },
     });
   });
 

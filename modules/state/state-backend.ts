@@ -85,52 +85,76 @@ export class StateBackend extends Construct {
     this.lockTableArn = this.lockTable.arn;
   }
 
-  /** Lets `role` read state under `keyPrefix` and take locks (what `terraform plan` needs). */
+  /**
+   * Lets `role` read state under `keyPrefix` and nothing else: no lockfile, no lock-table item is
+   * ever written, so the role can neither hold up nor break another run's lock. Plan with
+   * `terraform plan -lock=false`. (The S3 backend still reads the table's `-md5` digest item.)
+   */
   grantReadState(role: IamRole, options: StateAccessOptions): void {
-    this.grant(role, "read", options, ["s3:GetObject"]);
+    const prefix = this.checkPrefix(options);
+    this.attach(role, "read", [
+      this.listStatement(prefix),
+      { sid: "StateObjects", actions: ["s3:GetObject"], resources: [`${this.bucketArn}/${prefix}*`] },
+      this.lockTableStatement(prefix, ["dynamodb:GetItem"]),
+      ...this.keyStatements(["kms:Decrypt"]),
+    ]);
   }
 
-  /** Lets `role` read and write state under `keyPrefix` and take locks (`apply`, `destroy`). */
+  /**
+   * Lets `role` read and write state under `keyPrefix` and take its locks — the S3 lockfile
+   * `<key>.tflock` and the lock table's items, both only for keys under the prefix (`apply`,
+   * `destroy`).
+   */
   grantReadWriteState(role: IamRole, options: StateAccessOptions): void {
-    this.grant(role, "read-write", options, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
+    const prefix = this.checkPrefix(options);
+    const objects = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"];
+    this.attach(role, "read-write", [
+      this.listStatement(prefix),
+      // Terraform's S3 lockfile is `<key>.tflock` beside the state, under the same prefix.
+      { sid: "StateObjects", actions: objects, resources: [`${this.bucketArn}/${prefix}*`] },
+      this.lockTableStatement(prefix, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]),
+      ...this.keyStatements(["kms:Decrypt", "kms:GenerateDataKey"]),
+    ]);
   }
 
-  private grant(role: IamRole, access: string, options: StateAccessOptions, objectActions: string[]): void {
+  private checkPrefix(options: StateAccessOptions): string {
     const prefix = options.keyPrefix;
-    if (!prefix || prefix.includes("*")) {
-      throw new Error(`state.keyPrefix: "${prefix}" must be a non-empty key prefix without "*"`);
+    if (!prefix || prefix.includes("*") || prefix.includes("?")) {
+      throw new Error(`state.keyPrefix: "${prefix}" must be a non-empty key prefix without "*" or "?"`);
     }
-    const statements: PolicyStatement[] = [
-      {
-        sid: "ListState",
-        actions: ["s3:ListBucket"],
-        resources: [this.bucketArn],
-        conditions: { StringLike: { "s3:prefix": [`${prefix}*`] } },
+    return prefix;
+  }
+
+  private listStatement(prefix: string): PolicyStatement {
+    return {
+      sid: "ListState",
+      actions: ["s3:ListBucket"],
+      resources: [this.bucketArn],
+      conditions: { StringLike: { "s3:prefix": [`${prefix}*`] } },
+    };
+  }
+
+  /**
+   * The lock table's items for keys under `prefix` only: the S3 backend's `LockID` is
+   * `<bucket>/<key>` (the lock) and `<bucket>/<key>-md5` (the state's digest).
+   */
+  private lockTableStatement(prefix: string, actions: string[]): PolicyStatement {
+    return {
+      sid: "StateLockTableItems",
+      actions,
+      resources: [this.lockTableArn],
+      conditions: {
+        Null: { "dynamodb:LeadingKeys": "false" },
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${this.bucketName}/${prefix}*`] },
       },
-      // Terraform's S3 lockfile is `<key>.tflock` beside the state: always written, even by plan.
-      {
-        sid: "StateObjects",
-        actions: objectActions,
-        resources: [`${this.bucketArn}/${prefix}*`],
-      },
-      {
-        sid: "StateLockFiles",
-        actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-        resources: [`${this.bucketArn}/${prefix}*.tflock`],
-      },
-      {
-        sid: "StateLockTable",
-        actions: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-        resources: [this.lockTableArn],
-      },
-    ];
-    if (this.bucket.kmsKeyArn) {
-      statements.push({
-        sid: "StateKey",
-        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-        resources: [this.bucket.kmsKeyArn],
-      });
-    }
+    };
+  }
+
+  private keyStatements(actions: string[]): PolicyStatement[] {
+    return this.bucket.kmsKeyArn ? [{ sid: "StateKey", actions, resources: [this.bucket.kmsKeyArn] }] : [];
+  }
+
+  private attach(role: IamRole, access: string, statements: PolicyStatement[]): void {
     attachPolicy(this, `grant-${access}-${role.friendlyUniqueId}`, role, `tfstate-${access}`, statements);
   }
 }
