@@ -1,11 +1,22 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+// Inside this repository the modules package resolves to its TypeScript source (as tsconfig.json's
+// `paths` do for tsc and tsx); outside it, to the compiled `dist/` its `exports` name.
+const modulesSource = fileURLToPath(new URL("./modules/", import.meta.url));
+const alias = [
+  { find: /^@aws-platform-kit\/modules$/, replacement: `${modulesSource}index.ts` },
+  { find: /^@aws-platform-kit\/modules\/(.+)$/, replacement: `${modulesSource}$1/index.ts` },
+];
 
 // Two projects: infrastructure (synth + terraform, no services) and the service (real PostgreSQL
 // and S3 stand-in, started once by its global setup). `npm test` runs both.
 export default defineConfig({
+  resolve: { alias },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: "infra",
           include: [
@@ -20,6 +31,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: "service",
           include: ["service/**/*.test.ts"],

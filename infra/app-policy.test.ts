@@ -1,8 +1,9 @@
 /** The app runs the policy rules at synth: a high-severity violation stops synth before any plan. */
+
+import { testOutdir } from "@aws-platform-kit/modules/testing";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket/index.js";
 import type { TerraformStack } from "cdktf";
 import { expect, test } from "vitest";
-import { testOutdir } from "../modules/testing/synthesised.js";
 import { buildApp } from "./app.js";
 
 test("a hand-made bucket with no public access block fails synth, naming the rule", () => {

@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defaultMaxConnections } from "@aws-platform-kit/modules/database";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { defaultMaxConnections } from "../modules/database/max-connections.js";
 import { buildApp } from "./app.js";
 import { loadEnvironment, project } from "./environments/index.js";
 import {

@@ -7,6 +7,7 @@
  * lookup (for dry runs and tests).
  */
 import { parseArgs } from "node:util";
+import { StateBackend } from "@aws-platform-kit/modules/state";
 import { bootstrapNaming, project } from "../infra/environments/project.js";
 import { previewDown } from "../infra/release/preview.js";
 import {
@@ -17,7 +18,6 @@ import {
   selectPreviewsToReap,
 } from "../infra/release/reaper.js";
 import { Runner } from "../infra/release/runner.js";
-import { StateBackend } from "../modules/state/state-backend.js";
 import { runMain } from "./cli/main.js";
 import { formatTable } from "./cli/table.js";
 

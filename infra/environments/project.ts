@@ -1,6 +1,6 @@
-import { PreviewWorkloadBoundary, WorkloadBoundary } from "../../modules/ci-access/workload-boundary.js";
-import type { RepositoryRef } from "../../modules/compute/repository.js";
-import { NAME_LIMITS, Naming } from "../../modules/naming/naming.js";
+import { PreviewWorkloadBoundary, WorkloadBoundary } from "@aws-platform-kit/modules/ci-access";
+import type { RepositoryRef } from "@aws-platform-kit/modules/compute";
+import { NAME_LIMITS, Naming } from "@aws-platform-kit/modules/naming";
 
 /**
  * Settings shared by every stack: the project's name, where Terraform state lives, and the GitHub

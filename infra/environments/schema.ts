@@ -2,10 +2,11 @@
  * The shape of an environment config, and the checks it must pass before anything is built.
  * Every failure becomes one line naming the field: `dev.network.cidr: "10.0.0.0/33" is not ...`.
  */
+
+import { FARGATE_TASK_SIZES } from "@aws-platform-kit/modules/compute";
+import { LOG_RETENTION_DAYS } from "@aws-platform-kit/modules/logs";
+import { NAT_MODES, subnetLayout } from "@aws-platform-kit/modules/network";
 import { z } from "zod";
-import { FARGATE_TASK_SIZES } from "../../modules/compute/task-size.js";
-import { LOG_RETENTION_DAYS } from "../../modules/logs/retention.js";
-import { NAT_MODES, subnetLayout } from "../../modules/network/network.js";
 import { PRODUCTION_BACKUP_DAYS } from "../policy/rules/rds-backup-retention.js";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;

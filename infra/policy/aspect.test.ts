@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Bucket } from "@aws-platform-kit/modules/storage";
+import { testNaming } from "@aws-platform-kit/modules/testing";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket/index.js";
 import { App, TerraformStack } from "cdktf";
 import { afterAll, describe, expect, test } from "vitest";
-import { Bucket } from "../../modules/storage/bucket.js";
-import { testNaming } from "../../modules/testing/synthesised.js";
 import { enablePolicyChecks } from "./aspect.js";
 import type { StackResult } from "./engine.js";
 import { suppress } from "./suppressions.js";

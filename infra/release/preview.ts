@@ -5,7 +5,7 @@
  * "already gone".
  */
 import { rmSync } from "node:fs";
-import { StateBackend } from "../../modules/state/state-backend.js";
+import { StateBackend } from "@aws-platform-kit/modules/state";
 import { loadEnvironment } from "../environments/index.js";
 import { previewStackName, previewStateKey } from "../environments/preview.js";
 import { bootstrapNaming, project } from "../environments/project.js";

@@ -1,8 +1,8 @@
+import type { Naming } from "@aws-platform-kit/modules/naming";
+import { StateBackend } from "@aws-platform-kit/modules/state";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { Naming } from "../../modules/naming/naming.js";
-import { StateBackend } from "../../modules/state/state-backend.js";
 import { bootstrapNaming, project } from "../environments/project.js";
 
 /** Terraform ≥ 1.10: S3 lockfiles (`use_lockfile`). */

@@ -1,9 +1,9 @@
+import { AccountBaseline } from "@aws-platform-kit/modules/account-baseline";
+import { CiAccess } from "@aws-platform-kit/modules/ci-access";
+import { ContainerRepository } from "@aws-platform-kit/modules/compute";
+import { StateBackend } from "@aws-platform-kit/modules/state";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { AccountBaseline } from "../../modules/account-baseline/account-baseline.js";
-import { CiAccess } from "../../modules/ci-access/ci-access.js";
-import { ContainerRepository } from "../../modules/compute/repository.js";
-import { StateBackend } from "../../modules/state/state-backend.js";
 import { loadEnvironment } from "../environments/index.js";
 import {
   bootstrapNaming,

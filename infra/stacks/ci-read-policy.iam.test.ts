@@ -5,15 +5,16 @@
  * IAM's size limit, and Terraform can still read everything TERRAFORM_READ_ACTIONS names — in this
  * account, and nowhere else.
  */
-import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import { expect, test } from "vitest";
+
 import {
   readPolicyGroups,
   readStatements,
   TERRAFORM_READ_ACTIONS,
   TERRAFORM_READ_ACTIONS_WITHOUT_RESOURCE_TYPES,
-} from "../../modules/ci-access/permissions.js";
-import { policyDocument } from "../../modules/iam/policy.js";
+} from "@aws-platform-kit/modules/ci-access";
+import { policyDocument } from "@aws-platform-kit/modules/iam";
+import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import { expect, test } from "vitest";
 import {
   acceptsResourceArns,
   expandAction,

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { testOutdir } from "@aws-platform-kit/modules/testing";
 import { expandIamActions } from "@cloud-copilot/iam-expand";
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, test } from "vitest";
-import { testOutdir } from "../../modules/testing/synthesised.js";
 import { buildApp } from "../app.js";
 import { ENVIRONMENT_NAMES, loadEnvironment, project } from "../environments/index.js";
 import {

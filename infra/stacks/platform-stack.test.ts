@@ -4,9 +4,10 @@
  * can read no database credential; only the migration task, with a role of its own, reads the RDS
  * master secret. The offline plan of the same stacks runs in infra/app.test.ts.
  */
+
+import { testOutdir } from "@aws-platform-kit/modules/testing";
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, test } from "vitest";
-import { testOutdir } from "../../modules/testing/synthesised.js";
 import { buildApp } from "../app.js";
 import { ENVIRONMENT_NAMES } from "../environments/index.js";
 import { APP_DATABASE_ROLE } from "./service-contract.js";

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { testOutdir } from "@aws-platform-kit/modules/testing";
 import { Testing } from "cdktf";
 import { describe, expect, test } from "vitest";
-import { testOutdir } from "../../modules/testing/synthesised.js";
 import { buildApp } from "../app.js";
 import { ConfigError } from "../environments/index.js";
 import { parsePrNumber } from "../environments/preview.js";

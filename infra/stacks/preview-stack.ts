@@ -1,13 +1,11 @@
+import { FargateService, runTaskNetworkConfiguration } from "@aws-platform-kit/modules/compute";
+import { AliasRecord, HostRule, ServiceTargetGroup } from "@aws-platform-kit/modules/edge";
+import { attachPolicy } from "@aws-platform-kit/modules/iam";
+import { Naming } from "@aws-platform-kit/modules/naming";
+import { WriteOnlySecret } from "@aws-platform-kit/modules/secrets";
+import { Bucket } from "@aws-platform-kit/modules/storage";
 import { DataTerraformRemoteStateS3, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { FargateService, runTaskNetworkConfiguration } from "../../modules/compute/fargate-service.js";
-import { AliasRecord } from "../../modules/edge/alias-record.js";
-import { HostRule } from "../../modules/edge/host-rule.js";
-import { ServiceTargetGroup } from "../../modules/edge/target-group.js";
-import { attachPolicy } from "../../modules/iam/policy.js";
-import { Naming } from "../../modules/naming/naming.js";
-import { WriteOnlySecret } from "../../modules/secrets/write-only-secret.js";
-import { Bucket } from "../../modules/storage/bucket.js";
 import {
   type PreviewRequest,
   previewEnvironment,
@@ -203,9 +201,10 @@ export class PreviewStack extends AwsStack {
       permissionsBoundaryArn: previewWorkloadBoundaryArn(host.accountId, `${host.name}.accountId`),
     });
     // The host's ALB already allows egress to the VPC on the service port.
-    this.service.allowFrom({ id: read("alb_security_group_id") }, "host load balancer to this preview", {
-      egressOnSource: false,
-    });
+    this.service.allowFrom(
+      { id: read("alb_security_group_id") },
+      { description: "host load balancer to this preview", egressOnSource: false },
+    );
     this.service.grantReadSecret(read("database_secret_arn"), { to: "migration" });
     attachPolicy(this, "database-connect", this.service.taskRole, `rds-connect-${databaseUser}`, [
       {

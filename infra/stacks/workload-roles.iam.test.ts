@@ -3,9 +3,10 @@
  * preview) can and cannot do, evaluated offline from the synthesised stacks, each role with its
  * policies and its permissions boundary, with an IAM policy simulator (infra/policy/iam-simulation.ts).
  */
+
+import { testOutdir } from "@aws-platform-kit/modules/testing";
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, test } from "vitest";
-import { testOutdir } from "../../modules/testing/synthesised.js";
 import { buildApp } from "../app.js";
 import { ENVIRONMENT_NAMES, loadEnvironment, project } from "../environments/index.js";
 import {

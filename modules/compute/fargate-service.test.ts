@@ -97,9 +97,10 @@ const options = synthesise((scope) => {
     permissionsBoundaryArn: boundaryArn,
   });
   service.allowFrom({ id: "sg-alb" });
-  service.allowFrom({ id: "sg-preview-alb" }, "preview load balancer to the service", {
-    egressOnSource: false,
-  });
+  service.allowFrom(
+    { id: "sg-preview-alb" },
+    { description: "preview load balancer to the service", egressOnSource: false },
+  );
   service.grantReadSecret(dbSecretArn);
   service.grantReadSecret(dbSecretArn);
   new Bucket(scope, "uploads", { naming: testNaming, purpose: "uploads" }).grantReadWrite(service.taskRole);

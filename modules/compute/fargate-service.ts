@@ -16,7 +16,9 @@ import {
 import { assertLogRetention } from "../logs/retention.js";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import {
+  type AllowFromOptions,
   allowEgressToCidr,
+  allowFromOptions,
   allowTraffic,
   createSecurityGroup,
   type SecurityGroupRef,
@@ -241,15 +243,6 @@ export interface FargateServiceProps {
    * @default true
    */
   readonly keepSupersededRevisions?: boolean;
-}
-
-export interface AllowFromOptions {
-  /**
-   * Also write the egress rule on the source group. Turn off when the source group belongs to another
-   * stack that manages its own rules (a preview service behind dev's load balancer).
-   * @default true
-   */
-  readonly egressOnSource?: boolean;
 }
 
 export interface GrantReadSecretOptions {
@@ -583,20 +576,18 @@ export class FargateService extends Construct {
 
   /**
    * Lets TCP connections from `source` reach the container port, and nothing else: ingress on the
-   * task group and (unless turned off) egress on the source group.
+   * task group and (unless turned off) egress on the source group. Pass a description string or
+   * options, as on every construct with a security group.
    */
-  allowFrom(
-    source: SecurityGroupRef,
-    description = `to ${this.naming.name(this.name)} tasks on port ${this.containerPort}`,
-    options: AllowFromOptions = {},
-  ): void {
+  allowFrom(source: SecurityGroupRef, options: string | AllowFromOptions = {}): void {
+    const { description, egressOnSource } = allowFromOptions(options);
     this.allowRules += 1;
     allowTraffic(this, `allow-from-${this.allowRules}`, {
       from: source,
       to: this.securityGroup,
       port: this.containerPort,
-      description,
-      egressOnSource: options.egressOnSource,
+      description: description ?? `to ${this.naming.name(this.name)} tasks on port ${this.containerPort}`,
+      egressOnSource,
     });
   }
 

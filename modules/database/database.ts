@@ -12,7 +12,13 @@ import { Construct } from "constructs";
 import { attachPolicy, type PolicyStatement } from "../iam/policy.js";
 import { assertLogRetention } from "../logs/retention.js";
 import type { Naming } from "../naming/naming.js";
-import { allowTraffic, createSecurityGroup, type SecurityGroupRef } from "../network/security-group.js";
+import {
+  type AllowFromOptions,
+  allowFromOptions,
+  allowTraffic,
+  createSecurityGroup,
+  type SecurityGroupRef,
+} from "../network/security-group.js";
 
 /** PostgreSQL's port. The instance always listens here, so security-group rules can be written at synth. */
 export const POSTGRES_PORT = 5432;
@@ -144,17 +150,6 @@ export interface DatabaseProps {
   readonly maintenanceWindow?: string;
   /** More parameter-group settings. `rds.force_ssl` and slow-query logging are set by the module. @default - none */
   readonly parameters?: readonly DatabaseParameter[];
-}
-
-export interface AllowFromOptions {
-  /** Why this path exists. @default "PostgreSQL clients to <identifier>" */
-  readonly description?: string;
-  /**
-   * Also write the egress rule on the source group. Turn off when the source belongs to another stack
-   * that manages its own rules (a preview's service reading this database).
-   * @default true
-   */
-  readonly egressOnSource?: boolean;
 }
 
 /**
@@ -317,7 +312,7 @@ export class Database extends Construct {
    * the same literal id) twice adds nothing.
    */
   allowFrom(source: SecurityGroupRef, options: string | AllowFromOptions = {}): void {
-    const { description, egressOnSource } = typeof options === "string" ? { description: options } : options;
+    const { description, egressOnSource } = allowFromOptions(options);
     const key = Token.isUnresolved(source.id) ? source : source.id;
     if (this.allowedSources.has(key)) return;
     this.allowedSources.add(key);

@@ -14,6 +14,27 @@ export interface SecurityGroupRef {
   readonly id: string;
 }
 
+/**
+ * How `allowFrom(source, options)` opens a path, on every construct that has a security group
+ * (`Database`, `FargateService`, …): one signature, one meaning. Pass a string for the description
+ * alone.
+ */
+export interface AllowFromOptions {
+  /** Why this path exists, shown on both rules. @default - "<clients> to <target>" for the target */
+  readonly description?: string;
+  /**
+   * Also write the egress rule on the source group. Turn off when the source group belongs to another
+   * stack that manages its own rules (a preview's service behind dev's load balancer).
+   * @default true
+   */
+  readonly egressOnSource?: boolean;
+}
+
+/** `allowFrom`'s options from a description string or an options object. */
+export function allowFromOptions(options: string | AllowFromOptions | undefined): AllowFromOptions {
+  return typeof options === "string" ? { description: options } : (options ?? {});
+}
+
 export interface SecurityGroupProps {
   readonly naming: Naming;
   /** What the group protects; its name is `<project>-<env>-<purpose>`. */

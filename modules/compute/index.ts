@@ -1,0 +1,10 @@
+/**
+ * Compute: an ECR repository, an ECS cluster and a hardened Fargate service with its migration task.
+ *
+ * @packageDocumentation
+ */
+export * from "./cluster.js";
+export * from "./environment.js";
+export * from "./fargate-service.js";
+export * from "./repository.js";
+export * from "./task-size.js";

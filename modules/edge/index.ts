@@ -1,0 +1,13 @@
+/**
+ * Edge: an HTTPS-only load balancer, DNS-validated certificates, Route 53 aliases, CloudFront and WAF.
+ *
+ * @packageDocumentation
+ */
+export * from "./alias-record.js";
+export * from "./cdn.js";
+export * from "./certificate.js";
+export * from "./elb-log-delivery.js";
+export * from "./host-rule.js";
+export * from "./load-balancer.js";
+export * from "./target-group.js";
+export * from "./waf.js";

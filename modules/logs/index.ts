@@ -1,0 +1,6 @@
+/**
+ * Logs: the retention periods CloudWatch Logs accepts.
+ *
+ * @packageDocumentation
+ */
+export * from "./retention.js";

@@ -1,0 +1,17 @@
+/**
+ * Network: a VPC over explicit AZs with public, private and database subnet tiers, NAT, an S3 gateway endpoint, flow logs and a locked default security group; security groups and the rules between them.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type Cidr,
+  cidrContains,
+  cidrSubnet,
+  cidrsOverlap,
+  formatCidr,
+  PRIVATE_RANGES,
+  parseCidr,
+} from "./cidr.js";
+export * from "./network.js";
+export * from "./security-group.js";

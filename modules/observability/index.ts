@@ -1,0 +1,6 @@
+/**
+ * Observability: an encrypted alarm topic, CloudWatch alarms, a dashboard and a monthly budget.
+ *
+ * @packageDocumentation
+ */
+export * from "./observability.js";

@@ -1,0 +1,6 @@
+/**
+ * Testing: synthesise a construct into its Terraform JSON in a unit test, without AWS.
+ *
+ * @packageDocumentation
+ */
+export * from "./synthesised.js";
