@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { PropError } from "@aws-platform-kit/modules/validation";
 import { App } from "cdktf";
 import {
   ConfigError,
@@ -33,20 +34,25 @@ export interface BuildAppOptions {
 }
 
 /**
- * Modules check their props and throw `Error("<module>.<field>: what is wrong")`; a config that
- * passes the schema can still fail one (a value a module refuses). That is a config problem too:
- * one line, naming the stack, instead of a stack trace. Any other error is a bug and keeps its trace.
+ * Modules check their props and throw a `PropError` naming the field (`database.backupRetentionDays:
+ * what is wrong`); a config that passes the schema can still fail one (a value a module refuses).
+ * That is a config problem too: one line, naming the stack, instead of a stack trace. Any other error
+ * is a bug and keeps its trace.
  */
-const FIELD_ERROR = /^[a-z][\w-]*(\.[\w[\]-]+)+: /i;
 export function asConfigError<T>(stack: string, build: () => T): T {
   try {
     return build();
   } catch (error) {
-    if (error instanceof Error && !(error instanceof ConfigError) && FIELD_ERROR.test(error.message)) {
+    if (!(error instanceof ConfigError) && isPropRefusal(error)) {
       throw new ConfigError([`${stack}: ${error.message.split("\n")[0]}`]);
     }
     throw error;
   }
+}
+
+/** A module's refusal of a prop: a `PropError`, whose field is data rather than a message pattern. */
+function isPropRefusal(error: unknown): error is PropError {
+  return error instanceof PropError;
 }
 
 /**

@@ -2,6 +2,8 @@
  * Bad input from the environment or a module's refusal ends synth with one line naming what is
  * wrong, never a stack trace (the lines scripts/synth.ts prints as `config error: ...`).
  */
+import { Naming } from "@aws-platform-kit/modules/naming";
+import { PropError } from "@aws-platform-kit/modules/validation";
 import { describe, expect, test } from "vitest";
 import { asConfigError, buildApp, optionsFromEnv } from "./app.js";
 import { ConfigError } from "./environments/index.js";
@@ -52,10 +54,49 @@ describe("a module's refusal", () => {
     expect(
       problemsOf(() =>
         asConfigError("prod", () => {
-          throw new Error("database.backupRetentionDays: 3 is too short for a protected database\n  at …");
+          throw new PropError("database.backupRetentionDays", "3 is too short for a protected database");
         }),
       ),
     ).toEqual(["prod: database.backupRetentionDays: 3 is too short for a protected database"]);
+  });
+
+  test("is known by its type, not by how its message reads", () => {
+    expect(
+      problemsOf(() =>
+        asConfigError("dev", () => {
+          throw new PropError("naming", '"Uploads" must be lowercase letters, digits and hyphens');
+        }),
+      ),
+    ).toEqual(['dev: naming: "Uploads" must be lowercase letters, digits and hyphens']);
+  });
+
+  test("a module's own check, at synth, names the stack and the field", () => {
+    expect(
+      problemsOf(() =>
+        asConfigError("staging", () =>
+          Naming.fromPrefix({ prefix: "Payments", accountId: "123456789012", region: "us-east-1" }),
+        ),
+      ),
+    ).toEqual([
+      'staging: naming.prefix: "Payments" must be lowercase letters, digits and single hyphens, starting with a letter',
+    ]);
+  });
+
+  test("a plain Error, even one whose message starts like a field path, is a bug and keeps its stack", () => {
+    expect(() =>
+      asConfigError("prod", () => {
+        throw new Error('observability.alarmEmail: "x" is not an email address');
+      }),
+    ).toThrow(Error);
+    let thrown: unknown;
+    try {
+      asConfigError("prod", () => {
+        throw new Error('observability.alarmEmail: "x" is not an email address');
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).not.toBeInstanceOf(ConfigError);
   });
 
   test("anything else is a bug and keeps its stack", () => {

@@ -20,3 +20,4 @@ export * from "./observability/index.js";
 export * from "./secrets/index.js";
 export * from "./state/index.js";
 export * from "./storage/index.js";
+export * from "./validation/index.js";

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { StateBackend } from "@aws-platform-kit/modules/state";
+import { PREVIEW_TAG, previewStateKeyPrefix } from "../infra/environments/preview.js";
 import { bootstrapNaming, project } from "../infra/environments/project.js";
 import { previewDown } from "../infra/release/preview.js";
 import {
@@ -55,7 +56,7 @@ await runMain("preview:reaper", async () => {
         "resourcegroupstaggingapi",
         "get-resources",
         "--tag-filters",
-        "Key=Preview,Values=true",
+        `Key=${PREVIEW_TAG.key},Values=${PREVIEW_TAG.value}`,
         `Key=Project,Values=${project.name}`,
         "--resource-type-filters",
         "ecs:service",
@@ -72,7 +73,7 @@ await runMain("preview:reaper", async () => {
         "--bucket",
         bucket,
         "--prefix",
-        `${project.name}/preview/`,
+        previewStateKeyPrefix(project.name),
         "--query",
         "Contents[].Key",
       ],

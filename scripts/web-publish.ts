@@ -11,7 +11,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { S3Client } from "@aws-sdk/client-s3";
 import { Runner } from "../infra/release/runner.js";
-import { outputs } from "../infra/release/terraform.js";
+import { readOutputs } from "../infra/release/terraform.js";
+import { WEB_OUTPUTS } from "../infra/stacks/stack-outputs.js";
 import { defaultWebOutDir, ensureWebBuilt, formatBuildReport } from "../service/web/build.js";
 import { assetObjects, invalidationPaths, uploadAssetObjects } from "../service/web/publish.js";
 import { runMain } from "./cli/main.js";
@@ -42,13 +43,18 @@ await runMain("web:publish", async () => {
   let distribution = values.distribution;
   if (values.stack && (!bucket || !distribution)) {
     runner.step(`read the outputs of stack ${values.stack}`);
-    const stackOutputs = await outputs(runner, path.join(values.outdir, "stacks", values.stack), {
-      assets_bucket: `<assets_bucket of ${values.stack}>`,
-      distribution_id: `<distribution_id of ${values.stack}>`,
-    });
-    bucket ??= typeof stackOutputs.assets_bucket === "string" ? stackOutputs.assets_bucket : undefined;
-    distribution ??=
-      typeof stackOutputs.distribution_id === "string" ? stackOutputs.distribution_id : undefined;
+    const stackOutputs = await readOutputs(
+      runner,
+      path.join(values.outdir, "stacks", values.stack),
+      values.stack,
+      WEB_OUTPUTS,
+      {
+        assets_bucket: `<assets_bucket of ${values.stack}>`,
+        distribution_id: `<distribution_id of ${values.stack}>`,
+      },
+    );
+    bucket ??= stackOutputs?.assets_bucket;
+    distribution ??= stackOutputs?.distribution_id;
   }
   if (!bucket && !dryRun) {
     throw new Error(

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { type FixtureOptions, type FixtureResource, fixturePlan, ref } from "../policy/plan-fixture.js";
-import { modelFromPlan } from "../policy/plan-model.js";
+import { type FixtureOptions, type FixtureResource, fixturePlan, ref } from "../plan/plan-fixture.js";
+import { modelFromPlan } from "../plan/plan-model.js";
 import { estimateStack } from "./estimate.js";
 
 const usageDir = mkdtempSync(join(tmpdir(), "cost-usage-"));

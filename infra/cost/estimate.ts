@@ -5,8 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { environmentOf } from "../policy/context.js";
-import { modelFromPlan, type PlanJson, type StackModel } from "../policy/plan-model.js";
+import { environmentOf, modelFromPlan, type PlanJson, type StackModel } from "../plan/plan-model.js";
 import type { CostLine, PricingContext } from "./line.js";
 import { loadPriceTable, type PriceTable, regionMultiplier } from "./prices.js";
 import { NO_CHARGE, PRICERS } from "./pricing/index.js";

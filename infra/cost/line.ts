@@ -2,7 +2,7 @@
  * Cost lines: what one resource costs per month, one line per price dimension (an hour of NAT
  * gateway, a GB it processes). A line without a price is "not priced" (null), never $0.
  */
-import type { PlannedResource, StackModel } from "../policy/plan-model.js";
+import type { PlannedResource, StackModel } from "../plan/plan-model.js";
 import type { UsageAssumption } from "./usage.js";
 
 export interface CostLine {

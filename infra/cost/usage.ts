@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PlannedResource } from "../policy/plan-model.js";
+import type { PlannedResource } from "../plan/plan-model.js";
 
 export interface UsageAssumption {
   readonly value: number;

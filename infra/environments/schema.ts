@@ -7,7 +7,7 @@ import { FARGATE_TASK_SIZES } from "@aws-platform-kit/modules/compute";
 import { LOG_RETENTION_DAYS } from "@aws-platform-kit/modules/logs";
 import { NAT_MODES, subnetLayout } from "@aws-platform-kit/modules/network";
 import { z } from "zod";
-import { PRODUCTION_BACKUP_DAYS } from "../policy/rules/rds-backup-retention.js";
+import { PROD_MINIMUMS } from "./production.js";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
 
@@ -48,8 +48,6 @@ export const REGION_ZONES: Readonly<Record<string, string>> = {
   "il-central-1": "abc",
 };
 
-/** What prod must have whatever its config says; the backup floor is the one CKV_AWS_133 checks. */
-export const PROD_MINIMUMS = { backupRetentionDays: PRODUCTION_BACKUP_DAYS, desiredCount: 2 } as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 const slug = z

@@ -1,15 +1,15 @@
 /**
  * The rules at synth time: a cdktf Aspect that evaluates each stack's synthesised configuration
  * before anything is written, so a violation shows up before any plan. References (tokens) are not
- * known at synth; the rules treat them like a plan's unknown values (see plan-model.ts).
+ * known at synth; the rules treat them like a plan's unknown values (see infra/plan/plan-model.ts).
  *
  *   Aspects.of(stack).add(new PolicyAspect());      // one stack
  *   enablePolicyChecks(app);                        // every stack of an app (after they exist)
  */
 import { Annotations, Aspects, type IAspect, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
+import { modelFromSynth, type SynthesisedJson } from "../plan/plan-model.js";
 import { atLeast, evaluate, type Finding, type StackResult } from "./engine.js";
-import { modelFromSynth, type SynthesisedJson } from "./plan-model.js";
 import type { Rule, Severity } from "./rule.js";
 import { RULES } from "./rules/index.js";
 

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type FixtureResource, fixturePlan, fixtureSynth } from "../plan/plan-fixture.js";
 import { checkPlanDir } from "./check-plans.js";
-import { type FixtureResource, fixturePlan, fixtureSynth } from "./plan-fixture.js";
 import { failed, summarise, suppressionRows, violationRows } from "./report.js";
 import { toSarif } from "./sarif.js";
 

@@ -4,8 +4,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { modelFromPlan, type PlanJson, type SynthesisedJson } from "../plan/plan-model.js";
 import { evaluate, type StackResult } from "./engine.js";
-import { modelFromPlan, type PlanJson, type SynthesisedJson } from "./plan-model.js";
 import type { Rule } from "./rule.js";
 import { RULES } from "./rules/index.js";
 

@@ -1,5 +1,5 @@
 /** An ECS task definition's containers, parsed from `container_definitions` (known JSON or its template). */
-import { isRecord, jsonDocument, type PlannedResource, show, Unresolved } from "./plan-model.js";
+import { isRecord, jsonDocument, type PlannedResource, show, Unresolved } from "../plan/plan-model.js";
 
 export type Containers =
   | { readonly ok: true; readonly containers: ReadonlyArray<Record<string, unknown>> }

@@ -6,13 +6,14 @@
 import {
   attachedTo,
   blocks,
+  environmentOf,
   knownString,
   list,
   lookup,
   type PlannedResource,
   referencesOf,
   type StackModel,
-} from "./plan-model.js";
+} from "../plan/plan-model.js";
 
 const memo = <T>(compute: (stack: StackModel) => T) => {
   const cache = new WeakMap<StackModel, T>();
@@ -25,14 +26,6 @@ const memo = <T>(compute: (stack: StackModel) => T) => {
     return value;
   };
 };
-
-/**
- * The stack's environment: the provider's `default_tags` `Environment` when set, else the stack name.
- * Preview stacks are named `preview-pr-<N>`.
- */
-export function environmentOf(stack: StackModel): string {
-  return stack.tags.Environment ?? stack.stack;
-}
 
 /** Production rules (deletion protection, Multi-AZ, 7-day backups) apply to `prod` / `production`. */
 export function isProduction(stack: StackModel): boolean {

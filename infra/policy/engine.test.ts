@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
+import { type FixtureResource, fixturePlan, fixtureSynth, ref } from "../plan/plan-fixture.js";
+import { modelFromPlan } from "../plan/plan-model.js";
 import { blocking, evaluate } from "./engine.js";
-import { type FixtureResource, fixturePlan, fixtureSynth, ref } from "./plan-fixture.js";
-import { modelFromPlan } from "./plan-model.js";
 import { RULES } from "./rules/index.js";
 
 const forever = (suppressions?: FixtureResource["suppressions"]): FixtureResource => ({

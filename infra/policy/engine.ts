@@ -2,8 +2,7 @@
  * Runs rules over a stack model and applies the suppressions recorded on its resources. The same
  * function serves `npm run check` (plan JSON) and the synth-time Aspect (synthesised JSON).
  */
-import { environmentOf } from "./context.js";
-import type { PlannedResource, StackModel } from "./plan-model.js";
+import { environmentOf, type PlannedResource, type StackModel } from "../plan/plan-model.js";
 import type { Rule, Severity } from "./rule.js";
 import { findRule, RULES } from "./rules/index.js";
 

@@ -2,7 +2,7 @@
  * IAM policy documents as the rules read them: statements with actions, resources and conditions as
  * lists, whatever shape the JSON had (a single string or a list, `Statement` as an object or a list).
  */
-import { isRecord, jsonDocument, type PlannedResource, Unresolved } from "./plan-model.js";
+import { isRecord, jsonDocument, type PlannedResource, Unresolved } from "../plan/plan-model.js";
 
 export interface Statement {
   readonly sid?: string;

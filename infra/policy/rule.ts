@@ -3,7 +3,7 @@
  * one exists, so findings map onto Checkov's catalogue), a title, a severity, the resource types it
  * applies to, a pure check and the fix in one sentence.
  */
-import type { PlannedResource, StackModel } from "./plan-model.js";
+import type { PlannedResource, StackModel } from "../plan/plan-model.js";
 
 /** `high` fails `npm run check` and synth (with the Aspect); `medium` and `low` are reported. */
 export type Severity = "high" | "medium" | "low";

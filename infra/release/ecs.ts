@@ -1,18 +1,12 @@
 /** One-off ECS tasks (database migrations) and service rollouts, through the AWS CLI. */
+import type { RunTaskNetworkConfiguration } from "../stacks/stack-outputs.js";
 import type { Runner } from "./runner.js";
-
-export interface RunTaskNetwork {
-  readonly awsvpcConfiguration: {
-    readonly subnets: readonly string[];
-    readonly securityGroups: readonly string[];
-    readonly assignPublicIp: "ENABLED" | "DISABLED";
-  };
-}
 
 export interface OneOffTask {
   readonly cluster: string;
   readonly taskDefinition: string;
-  readonly network: RunTaskNetwork;
+  /** The stack's `run_task_network` output: where the service's tasks run. */
+  readonly network: RunTaskNetworkConfiguration;
   /** Replaces the container's command (e.g. the schema drop of `preview:down`). */
   readonly command?: readonly string[];
   /**

@@ -7,10 +7,17 @@
 import { rmSync } from "node:fs";
 import { StateBackend } from "@aws-platform-kit/modules/state";
 import { loadEnvironment } from "../environments/index.js";
-import { previewStackName, previewStateKey } from "../environments/preview.js";
+import {
+  previewHostName,
+  previewNaming,
+  previewSchema,
+  previewStackName,
+  previewStateKey,
+} from "../environments/preview.js";
 import { bootstrapNaming, project } from "../environments/project.js";
 import { PLACEHOLDER_IMAGE_TAG } from "../environments/release.js";
-import { type RunTaskNetwork, runToCompletion, waitForStableService } from "./ecs.js";
+import { type OutputValues, SERVICE_OUTPUTS } from "../stacks/stack-outputs.js";
+import { runToCompletion, waitForStableService } from "./ecs.js";
 import { waitUntilReady } from "./readiness.js";
 import type { Runner } from "./runner.js";
 import { planOffline, synthesiseStack } from "./stack-dir.js";
@@ -27,12 +34,12 @@ export interface PreviewOptions {
 }
 
 /** What a dry run pretends the stack's outputs are, so every later command can be printed. */
-function dryRunOutputs(prNumber: number): Record<string, unknown> {
+function dryRunOutputs(prNumber: number): OutputValues<typeof SERVICE_OUTPUTS> {
   const host = loadEnvironment(project.previews.hostEnvironment);
   return {
-    url: `https://pr-${prNumber}.${host.previews?.domain ?? "<previews domain>"}`,
+    url: `https://${previewHostName(prNumber, host.previews?.domain ?? "<previews domain>")}`,
     cluster_arn: "<cluster arn>",
-    service_name: `${project.name}-pr-${prNumber}-app`,
+    service_name: previewNaming(host, prNumber).name("app"),
     migration_task_definition_arn: "<migration task definition arn>",
     run_task_network: {
       awsvpcConfiguration: {
@@ -63,17 +70,24 @@ export async function previewUp(
   await terraform.plan(runner, dir, "preview.tfplan");
   await terraform.applySaved(runner, dir, "preview.tfplan");
 
-  const out = await terraform.outputs(runner, dir, dryRunOutputs(options.prNumber));
-  const cluster = String(out.cluster_arn);
-  runner.step(`migrate: create schema pr_${options.prNumber} if needed and apply pending migrations`);
+  const out = await terraform.requireOutputs(
+    runner,
+    dir,
+    stack,
+    SERVICE_OUTPUTS,
+    dryRunOutputs(options.prNumber),
+  );
+  runner.step(
+    `migrate: create schema ${previewSchema(options.prNumber)} if needed and apply pending migrations`,
+  );
   await runToCompletion(runner, {
-    cluster,
-    taskDefinition: String(out.migration_task_definition_arn),
-    network: out.run_task_network as RunTaskNetwork,
+    cluster: out.cluster_arn,
+    taskDefinition: out.migration_task_definition_arn,
+    network: out.run_task_network,
   });
   runner.step("wait for the service to be stable");
-  await waitForStableService(runner, cluster, String(out.service_name));
-  const url = String(out.url);
+  await waitForStableService(runner, out.cluster_arn, out.service_name);
+  const url = out.url;
   runner.step("wait for the preview to answer /readyz");
   await waitUntilReady(runner, `${url}/readyz`);
   return url;
@@ -92,14 +106,23 @@ export async function previewDown(runner: Runner, options: PreviewOptions): Prom
 
   runner.step("terraform init (state in S3)");
   await terraform.init(runner, dir);
-  const out = await terraform.outputs(runner, dir, dryRunOutputs(options.prNumber));
+  // None when an earlier run already destroyed the resources.
+  const out = await terraform.readOutputs(
+    runner,
+    dir,
+    stack,
+    SERVICE_OUTPUTS,
+    dryRunOutputs(options.prNumber),
+  );
 
-  if (out.migration_task_definition_arn) {
-    runner.step(`drop schema pr_${options.prNumber} (one-off task of the preview's migration definition)`);
+  if (out?.migration_task_definition_arn) {
+    runner.step(
+      `drop schema ${previewSchema(options.prNumber)} (one-off task of the preview's migration definition)`,
+    );
     await runToCompletion(runner, {
-      cluster: String(out.cluster_arn),
-      taskDefinition: String(out.migration_task_definition_arn),
-      network: out.run_task_network as RunTaskNetwork,
+      cluster: out.cluster_arn,
+      taskDefinition: out.migration_task_definition_arn,
+      network: out.run_task_network,
       command: DROP_SCHEMA_COMMAND,
     });
   } else {

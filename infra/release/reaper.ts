@@ -1,4 +1,5 @@
 /** Which preview environments to destroy: the safety net for a missed "pull request closed" event. */
+import { previewOfTags, prNumberOfStateKey } from "../environments/preview.js";
 
 export interface LivePreview {
   readonly prNumber: number;
@@ -58,27 +59,21 @@ export function parseOpenPullRequests(json: string): number[] {
 
 /**
  * Previews named in the tagging API's answer (`aws resourcegroupstaggingapi get-resources`):
- * each resource tagged `Preview=true` carries `PullRequest` and `ExpiresAt`.
+ * each resource a preview tagged (`previewTags`) names its pull request and expiry.
  */
 export function previewsFromTags(answer: {
   ResourceTagMappingList?: Array<{ Tags?: Array<{ Key: string; Value: string }> }>;
 }): LivePreview[] {
-  const found: LivePreview[] = [];
-  for (const mapping of answer.ResourceTagMappingList ?? []) {
-    const tags = Object.fromEntries((mapping.Tags ?? []).map((t) => [t.Key, t.Value]));
-    const prNumber = Number(tags.PullRequest);
-    if (tags.Preview === "true" && Number.isInteger(prNumber) && prNumber > 0) {
-      found.push({ prNumber, ...(tags.ExpiresAt ? { expiresAt: tags.ExpiresAt } : {}) });
-    }
-  }
-  return found;
+  return (answer.ResourceTagMappingList ?? []).flatMap((mapping) => {
+    const preview = previewOfTags(Object.fromEntries((mapping.Tags ?? []).map((t) => [t.Key, t.Value])));
+    return preview ? [preview] : [];
+  });
 }
 
-/** Previews that still have a state object (`<project>/preview/pr-<N>/terraform.tfstate`). */
+/** Previews that still have a state object (`previewStateKey`). */
 export function previewsFromStateKeys(keys: readonly string[], project: string): LivePreview[] {
-  const pattern = new RegExp(`^${project}/preview/pr-(\\d+)/terraform\\.tfstate$`);
   return keys.flatMap((key) => {
-    const match = pattern.exec(key);
-    return match ? [{ prNumber: Number(match[1]) }] : [];
+    const prNumber = prNumberOfStateKey(project, key);
+    return prNumber === undefined ? [] : [{ prNumber }];
   });
 }

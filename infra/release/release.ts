@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { sharedRepository } from "../environments/project.js";
 import { ENVIRONMENT_NAMES } from "../environments/schema.js";
 import { APP_DATABASE_ROLE } from "../stacks/service-contract.js";
-import { type RunTaskNetwork, registerWithImage, runToCompletion, waitForStableService } from "./ecs.js";
+import { type OutputValues, SERVICE_OUTPUTS } from "../stacks/stack-outputs.js";
+import { registerWithImage, runToCompletion, waitForStableService } from "./ecs.js";
 import { waitUntilReady } from "./readiness.js";
 import type { Runner } from "./runner.js";
 import { planOffline, synthesiseStack } from "./stack-dir.js";
@@ -33,7 +34,9 @@ function assertEnvironmentStack(stack: string): void {
   }
 }
 
-const dryRunOutputs = {
+type ServiceOutputs = OutputValues<typeof SERVICE_OUTPUTS>;
+
+const dryRunOutputs: ServiceOutputs = {
   url: "https://<domain>",
   cluster_arn: "<cluster arn>",
   service_name: "<service name>",
@@ -75,14 +78,15 @@ export async function releaseApply(runner: Runner, options: ReleaseOptions): Pro
   const dir = join(options.outdir, "stacks", options.stack);
   runner.step("terraform init (state in S3)");
   await terraform.init(runner, dir);
-  const before = await terraform.outputs(runner, dir, dryRunOutputs);
+  // None before the environment's first apply.
+  const before = await terraform.readOutputs(runner, dir, options.stack, SERVICE_OUTPUTS, dryRunOutputs);
   const image = `${sharedRepository().repositoryUrl}:${options.imageTag}`;
 
-  const migrate = async (taskDefinition: string, outputs: Record<string, unknown>) =>
+  const migrate = async (taskDefinition: string, outputs: ServiceOutputs) =>
     runToCompletion(runner, {
-      cluster: String(outputs.cluster_arn),
+      cluster: outputs.cluster_arn,
       taskDefinition,
-      network: outputs.run_task_network as RunTaskNetwork,
+      network: outputs.run_task_network,
       // The migration before the apply runs the current migration task definition, which may
       // predate the application role (an environment whose service still signed in as the master
       // user): the role must exist before the plan rolls out a service that signs in as it. Naming
@@ -90,26 +94,26 @@ export async function releaseApply(runner: Runner, options: ReleaseOptions): Pro
       environment: { DATABASE_APP_ROLE: APP_DATABASE_ROLE },
     });
 
-  if (before.migration_task_definition_arn) {
+  if (before?.migration_task_definition_arn) {
     // The saved plan rolls the service to the new image; the schema must be ready before that.
     runner.step(`migrate the database with ${image}, before the service update`);
     // The one-off revision stays registered: deregistering needs ecs:DeregisterTaskDefinition, which
     // IAM can grant only on every task definition of the account (the apply roles have none). The
     // next apply registers its own revision of the family; an extra one is inert and free.
-    const migration = await registerWithImage(runner, String(before.migration_task_definition_arn), image);
+    const migration = await registerWithImage(runner, before.migration_task_definition_arn, image);
     await migrate(migration, before);
   }
 
   runner.step(`terraform apply ${RELEASE_PLAN} (exactly the reviewed plan)`);
   await terraform.applySaved(runner, dir, RELEASE_PLAN);
-  const after = await terraform.outputs(runner, dir, dryRunOutputs);
+  const after = await terraform.requireOutputs(runner, dir, options.stack, SERVICE_OUTPUTS, dryRunOutputs);
 
-  if (!before.migration_task_definition_arn) {
+  if (!before?.migration_task_definition_arn) {
     runner.step("first release of this environment: migrate now that the migration task exists");
-    await migrate(String(after.migration_task_definition_arn), after);
+    await migrate(after.migration_task_definition_arn, after);
   }
   runner.step("wait for the service to be stable");
-  await waitForStableService(runner, String(after.cluster_arn), String(after.service_name));
+  await waitForStableService(runner, after.cluster_arn, after.service_name);
   runner.step("wait for /readyz");
-  await waitUntilReady(runner, `${String(after.url)}/readyz`);
+  await waitUntilReady(runner, `${after.url}/readyz`);
 }

@@ -1,4 +1,5 @@
 /** The Terraform commands of a real (not offline) release, run in `cdktf.out/stacks/<stack>`. */
+import { type OutputSpecs, type OutputValues, parseOutputs } from "../stacks/stack-outputs.js";
 import type { Runner } from "./runner.js";
 
 const base = ["-input=false", "-no-color"];
@@ -46,6 +47,35 @@ export async function outputs(
   if (result.code !== 0 || !result.stdout.trim()) return {};
   const parsed = JSON.parse(result.stdout) as Record<string, { value: unknown }>;
   return Object.fromEntries(Object.entries(parsed).map(([name, output]) => [name, output.value]));
+}
+
+/**
+ * The outputs `specs` describes, read from the stack's state in `dir`, or undefined when the stack
+ * has none (never applied, or destroyed). Throws, naming each output that is missing or of another
+ * type. A dry run reads `dryRunOutputs`.
+ */
+export async function readOutputs<S extends OutputSpecs>(
+  runner: Runner,
+  dir: string,
+  stack: string,
+  specs: S,
+  dryRunOutputs: OutputValues<S>,
+): Promise<OutputValues<S> | undefined> {
+  const values = await outputs(runner, dir, dryRunOutputs);
+  return Object.keys(values).length > 0 ? parseOutputs(stack, specs, values) : undefined;
+}
+
+/** `readOutputs` of a stack that must have them (just applied): throws when it has none. */
+export async function requireOutputs<S extends OutputSpecs>(
+  runner: Runner,
+  dir: string,
+  stack: string,
+  specs: S,
+  dryRunOutputs: OutputValues<S>,
+): Promise<OutputValues<S>> {
+  const values = await readOutputs(runner, dir, stack, specs, dryRunOutputs);
+  if (!values) throw new Error(`outputs of stack ${stack}: none (terraform output -json in ${dir} is empty)`);
+  return values;
 }
 
 export interface PlanJsonChanges {

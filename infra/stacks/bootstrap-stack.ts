@@ -5,6 +5,7 @@ import { StateBackend } from "@aws-platform-kit/modules/state";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { loadEnvironment } from "../environments/index.js";
+import { previewStateKeyPrefix } from "../environments/preview.js";
 import {
   bootstrapNaming,
   databaseArn,
@@ -77,7 +78,7 @@ export class BootstrapStack extends AwsStack {
       github: project.github,
       state: this.state,
       stateKeyPrefix: `${project.name}/`,
-      previewStateKeyPrefix: `${project.name}/preview/`,
+      previewStateKeyPrefix: previewStateKeyPrefix(project.name),
       applyEnvironments: ENVIRONMENT_NAMES.map((name) => {
         const config = loadEnvironment(name);
         return { naming: environmentNaming(config), hostedZoneId: config.dns.hostedZoneId };

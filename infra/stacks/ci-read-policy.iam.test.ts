@@ -21,7 +21,7 @@ import {
   type IamAction,
   resourcelessPatterns,
 } from "../policy/iam-reference.js";
-import { outcome } from "../policy/plan-fixture.js";
+import { outcome } from "../policy/rule-fixture.js";
 import { iamNoWildcardResource } from "../policy/rules/iam-no-wildcard-resource.js";
 
 const ACCOUNT = "123456789012";

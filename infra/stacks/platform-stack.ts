@@ -7,7 +7,6 @@ import { WriteOnlySecret } from "@aws-platform-kit/modules/secrets";
 import { Bucket } from "@aws-platform-kit/modules/storage";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
-import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { environmentNaming, sharedRepository, workloadBoundaryArn } from "../environments/project.js";
 import { PLACEHOLDER_IMAGE_TAG } from "../environments/release.js";
@@ -20,6 +19,7 @@ import {
   SERVICE_MIGRATION_COMMAND,
   serviceEnvironment,
 } from "./service-contract.js";
+import { declareOutputs, PLATFORM_OUTPUTS } from "./stack-outputs.js";
 
 /**
  * The common rule set blocks request bodies over 8 KB, which would refuse every file and avatar
@@ -241,71 +241,41 @@ export class PlatformStack extends AwsStack {
       this.database.allowFrom(previewTasks, "preview services to PostgreSQL");
     }
 
-    const outputs: Record<string, { value: string | string[]; description: string }> = {
-      vpc_id: { value: this.network.vpcId, description: "VPC id" },
-      vpc_cidr: { value: this.network.vpcCidr, description: "VPC range" },
-      public_subnet_ids: { value: this.network.subnetIds("public"), description: "public subnets, AZ order" },
-      private_subnet_ids: {
-        value: this.network.subnetIds("private"),
-        description: "private subnets, AZ order",
-      },
-      database_subnet_ids: {
-        value: this.network.subnetIds("database"),
-        description: "database subnets, AZ order",
-      },
-      service_subnet_ids: {
-        value: this.network.subnetIds(publicTasks ? "public" : "private"),
-        description: "where service tasks run",
-      },
-      service_assign_public_ip: { value: String(publicTasks), description: "whether tasks need a public IP" },
-      cluster_arn: { value: cluster.clusterArn, description: "ECS cluster ARN" },
-      cluster_name: { value: cluster.clusterName, description: "ECS cluster name" },
-      service_name: { value: this.service.serviceName, description: "ECS service name" },
-      migration_task_definition_arn: {
-        value: this.service.migrationTaskDefinition?.arn ?? "",
-        description: "one-off migration task definition",
-      },
-      service_security_group_id: {
-        value: this.service.securityGroup.id,
-        description: "service tasks' group",
-      },
-      alb_https_listener_arn: { value: this.loadBalancer.httpsListenerArn, description: "HTTPS listener" },
-      alb_security_group_id: { value: this.loadBalancer.securityGroupId, description: "ALB security group" },
-      alb_arn_suffix: { value: this.loadBalancer.arnSuffix, description: "for CloudWatch metrics" },
-      alb_dns_name: { value: this.loadBalancer.dnsName, description: "for alias records" },
-      alb_zone_id: { value: this.loadBalancer.zoneId, description: "for alias records" },
-      hosted_zone_id: { value: config.dns.hostedZoneId, description: "Route 53 zone" },
-      database_address: { value: this.database.address, description: "PostgreSQL host" },
-      database_port: { value: String(this.database.port), description: "PostgreSQL port" },
-      database_name: { value: this.database.databaseName, description: "database name" },
-      database_security_group_id: { value: this.database.securityGroup.id, description: "database group" },
-      database_secret_arn: { value: this.database.masterSecretArn, description: "RDS-managed master secret" },
-      database_resource_id: {
-        value: this.database.resourceId,
-        description: "for rds-db:connect grants (previews' IAM database users)",
-      },
-      app_signing_key_arn: { value: signingKey.secretArn, description: "token-signing key secret" },
-      uploads_bucket: { value: this.uploads.bucketName, description: "uploads bucket" },
-      assets_bucket: { value: this.assets.bucketName, description: "static assets bucket (web:publish)" },
-      distribution_id: { value: this.cdn.distributionId, description: "CloudFront distribution" },
-      alarm_topic_arn: { value: this.observability.topicArn, description: "SNS alarm topic" },
-      url: { value: `https://${config.dns.domain}`, description: "where the service is served" },
+    declareOutputs(this, PLATFORM_OUTPUTS, {
+      vpc_id: this.network.vpcId,
+      vpc_cidr: this.network.vpcCidr,
+      public_subnet_ids: this.network.subnetIds("public"),
+      private_subnet_ids: this.network.subnetIds("private"),
+      database_subnet_ids: this.network.subnetIds("database"),
+      service_subnet_ids: this.network.subnetIds(publicTasks ? "public" : "private"),
+      service_assign_public_ip: String(publicTasks),
+      cluster_arn: cluster.clusterArn,
+      cluster_name: cluster.clusterName,
+      service_name: this.service.serviceName,
+      migration_task_definition_arn: this.service.migrationTaskDefinition?.arn ?? "",
+      service_security_group_id: this.service.securityGroup.id,
+      alb_https_listener_arn: this.loadBalancer.httpsListenerArn,
+      alb_security_group_id: this.loadBalancer.securityGroupId,
+      alb_arn_suffix: this.loadBalancer.arnSuffix,
+      alb_dns_name: this.loadBalancer.dnsName,
+      alb_zone_id: this.loadBalancer.zoneId,
+      hosted_zone_id: config.dns.hostedZoneId,
+      database_address: this.database.address,
+      database_port: String(this.database.port),
+      database_name: this.database.databaseName,
+      database_security_group_id: this.database.securityGroup.id,
+      database_secret_arn: this.database.masterSecretArn,
+      database_resource_id: this.database.resourceId,
+      app_signing_key_arn: signingKey.secretArn,
+      uploads_bucket: this.uploads.bucketName,
+      assets_bucket: this.assets.bucketName,
+      distribution_id: this.cdn.distributionId,
+      alarm_topic_arn: this.observability.topicArn,
+      url: `https://${config.dns.domain}`,
+      run_task_network: runTaskNetworkConfiguration(this.service.runTaskNetwork),
       ...(previewTasks
-        ? {
-            preview_tasks_security_group_id: {
-              value: previewTasks.id,
-              description: "group preview tasks join",
-            },
-            previews_domain: { value: previewsDomain as string, description: "previews are pr-<N>.<this>" },
-          }
+        ? { preview_tasks_security_group_id: previewTasks.id, previews_domain: previewsDomain as string }
         : {}),
-    };
-    for (const [name, { value, description }] of Object.entries(outputs)) {
-      new TerraformOutput(this, name, { value, description });
-    }
-    new TerraformOutput(this, "run_task_network", {
-      value: runTaskNetworkConfiguration(this.service.runTaskNetwork),
-      description: "network configuration for `aws ecs run-task` of the migration",
     });
   }
 }

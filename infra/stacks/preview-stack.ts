@@ -1,20 +1,24 @@
 import { FargateService, runTaskNetworkConfiguration } from "@aws-platform-kit/modules/compute";
-import { AliasRecord, HostRule, ServiceTargetGroup } from "@aws-platform-kit/modules/edge";
-import { attachPolicy } from "@aws-platform-kit/modules/iam";
-import { Naming } from "@aws-platform-kit/modules/naming";
+import { Database } from "@aws-platform-kit/modules/database";
+import { AliasRecord, HostRule, LoadBalancer, ServiceTargetGroup } from "@aws-platform-kit/modules/edge";
+import { Network } from "@aws-platform-kit/modules/network";
 import { WriteOnlySecret } from "@aws-platform-kit/modules/secrets";
 import { Bucket } from "@aws-platform-kit/modules/storage";
-import { DataTerraformRemoteStateS3, TerraformOutput } from "cdktf";
+import { DataTerraformRemoteStateS3 } from "cdktf";
 import type { Construct } from "constructs";
 import {
   type PreviewRequest,
-  previewEnvironment,
+  previewDatabaseRole,
+  previewHostName,
+  previewNaming,
   previewPriority,
   previewSchema,
   previewStateKey,
+  previewTags,
 } from "../environments/preview.js";
 import {
   bootstrapNaming,
+  environmentNaming,
   previewRepository,
   previewWorkloadBoundaryArn,
   project,
@@ -22,6 +26,7 @@ import {
 import type { EnvironmentConfig } from "../environments/schema.js";
 import { AwsStack } from "./aws-stack.js";
 import { SERVICE_CONTAINER_PORT, SERVICE_MIGRATION_COMMAND, serviceEnvironment } from "./service-contract.js";
+import { declareOutputs, type PlatformOutputName, PREVIEW_OUTPUTS } from "./stack-outputs.js";
 
 /** The name of the host environment's remote-state data source (plan:offline points it at a fixture). */
 export const HOST_STATE_ID = "host";
@@ -29,20 +34,22 @@ export const HOST_STATE_ID = "host";
 /** The host environment's outputs a preview reads (see PlatformStack). */
 export const HOST_OUTPUTS_READ = [
   "vpc_id",
-  "service_subnet_ids",
+  "public_subnet_ids",
+  "private_subnet_ids",
   "cluster_arn",
   "cluster_name",
   "alb_https_listener_arn",
+  "alb_arn_suffix",
   "alb_security_group_id",
   "alb_dns_name",
   "alb_zone_id",
   "preview_tasks_security_group_id",
   "database_address",
-  "database_port",
+  "database_security_group_id",
   "database_name",
   "database_secret_arn",
   "database_resource_id",
-] as const;
+] as const satisfies readonly PlatformOutputName[];
 type HostOutput = (typeof HOST_OUTPUTS_READ)[number];
 
 export interface PreviewStackProps {
@@ -83,25 +90,14 @@ export class PreviewStack extends AwsStack {
       throw new Error(`previews: environment ${host.name} has no "previews" settings (domain, ttlDays)`);
     }
     const { prNumber, imageTag } = preview;
-    const naming = new Naming({
-      project: host.project,
-      environment: previewEnvironment(prNumber),
-      accountId: host.accountId,
-      region: host.region,
-    });
+    const naming = previewNaming(host, prNumber);
     const expiresAt = new Date((props.now ?? new Date()).getTime() + host.previews.ttlDays * 86_400_000);
     super(scope, id, {
       naming,
       state: { kind: "s3", key: previewStateKey(host.project, prNumber) },
-      tags: {
-        ...host.tags,
-        Preview: "true",
-        PullRequest: String(prNumber),
-        // Day precision: pushes on the same day do not retag every resource.
-        ExpiresAt: `${expiresAt.toISOString().slice(0, 10)}T00:00:00Z`,
-      },
+      tags: { ...host.tags, ...previewTags(prNumber, expiresAt) },
     });
-    this.hostName = `pr-${prNumber}.${host.previews.domain}`;
+    this.hostName = previewHostName(prNumber, host.previews.domain);
     this.url = `https://${this.hostName}`;
 
     const stateNames = bootstrapNaming();
@@ -111,6 +107,34 @@ export class PreviewStack extends AwsStack {
       region: project.state.region,
     });
     const read = (output: HostOutput) => this.host.getString(output);
+    const list = (output: HostOutput) => this.host.getList(output);
+
+    // The host's network, load balancer and database, as its state publishes them: grants and rules
+    // against them are written by the modules, as for resources of this stack.
+    const hostNetwork = Network.fromAttributes(this, "host-network", {
+      vpcId: read("vpc_id"),
+      availabilityZones: host.availabilityZones,
+      subnetIds: { public: list("public_subnet_ids"), private: list("private_subnet_ids") },
+    });
+    const hostLoadBalancer = LoadBalancer.fromAttributes(this, "host-load-balancer", {
+      // The host publishes the suffix (`app/<name>/<id>`, for metrics); the ARN is built from it.
+      arn: `arn:aws:elasticloadbalancing:${host.region}:${host.accountId}:loadbalancer/${read("alb_arn_suffix")}`,
+      arnSuffix: read("alb_arn_suffix"),
+      dnsName: read("alb_dns_name"),
+      zoneId: read("alb_zone_id"),
+      securityGroupId: read("alb_security_group_id"),
+      httpsListenerArn: read("alb_https_listener_arn"),
+    });
+    const hostDatabase = Database.fromAttributes(this, "host-database", {
+      // Not published by the host; the same name its Database gives itself (default purpose "db").
+      identifier: environmentNaming(host).name("db"),
+      address: read("database_address"),
+      securityGroupId: read("database_security_group_id"),
+      resourceId: read("database_resource_id"),
+      masterSecretArn: read("database_secret_arn"),
+      region: host.region,
+      accountId: host.accountId,
+    });
 
     this.uploads = new Bucket(this, "uploads", {
       naming,
@@ -123,11 +147,11 @@ export class PreviewStack extends AwsStack {
     const targetGroup = new ServiceTargetGroup(this, "target-group", {
       naming,
       name: "app",
-      vpcId: read("vpc_id"),
+      vpcId: hostNetwork.vpcId,
       port: SERVICE_CONTAINER_PORT,
     });
     const rule = new HostRule(this, "host-rule", {
-      listenerArn: read("alb_https_listener_arn"),
+      listenerArn: hostLoadBalancer.httpsListenerArn,
       host: this.hostName,
       targetGroupArn: targetGroup.arn,
       priority: previewPriority(prNumber),
@@ -135,8 +159,8 @@ export class PreviewStack extends AwsStack {
     new AliasRecord(this, "dns", {
       zoneId: host.dns.hostedZoneId,
       name: this.hostName,
-      targetDnsName: read("alb_dns_name"),
-      targetZoneId: read("alb_zone_id"),
+      targetDnsName: hostLoadBalancer.dnsName,
+      targetZoneId: hostLoadBalancer.zoneId,
       ipv6: false,
     });
 
@@ -148,10 +172,10 @@ export class PreviewStack extends AwsStack {
       recoveryWindowDays: 0,
     });
     const schema = previewSchema(prNumber);
-    const databaseUser = schema;
+    const databaseUser = previewDatabaseRole(prNumber);
     const database = {
-      address: read("database_address"),
-      port: read("database_port"),
+      address: hostDatabase.address,
+      port: hostDatabase.port,
       databaseName: read("database_name"),
     };
 
@@ -162,8 +186,9 @@ export class PreviewStack extends AwsStack {
       // Never the release repository: preview images are built by pull requests' workflows.
       repository: previewRepository(),
       imageTag,
-      vpcId: read("vpc_id"),
-      subnetIds: this.host.getList("service_subnet_ids"),
+      vpcId: hostNetwork.vpcId,
+      // Where the host runs its own service (PlatformStack): public subnets when there is no NAT.
+      subnetIds: hostNetwork.subnetIds(publicTasks ? "public" : "private"),
       assignPublicIp: publicTasks,
       // The host admits this group to its database; the preview never edits the host's rules.
       additionalSecurityGroupIds: [read("preview_tasks_security_group_id")],
@@ -188,7 +213,7 @@ export class PreviewStack extends AwsStack {
         // preview's schema and role; the service never sees these credentials.
         environment: {
           DATABASE_IAM_USER: undefined,
-          DATABASE_SECRET_ARN: read("database_secret_arn"),
+          DATABASE_SECRET_ARN: hostDatabase.masterSecretArn,
           DATABASE_APP_ROLE: databaseUser,
         },
         ownTaskRole: true,
@@ -201,34 +226,25 @@ export class PreviewStack extends AwsStack {
       permissionsBoundaryArn: previewWorkloadBoundaryArn(host.accountId, `${host.name}.accountId`),
     });
     // The host's ALB already allows egress to the VPC on the service port.
-    this.service.allowFrom(
-      { id: read("alb_security_group_id") },
-      { description: "host load balancer to this preview", egressOnSource: false },
-    );
-    this.service.grantReadSecret(read("database_secret_arn"), { to: "migration" });
-    attachPolicy(this, "database-connect", this.service.taskRole, `rds-connect-${databaseUser}`, [
-      {
-        sid: "ConnectAsThePreviewsDatabaseUser",
-        actions: ["rds-db:connect"],
-        resources: [
-          `arn:aws:rds-db:${host.region}:${host.accountId}:dbuser:${read("database_resource_id")}/${databaseUser}`,
-        ],
-      },
-    ]);
+    this.service.allowFrom(hostLoadBalancer.securityGroup, {
+      description: "host load balancer to this preview",
+      egressOnSource: false,
+    });
+    this.service.grantReadSecret(hostDatabase.masterSecretArn, { to: "migration" });
+    // The grant lived at the stack's root (`database-connect`) before the database was a reference.
+    hostDatabase
+      .grantConnect(this.service.taskRole, databaseUser)
+      .moveFromId("aws_iam_role_policy.database-connect");
     this.uploads.grantReadWrite(this.service.taskRole, { prefix: "users/" });
 
-    const outputs: Record<string, string> = {
+    declareOutputs(this, PREVIEW_OUTPUTS, {
       url: this.url,
       cluster_arn: read("cluster_arn"),
       service_name: this.service.serviceName,
       migration_task_definition_arn: this.service.migrationTaskDefinition?.arn ?? "",
+      run_task_network: runTaskNetworkConfiguration(this.service.runTaskNetwork),
       uploads_bucket: this.uploads.bucketName,
       database_schema: schema,
-    };
-    for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
-    new TerraformOutput(this, "run_task_network", {
-      value: runTaskNetworkConfiguration(this.service.runTaskNetwork),
-      description: "network configuration for `aws ecs run-task` of the migration",
     });
   }
 }

@@ -3,11 +3,14 @@ import { S3AccountPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-account-p
 import { Construct } from "constructs";
 import { assertLogRetention } from "../logs/retention.js";
 import type { Naming } from "../naming/naming.js";
+import { PropError } from "../validation/prop-error.js";
+import { assertIntegerInRange } from "../validation/validators.js";
 import { BaselineKey } from "./baseline-key.js";
 import { SecurityAlarms } from "./security-alarms.js";
 import { ThreatDetection } from "./threat-detection.js";
 import { Trail } from "./trail.js";
 
+/** Props of `AccountBaseline`: where the baseline goes, who is told, and how long the trail is kept. */
 export interface AccountBaselineProps {
   /** Names everything; its account id and region are where the baseline is built. */
   readonly naming: Naming;
@@ -65,11 +68,17 @@ export interface AccountBaselineProps {
  * naming's region only.
  */
 export class AccountBaseline extends Construct {
+  /** The customer managed key that encrypts the trail's log files, its log group and the alarm topic. */
   readonly key: BaselineKey;
+  /** The multi-region CloudTrail trail, its buckets and its log group. */
   readonly trail: Trail;
+  /** The CIS metric filters and alarms, and the encrypted SNS topic they and GuardDuty notify. */
   readonly alarms: SecurityAlarms;
+  /** GuardDuty and IAM Access Analyzer, in the naming's region. */
   readonly threatDetection: ThreatDetection;
+  /** The account-level S3 public access block, all four settings on. */
   readonly publicAccessBlock: S3AccountPublicAccessBlock;
+  /** EBS encryption by default, in the naming's region. */
   readonly ebsEncryption: EbsEncryptionByDefault;
 
   constructor(scope: Construct, id: string, props: AccountBaselineProps) {
@@ -115,20 +124,20 @@ export class AccountBaseline extends Construct {
 
 function validate(props: AccountBaselineProps) {
   if (props.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)) {
-    throw new Error(`accountBaseline.alarmEmail: "${props.alarmEmail}" is not an email address`);
+    throw new PropError("accountBaseline.alarmEmail", `"${props.alarmEmail}" is not an email address`);
   }
-  const retentionDays = props.retentionDays ?? 365;
-  if (!(Number.isInteger(retentionDays) && retentionDays >= 1 && retentionDays <= 36500)) {
-    throw new Error(
-      `accountBaseline.retentionDays: ${retentionDays} must be a whole number of days from 1 to 36500`,
-    );
-  }
+  const retentionDays = assertIntegerInRange(props.retentionDays ?? 365, "accountBaseline.retentionDays", {
+    min: 1,
+    max: 36500,
+    unit: "days",
+  });
   const logGroupRetentionDays = props.logGroupRetentionDays ?? 365;
   assertLogRetention(logGroupRetentionDays, "accountBaseline.logGroupRetentionDays");
   const findingsMinSeverity = props.findingsMinSeverity ?? 7;
   if (!(Number.isFinite(findingsMinSeverity) && findingsMinSeverity >= 1 && findingsMinSeverity <= 8.9)) {
-    throw new Error(
-      `accountBaseline.findingsMinSeverity: ${findingsMinSeverity} must be a GuardDuty severity from 1 to 8.9 (4 = medium, 7 = high)`,
+    throw new PropError(
+      "accountBaseline.findingsMinSeverity",
+      `${findingsMinSeverity} must be a GuardDuty severity from 1 to 8.9 (4 = medium, 7 = high)`,
     );
   }
   return {

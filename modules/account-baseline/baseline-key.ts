@@ -4,7 +4,9 @@ import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
+import { PropError } from "../validation/prop-error.js";
 
+/** Props of `BaselineKey`: its alias, purpose and description. */
 export interface BaselineKeyProps {
   /** Names the key's alias (`alias/<project>-<env>-<purpose>`) and tags it. */
   readonly naming: Naming;
@@ -43,7 +45,9 @@ const ADMINISTRATION_ACTIONS = [
  * account baseline's trail, its log group and its alarm topic share one key, one dollar a month.
  */
 export class BaselineKey extends Construct {
+  /** The KMS key. */
   readonly key: KmsKey;
+  /** The key's ARN, for the resources it encrypts. */
   readonly keyArn: string;
   private readonly statements: PolicyStatement[] = [];
 
@@ -79,8 +83,9 @@ export class BaselineKey extends Construct {
    * under the statement's conditions. In a key policy, `resources` is always `["*"]`: the key itself.
    */
   addToKeyPolicy(statement: Omit<PolicyStatement, "resources">): void {
-    if (!statement.principal)
-      throw new Error("accountBaseline.key: a key policy statement needs a principal");
+    if (!statement.principal) {
+      throw new PropError("accountBaseline.key", "a key policy statement needs a principal");
+    }
     this.statements.push({ ...statement, resources: ["*"] });
   }
 }

@@ -22,6 +22,7 @@ export interface CisControl {
   readonly description: string;
 }
 
+/** The CIS monitoring controls `SecurityAlarms` builds a metric filter and an alarm for, one entry each. */
 export const CIS_CONTROLS: readonly CisControl[] = [
   {
     id: "root-usage",

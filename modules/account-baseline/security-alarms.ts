@@ -10,6 +10,7 @@ import type { Naming } from "../naming/naming.js";
 import type { BaselineKey } from "./baseline-key.js";
 import { CIS_CONTROLS } from "./cis-controls.js";
 
+/** Props of `SecurityAlarms`: the trail's log group to filter, the key and who is told. */
 export interface SecurityAlarmsProps {
   /** Names the topic, filters and alarms (`<project>-<env>-cis-<control>`). */
   readonly naming: Naming;
@@ -34,11 +35,15 @@ export interface SecurityAlarmsProps {
  * normal state, and a quiet filter costs nothing.
  */
 export class SecurityAlarms extends Construct {
+  /** The encrypted SNS topic every CIS alarm (and GuardDuty's findings rule) notifies. */
   readonly topic: SnsTopic;
+  /** The topic's ARN: subscribe people or chat integrations to it. */
   readonly topicArn: string;
   /** Who may publish: this account's `<project>-<env>-*` alarms, and rules added by `allowEventRule`. */
   readonly topicPolicy: SnsTopicPolicy;
+  /** One metric filter per CIS control, on the trail's log group. */
   readonly filters: readonly CloudwatchLogMetricFilter[];
+  /** One alarm per CIS control, firing on the first matching event in 5 minutes. */
   readonly alarms: readonly CloudwatchMetricAlarm[];
   /** The CloudWatch namespace of the filters' metrics: `<project>-<env>/cis`. */
   readonly metricNamespace: string;

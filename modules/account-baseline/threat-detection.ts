@@ -7,13 +7,19 @@ import { Construct } from "constructs";
 import type { Naming } from "../naming/naming.js";
 import type { SecurityAlarms } from "./security-alarms.js";
 
+/** Props of `ThreatDetection`: which GuardDuty protection plans, and where findings go. */
 export interface ThreatDetectionProps {
   /** Names the analyzer and the findings rule. */
   readonly naming: Naming;
   /** GuardDuty RDS Protection: anomalous sign-ins to the account's RDS databases. */
   readonly rdsProtection: boolean;
   /** GuardDuty findings of at least `minSeverity` are published to these alarms' topic. */
-  readonly findings: { readonly alarms: SecurityAlarms; readonly minSeverity: number };
+  readonly findings: {
+    /** The security alarms whose topic receives the findings. */
+    readonly alarms: SecurityAlarms;
+    /** The lowest severity sent (1 to 8.9; 4 = medium, 7 = high). */
+    readonly minSeverity: number;
+  };
 }
 
 /**
@@ -30,10 +36,15 @@ export interface ThreatDetectionProps {
  *   outside the account (buckets, keys, roles, secrets…) in the IAM console.
  */
 export class ThreatDetection extends Construct {
+  /** The account's GuardDuty detector in this region, exporting findings every 15 minutes. */
   readonly detector: GuarddutyDetector;
+  /** The detector's id. */
   readonly detectorId: string;
+  /** The protection plans this construct states: S3 Protection, and RDS Protection per `rdsProtection`. */
   readonly features: readonly GuarddutyDetectorFeature[];
+  /** The IAM Access Analyzer (type `ACCOUNT`): resources shared outside the account. */
   readonly analyzer: AccessanalyzerAnalyzer;
+  /** The EventBridge rule that sends findings of `minSeverity` and above to the alarm topic. */
   readonly findingsRule: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: ThreatDetectionProps) {

@@ -8,6 +8,9 @@ import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import { Bucket } from "../storage/bucket.js";
 import type { BaselineKey } from "./baseline-key.js";
 
+/**
+ * Props of `Trail`: the key, how long log files are locked and kept, and whether Terraform may destroy them.
+ */
 export interface TrailProps {
   /** Names the trail, its buckets, log group and role. */
   readonly naming: Naming;
@@ -48,12 +51,19 @@ const ACCESS_LOG_PREFIX = "trail/";
  *   write the trail's log streams.
  */
 export class Trail extends Construct {
+  /** The multi-region trail. */
   readonly trail: Cloudtrail;
+  /** The trail's ARN. */
   readonly trailArn: string;
+  /** The Object-Locked bucket the log files are delivered to. */
   readonly bucket: Bucket;
+  /** The bucket that receives the trail bucket's S3 server access logs. */
   readonly accessLogBucket: Bucket;
+  /** The CloudWatch Logs group the trail also writes to, read by the CIS metric filters. */
   readonly logGroup: CloudwatchLogGroup;
+  /** The log group's name (`/aws/cloudtrail/<project>-<env>-trail`). */
   readonly logGroupName: string;
+  /** The role CloudTrail assumes to write this trail's log streams, and nothing else. */
   readonly role: IamRole;
 
   constructor(scope: Construct, id: string, props: TrailProps) {

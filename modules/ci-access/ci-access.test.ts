@@ -1,5 +1,6 @@
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { describe, expect, test } from "vitest";
+import { Naming } from "../naming/naming.js";
 import { StateBackend } from "../state/state-backend.js";
 import { policy, type Synthesised, synthesise, testNaming } from "../testing/synthesised.js";
 import { CiAccess, type CiAccessProps } from "./ci-access.js";
@@ -834,6 +835,20 @@ describe("policy rule exceptions", () => {
 });
 
 describe("invalid settings are refused at synth", () => {
+  test("a prefix naming (Naming.fromPrefix) is refused: the roles' scopes are built on <project>-<environment>", () => {
+    expect(() =>
+      synthesise((scope) => {
+        const state = new StateBackend(scope, "state", { naming: testNaming });
+        new CiAccess(scope, "ci", {
+          ...base,
+          naming: Naming.fromPrefix({ prefix: "payments", accountId: "123456789012", region: "us-east-1" }),
+          state,
+          applyEnvironments: [environment("prod")],
+        });
+      }),
+    ).toThrow(/^ciAccess\.naming: /);
+  });
+
   test.each([
     [{ github: { owner: "acme", repository: "*" } }, "ciAccess.github.repository"],
     [{ github: { owner: "ac:me", repository: "platform" } }, "ciAccess.github.owner"],

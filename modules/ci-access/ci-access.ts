@@ -6,19 +6,16 @@ import { Construct, type IConstruct } from "constructs";
 import { attachPolicy, policyDocument, trustPolicyDocument } from "../iam/policy.js";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import type { StateBackend } from "../state/state-backend.js";
+import { PropError } from "../validation/prop-error.js";
 import { type ApplyEnvironmentScope, applyStatements, applyUnscopedStatements } from "./apply-permissions.js";
-import {
-  boundaryGuardStatements,
-  type PermissionScope,
-  type PreviewHost,
-  readPolicyGroups,
-} from "./permissions.js";
+import { boundaryGuardStatements, type PermissionScope, type PreviewHost } from "./permissions.js";
 import {
   previewRoleStatements,
   previewStatements,
   previewUnscopedStatements,
   previewUpkeepStatements,
 } from "./preview-permissions.js";
+import { readPolicyGroups } from "./read-permissions.js";
 import {
   PreviewWorkloadBoundary,
   type PreviewWorkloadBoundaryProps,
@@ -47,14 +44,21 @@ export interface PolicyException {
   readonly scope: IConstruct;
   /** The rule's (Checkov) id. */
   readonly rule: string;
+  /** Why the rule does not apply here, for the reviewer and the policy report. */
   readonly reason: string;
 }
 
+/** Props of `CiAccess`: the repository, the environments it applies and what previews may reach. */
 export interface CiAccessProps {
   /** Names the roles `<project>-<env>-ci-<plan|preview|apply>`; its project scopes what they may manage. */
   readonly naming: Naming;
   /** The repository whose workflows may assume the roles, spelled exactly as GitHub does (case matters). */
-  readonly github: { readonly owner: string; readonly repository: string };
+  readonly github: {
+    /** The user or organisation, e.g. `acme`. */
+    readonly owner: string;
+    /** The repository's name, e.g. `platform`. */
+    readonly repository: string;
+  };
   /** Where every stack keeps its state. */
   readonly state: StateBackend;
   /** State keys of every stack, e.g. `acme/`: plan and preview read them, apply writes them. */
@@ -130,9 +134,13 @@ export interface ApplyEnvironment {
  *   stack and nothing of another; roles it creates carry that environment's workload boundary.
  */
 export class CiAccess extends Construct {
+  /** The GitHub OIDC provider, when created here (not with `existingOidcProviderArn`). */
   readonly oidcProvider?: IamOpenidConnectProvider;
+  /** The GitHub OIDC provider's ARN, created here or given. */
   readonly oidcProviderArn: string;
+  /** The read-only plan role: pull requests and the default branch. */
   readonly planRole: IamRole;
+  /** The preview role: pull requests' preview stacks, and the reaper on the default branch. */
   readonly previewRole: IamRole;
   /** One apply role per environment, by environment slug. */
   readonly applyRoles: Readonly<Record<string, IamRole>>;
@@ -401,13 +409,20 @@ export class CiAccess extends Construct {
 }
 
 function validate(props: CiAccessProps): void {
+  if (props.naming.scheme !== "project-environment") {
+    throw new PropError(
+      "ciAccess.naming",
+      "the CI roles are scoped to the kit's <project>-<environment>-… names and tags; give it new Naming({ project, environment, accountId, region })",
+    );
+  }
   for (const [field, value] of [
     ["owner", props.github.owner],
     ["repository", props.github.repository],
   ] as const) {
     if (!GITHUB_NAME.test(value)) {
-      throw new Error(
-        `ciAccess.github.${field}: "${value}" must be a GitHub name (letters, digits, "-", "_", "."), no wildcards`,
+      throw new PropError(
+        `ciAccess.github.${field}`,
+        `"${value}" must be a GitHub name (letters, digits, "-", "_", "."), no wildcards`,
       );
     }
   }
@@ -416,70 +431,81 @@ function validate(props: CiAccessProps): void {
     ["previewStateKeyPrefix", props.previewStateKeyPrefix],
   ] as const) {
     if (!prefix || prefix.includes("*") || !prefix.endsWith("/")) {
-      throw new Error(
-        `ciAccess.${field}: "${prefix}" must be a key prefix ending in "/" (e.g. "acme/"), without "*"`,
+      throw new PropError(
+        `ciAccess.${field}`,
+        `"${prefix}" must be a key prefix ending in "/" (e.g. "acme/"), without "*"`,
       );
     }
   }
   if (!props.previewStateKeyPrefix.startsWith(props.stateKeyPrefix)) {
-    throw new Error(
-      `ciAccess.previewStateKeyPrefix: "${props.previewStateKeyPrefix}" must lie under stateKeyPrefix "${props.stateKeyPrefix}" (e.g. "${props.stateKeyPrefix}preview/")`,
+    throw new PropError(
+      "ciAccess.previewStateKeyPrefix",
+      `"${props.previewStateKeyPrefix}" must lie under stateKeyPrefix "${props.stateKeyPrefix}" (e.g. "${props.stateKeyPrefix}preview/")`,
     );
   }
   if (props.previewStateKeyPrefix === props.stateKeyPrefix) {
-    throw new Error(
-      `ciAccess.previewStateKeyPrefix: must be narrower than stateKeyPrefix, or previews could overwrite every stack's state`,
+    throw new PropError(
+      "ciAccess.previewStateKeyPrefix",
+      "must be narrower than stateKeyPrefix, or previews could overwrite every stack's state",
     );
   }
   const branch = props.defaultBranch ?? "main";
   if (!BRANCH_NAME.test(branch) || branch.split("/").some((part) => part === "." || part === "..")) {
-    throw new Error(
-      `ciAccess.defaultBranch: "${branch}" must be a branch name (letters, digits, "-", "_", ".", "/"), without wildcards or ":"`,
+    throw new PropError(
+      "ciAccess.defaultBranch",
+      `"${branch}" must be a branch name (letters, digits, "-", "_", ".", "/"), without wildcards or ":"`,
     );
   }
   if (props.applyEnvironments.length === 0) {
-    throw new Error(`ciAccess.applyEnvironments: list at least one environment (e.g. dev)`);
+    throw new PropError("ciAccess.applyEnvironments", "list at least one environment (e.g. dev)");
   }
   const slugs = props.applyEnvironments.map((env) => env.naming.environment);
   for (const [i, env] of props.applyEnvironments.entries()) {
     const slug = env.naming.environment;
     if (!/^[a-z][a-z0-9-]*$/.test(slug) || slug.startsWith("pr-")) {
-      throw new Error(
-        `ciAccess.applyEnvironments[${i}].naming.environment: "${slug}" must be a lower-case environment slug (the GitHub environment's name), not a preview's pr-<N>`,
+      throw new PropError(
+        `ciAccess.applyEnvironments[${i}].naming.environment`,
+        `"${slug}" must be a lower-case environment slug (the GitHub environment's name), not a preview's pr-<N>`,
       );
     }
     if (env.naming.project !== props.naming.project || env.naming.accountId !== props.naming.accountId) {
-      throw new Error(
-        `ciAccess.applyEnvironments[${i}].naming: ${env.naming.project} in ${env.naming.accountId} must be the project ${props.naming.project} in account ${props.naming.accountId}, where the CI roles live`,
+      throw new PropError(
+        `ciAccess.applyEnvironments[${i}].naming`,
+        `${env.naming.project} in ${env.naming.accountId} must be the project ${props.naming.project} in account ${props.naming.accountId}, where the CI roles live`,
       );
     }
     if (!/^Z[A-Z0-9]+$/.test(env.hostedZoneId)) {
-      throw new Error(
-        `ciAccess.applyEnvironments[${i}].hostedZoneId: "${env.hostedZoneId}" must be a hosted zone id (Z...)`,
+      throw new PropError(
+        `ciAccess.applyEnvironments[${i}].hostedZoneId`,
+        `"${env.hostedZoneId}" must be a hosted zone id (Z...)`,
       );
     }
   }
   if (new Set(slugs).size !== slugs.length) {
-    throw new Error(`ciAccess.applyEnvironments: [${slugs.join(", ")}] repeats an environment`);
+    throw new PropError("ciAccess.applyEnvironments", `[${slugs.join(", ")}] repeats an environment`);
   }
   if (props.releaseRepositoryArn.includes("*")) {
-    throw new Error(
-      `ciAccess.releaseRepositoryArn: "${props.releaseRepositoryArn}" must name one repository`,
+    throw new PropError(
+      "ciAccess.releaseRepositoryArn",
+      `"${props.releaseRepositoryArn}" must name one repository`,
     );
   }
   if (props.existingOidcProviderArn !== undefined && !OIDC_PROVIDER_ARN.test(props.existingOidcProviderArn)) {
-    throw new Error(
-      `ciAccess.existingOidcProviderArn: "${props.existingOidcProviderArn}" must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com`,
+    throw new PropError(
+      "ciAccess.existingOidcProviderArn",
+      `"${props.existingOidcProviderArn}" must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com`,
     );
   }
   if (props.previewDomain !== undefined && !/^[a-z0-9.-]+\.?$/i.test(props.previewDomain)) {
-    throw new Error(
-      `ciAccess.previewDomain: "${props.previewDomain}" must be a DNS name such as preview.example.com`,
+    throw new PropError(
+      "ciAccess.previewDomain",
+      `"${props.previewDomain}" must be a DNS name such as preview.example.com`,
     );
   }
   if (props.previewHostedZoneId !== undefined && !/^Z[A-Z0-9]+$/.test(props.previewHostedZoneId)) {
-    throw new Error(
-      `ciAccess.previewHostedZoneId: "${props.previewHostedZoneId}" must be a hosted zone id (Z...)`,
+    throw new PropError(
+      "ciAccess.previewHostedZoneId",
+      `"${props.previewHostedZoneId}" must be a hosted zone id (Z...)`,
     );
   }
 }

@@ -7,4 +7,5 @@ export * from "./apply-permissions.js";
 export * from "./ci-access.js";
 export * from "./permissions.js";
 export * from "./preview-permissions.js";
+export * from "./read-permissions.js";
 export * from "./workload-boundary.js";

@@ -4,6 +4,7 @@ import { ECS_EXEC_STATEMENT } from "../compute/fargate-service.js";
 import { ECR_LOGIN_STATEMENT } from "../compute/repository.js";
 import { type PolicyStatement, policyDocument } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
+import { PropError } from "../validation/prop-error.js";
 
 /** An RDS DB instance ARN with a literal identifier (no wildcard). */
 const DB_INSTANCE_ARN = /^arn:aws:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]*$/;
@@ -17,6 +18,7 @@ export const RDS_MASTER_SECRET_TAG = "aws:rds:primaryDBInstanceArn";
 
 /** Who an environment's workload boundary is scoped to. */
 export interface WorkloadBoundaryScope {
+  /** The account the environment runs in. */
   readonly accountId: string;
   /** Project slug. */
   readonly project: string;
@@ -112,6 +114,7 @@ export function workloadBoundaryStatements(scope: WorkloadBoundaryScope): Policy
 
 /** Who the preview workload boundary's statements are scoped to. */
 export interface PreviewWorkloadBoundaryScope {
+  /** The account previews run in. */
   readonly accountId: string;
   /** Project slug: preview resources are `<project>-pr-...`. */
   readonly project: string;
@@ -123,6 +126,7 @@ export interface PreviewWorkloadBoundaryScope {
    * The host DB instance's resource id (`db-…`, `terraform output database_resource_id` of the host
    * stack): previews' IAM database users may sign in to that instance only. Unknown until the host
    * is first applied; without it, previews' users may sign in nowhere.
+   * @default - previews' database users may sign in to no instance
    */
   readonly hostDatabaseResourceId?: string;
   /** The repository preview images are pushed to and pulled from. */
@@ -240,6 +244,7 @@ abstract class BoundaryPolicy extends Construct {
   }
 }
 
+/** Props of `WorkloadBoundary`: the environment whose workload roles carry it. */
 export interface WorkloadBoundaryProps {
   /** The bootstrap stack's naming: the policy is `<project>-<bootstrap env>-<env>-workload-boundary`. */
   readonly naming: Naming;
@@ -277,8 +282,9 @@ export class WorkloadBoundary extends BoundaryPolicy {
   constructor(scope: Construct, id: string, props: WorkloadBoundaryProps) {
     const { naming, environment } = props;
     if (environment.project !== naming.project || environment.accountId !== naming.accountId) {
-      throw new Error(
-        `workloadBoundary.environment: ${environment.project} in ${environment.accountId} must be the project ${naming.project} in account ${naming.accountId}, where the boundary and the CI roles live`,
+      throw new PropError(
+        "workloadBoundary.environment",
+        `${environment.project} in ${environment.accountId} must be the project ${naming.project} in account ${naming.accountId}, where the boundary and the CI roles live`,
       );
     }
     super(scope, id, {
@@ -296,6 +302,7 @@ export class WorkloadBoundary extends BoundaryPolicy {
   }
 }
 
+/** Props of `PreviewWorkloadBoundary`: the host environment and what previews share with it. */
 export interface PreviewWorkloadBoundaryProps {
   /** The bootstrap stack's naming: the policy is `<project>-<env>-preview-workload-boundary`. */
   readonly naming: Naming;
@@ -341,27 +348,31 @@ export class PreviewWorkloadBoundary extends BoundaryPolicy {
   constructor(scope: Construct, id: string, props: PreviewWorkloadBoundaryProps) {
     const { naming, hostNaming } = props;
     if (hostNaming.project !== naming.project || hostNaming.accountId !== naming.accountId) {
-      throw new Error(
-        `previewWorkloadBoundary.hostNaming: ${hostNaming.project} in ${hostNaming.accountId} must be the project ${naming.project} in account ${naming.accountId}, where the boundary and the CI roles live`,
+      throw new PropError(
+        "previewWorkloadBoundary.hostNaming",
+        `${hostNaming.project} in ${hostNaming.accountId} must be the project ${naming.project} in account ${naming.accountId}, where the boundary and the CI roles live`,
       );
     }
     const hostDatabases = `arn:aws:rds:${hostNaming.region}:${hostNaming.accountId}:db:`;
     if (!DB_INSTANCE_ARN.test(props.hostDatabaseArn) || !props.hostDatabaseArn.startsWith(hostDatabases)) {
-      throw new Error(
-        `previewWorkloadBoundary.hostDatabaseArn: "${props.hostDatabaseArn}" must be ${hostDatabases}<identifier> (the host's instance), without wildcards`,
+      throw new PropError(
+        "previewWorkloadBoundary.hostDatabaseArn",
+        `"${props.hostDatabaseArn}" must be ${hostDatabases}<identifier> (the host's instance), without wildcards`,
       );
     }
     if (
       props.hostDatabaseResourceId !== undefined &&
       !/^db-[A-Z0-9]{10,40}$/.test(props.hostDatabaseResourceId)
     ) {
-      throw new Error(
-        `previewWorkloadBoundary.hostDatabaseResourceId: "${props.hostDatabaseResourceId}" must be an RDS resource id such as db-ABCDEFGHIJKLMNOPQRSTUVWXY0 (the host stack's database_resource_id output)`,
+      throw new PropError(
+        "previewWorkloadBoundary.hostDatabaseResourceId",
+        `"${props.hostDatabaseResourceId}" must be an RDS resource id such as db-ABCDEFGHIJKLMNOPQRSTUVWXY0 (the host stack's database_resource_id output)`,
       );
     }
     if (props.repositoryArn.includes("*")) {
-      throw new Error(
-        `previewWorkloadBoundary.repositoryArn: "${props.repositoryArn}" must name one repository`,
+      throw new PropError(
+        "previewWorkloadBoundary.repositoryArn",
+        `"${props.repositoryArn}" must name one repository`,
       );
     }
     super(scope, id, {

@@ -7,10 +7,13 @@ import type { Naming } from "../naming/naming.js";
  * another stack's state (preview environments run in dev's cluster).
  */
 export interface ClusterRef {
+  /** The cluster's ARN. */
   readonly clusterArn: string;
+  /** The cluster's name. */
   readonly clusterName: string;
 }
 
+/** Props of `Cluster`. */
 export interface ClusterProps {
   /** Names and tags the cluster. */
   readonly naming: Naming;
@@ -26,8 +29,11 @@ export interface ClusterProps {
  * metrics in CloudWatch, which the alarms and dashboards use).
  */
 export class Cluster extends Construct implements ClusterRef {
+  /** The ECS cluster. */
   readonly cluster: EcsCluster;
+  /** The cluster's ARN. */
   readonly clusterArn: string;
+  /** The cluster's name, `<project>-<env>-<name>`. */
   readonly clusterName: string;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {

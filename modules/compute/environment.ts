@@ -7,6 +7,8 @@
  * stored), so this refuses variables that look like secrets, and never echoes their values.
  */
 import { Token } from "cdktf";
+import { PropError } from "../validation/prop-error.js";
+import { ARN_KINDS, assertArn } from "../validation/validators.js";
 
 /** A Secrets Manager secret to inject as an environment variable. */
 export interface ContainerSecret {
@@ -28,8 +30,6 @@ const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|ACCESS_?
 /** Names that are a setting *of* a secret, measured in units (`TOKEN_TTL_SECONDS=900`). */
 const SETTING_NAME = /_(TTL|SECONDS|MS|MINUTES|HOURS|DAYS|LENGTH|BYTES|COUNT)$/i;
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 /** Values that are credentials whatever the variable is called. */
 const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/, "an AWS access key id"],
@@ -53,19 +53,20 @@ export function assertPlainEnvironment(environment: Readonly<Record<string, stri
   for (const [name, value] of Object.entries(environment)) {
     const at = `${field}.${name}`;
     if (!ENV_NAME.test(name)) {
-      throw new Error(`${at}: not a valid variable name (letters, digits and _, not starting with a digit)`);
+      throw new PropError(at, "not a valid variable name (letters, digits and _, not starting with a digit)");
     }
     // Checked on the text even when it embeds a reference: `postgres://app:${password}@host` is caught.
     for (const [pattern, what] of SECRET_VALUES) {
-      if (pattern.test(value)) throw new Error(`${at}: the value contains ${what}; ${USE_SECRETS}`);
+      if (pattern.test(value)) throw new PropError(at, `the value contains ${what}; ${USE_SECRETS}`);
     }
     const unresolved = Token.isUnresolved(value);
     if (!SECRET_NAME.test(name)) continue;
     const isReference = unresolved ? /_ARN$/i.test(name) : ARN.test(value);
     const isSetting = !unresolved && SETTING_NAME.test(name) && /^\d+$/.test(value);
     if (!isReference && !isSetting) {
-      throw new Error(
-        `${at}: looks like a secret; ${USE_SECRETS}, or pass the secret's ARN in a variable ending in _ARN`,
+      throw new PropError(
+        at,
+        `looks like a secret; ${USE_SECRETS}, or pass the secret's ARN in a variable ending in _ARN`,
       );
     }
   }
@@ -80,14 +81,17 @@ export function assertSecrets(
   for (const [name, secret] of Object.entries(secrets)) {
     const at = `${field}.${name}`;
     if (!ENV_NAME.test(name)) {
-      throw new Error(`${at}: not a valid variable name (letters, digits and _, not starting with a digit)`);
+      throw new PropError(at, "not a valid variable name (letters, digits and _, not starting with a digit)");
     }
     if (name in environment) {
-      throw new Error(`${at}: also set in environment; a variable comes from one place only`);
+      throw new PropError(at, "also set in environment; a variable comes from one place only");
     }
     assertSecretArn(secret.secretArn, `${at}.secretArn`);
     if (secret.jsonKey !== undefined && !/^[^:\s]+$/.test(secret.jsonKey)) {
-      throw new Error(`${at}.jsonKey: "${secret.jsonKey}" must be a non-empty key without ":" or spaces`);
+      throw new PropError(
+        `${at}.jsonKey`,
+        `"${secret.jsonKey}" must be a non-empty key without ":" or spaces`,
+      );
     }
     if (secret.kmsKeyArn !== undefined) assertKmsKeyArn(secret.kmsKeyArn, `${at}.kmsKeyArn`);
   }
@@ -95,20 +99,12 @@ export function assertSecrets(
 
 /** Throws unless `arn` is one whole Secrets Manager secret ARN (or a reference to one): no wildcards. */
 export function assertSecretArn(arn: string, field: string): void {
-  if (Token.isUnresolved(arn)) return;
-  if (!SECRET_ARN.test(arn)) {
-    throw new Error(
-      `${field}: "${arn}" is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>, no wildcards)`,
-    );
-  }
+  assertArn(arn, field, ARN_KINDS.secret);
 }
 
 /** Throws unless `arn` is a KMS key ARN (aliases cannot scope an IAM grant). */
 export function assertKmsKeyArn(arn: string, field: string): void {
-  if (Token.isUnresolved(arn)) return;
-  if (!KMS_KEY_ARN.test(arn)) {
-    throw new Error(`${field}: "${arn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`);
-  }
+  assertArn(arn, field, ARN_KINDS.kmsKey);
 }
 
 /** The task definition's `valueFrom`: the ARN, or `<arn>:<json key>::` for one key of a JSON secret. */

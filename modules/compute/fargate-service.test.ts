@@ -10,7 +10,8 @@ import {
   testNaming,
 } from "../testing/synthesised.js";
 import { Cluster } from "./cluster.js";
-import { FargateService, type FargateServiceProps } from "./fargate-service.js";
+import { FargateService } from "./fargate-service.js";
+import type { FargateServiceProps } from "./fargate-service-props.js";
 import { ContainerRepository } from "./repository.js";
 
 const dbSecretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-test-db-AbCdEf";

@@ -6,5 +6,7 @@
 export * from "./cluster.js";
 export * from "./environment.js";
 export * from "./fargate-service.js";
+export * from "./fargate-service-props.js";
 export * from "./repository.js";
+export * from "./run-task.js";
 export * from "./task-size.js";

@@ -4,6 +4,7 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { Construct } from "constructs";
 import { attachPolicy, type PolicyStatement } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
+import { assertIntegerInRange } from "../validation/validators.js";
 import { assertKmsKeyArn } from "./environment.js";
 
 /**
@@ -13,9 +14,11 @@ import { assertKmsKeyArn } from "./environment.js";
 export interface RepositoryRef {
   /** `<account>.dkr.ecr.<region>.amazonaws.com/<name>`, to which `:<tag>` is appended. */
   readonly repositoryUrl: string;
+  /** The repository's ARN, for pull and push grants. */
   readonly repositoryArn: string;
 }
 
+/** Props of `ContainerRepository`. */
 export interface ContainerRepositoryProps {
   /** Names and tags the repository. */
   readonly naming: Naming;
@@ -76,9 +79,12 @@ export function pullStatements(repositoryArn: string): PolicyStatement[] {
  * last `keepImages` and expires untagged leftovers.
  */
 export class ContainerRepository extends Construct implements RepositoryRef {
+  /** The ECR repository. */
   readonly repository: EcrRepository;
   readonly repositoryUrl: string;
+  /** The repository's ARN. */
   readonly repositoryArn: string;
+  /** The repository's name, `<project>-<env>-<name>`. */
   readonly repositoryName: string;
   private readonly name: string;
 
@@ -87,14 +93,8 @@ export class ContainerRepository extends Construct implements RepositoryRef {
     this.name = props.name ?? "app";
     const keepImages = props.keepImages ?? 30;
     const untaggedDays = props.expireUntaggedAfterDays ?? 1;
-    if (!Number.isInteger(keepImages) || keepImages < 1) {
-      throw new Error(`compute.repository.keepImages: ${keepImages} must be a whole number ≥ 1`);
-    }
-    if (!Number.isInteger(untaggedDays) || untaggedDays < 1) {
-      throw new Error(
-        `compute.repository.expireUntaggedAfterDays: ${untaggedDays} must be a whole number ≥ 1`,
-      );
-    }
+    assertIntegerInRange(keepImages, "compute.repository.keepImages", { min: 1 });
+    assertIntegerInRange(untaggedDays, "compute.repository.expireUntaggedAfterDays", { min: 1 });
     if (props.kmsKeyArn !== undefined) assertKmsKeyArn(props.kmsKeyArn, "compute.repository.kmsKeyArn");
 
     this.repository = new EcrRepository(this, "repository", {

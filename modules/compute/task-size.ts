@@ -3,6 +3,7 @@
  * registered, long after synth. Source: "Task CPU and memory" in the Amazon ECS Developer Guide
  * (Linux containers on platform version 1.4.0).
  */
+import { PropError } from "../validation/prop-error.js";
 
 const range = (from: number, to: number, step: number): number[] =>
   Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
@@ -22,8 +23,9 @@ export const FARGATE_TASK_SIZES: Readonly<Record<number, readonly number[]>> = {
 export function assertFargateTaskSize(cpu: number, memoryMiB: number, field: string): void {
   const memories = FARGATE_TASK_SIZES[cpu];
   if (!memories) {
-    throw new Error(
-      `${field}.cpu: ${cpu} is not a Fargate CPU size (use one of ${Object.keys(FARGATE_TASK_SIZES).join(", ")})`,
+    throw new PropError(
+      `${field}.cpu`,
+      `${cpu} is not a Fargate CPU size (use one of ${Object.keys(FARGATE_TASK_SIZES).join(", ")})`,
     );
   }
   if (!memories.includes(memoryMiB)) {
@@ -31,6 +33,6 @@ export function assertFargateTaskSize(cpu: number, memoryMiB: number, field: str
       memories.length <= 8
         ? memories.join(", ")
         : `${memories[0]}–${memories[memories.length - 1]} in steps of ${(memories[1] ?? 0) - (memories[0] ?? 0)}`;
-    throw new Error(`${field}.memoryMiB: ${memoryMiB} is not allowed with cpu ${cpu} (use ${allowed})`);
+    throw new PropError(`${field}.memoryMiB`, `${memoryMiB} is not allowed with cpu ${cpu} (use ${allowed})`);
   }
 }

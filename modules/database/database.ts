@@ -6,22 +6,27 @@ import {
 } from "@cdktf/provider-aws/lib/db-parameter-group/index.js";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group/index.js";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { attachPolicy, type PolicyStatement } from "../iam/policy.js";
-import { assertLogRetention } from "../logs/retention.js";
 import type { Naming } from "../naming/naming.js";
 import {
   type AllowFromOptions,
-  allowFromOptions,
-  allowTraffic,
   createSecurityGroup,
   type SecurityGroupRef,
 } from "../network/security-group.js";
+import { PropError } from "../validation/prop-error.js";
+import { ARN_KINDS, assertIntegerInRange, assertLogRetentionDays, isArn } from "../validation/validators.js";
+import {
+  DatabaseAccess,
+  type DatabaseAttributes,
+  type DatabaseRef,
+  ImportedDatabase,
+  POSTGRES_PORT,
+} from "./database-ref.js";
 
-/** PostgreSQL's port. The instance always listens here, so security-group rules can be written at synth. */
-export const POSTGRES_PORT = 5432;
+export { POSTGRES_PORT } from "./database-ref.js";
 
 /** RDS DB instance identifiers: 1–63 characters (letters, digits, hyphens). */
 const RDS_IDENTIFIER_MAX = 63;
@@ -56,9 +61,11 @@ const RESERVED_NAMES = new Set([
 /** Parameters the module sets itself, from props; `parameters` may not override them. */
 const MANAGED_PARAMETERS = new Set(["rds.force_ssl", "log_min_duration_statement"]);
 
+/** One setting of the database's parameter group. */
 export interface DatabaseParameter {
   /** Parameter name, as in `describe-db-parameters` (e.g. `log_connections`). */
   readonly name: string;
+  /** The parameter's value, as text (`1`, `pg_stat_statements`). */
   readonly value: string;
   /**
    * `immediate` works for dynamic parameters only; static ones (e.g. `shared_preload_libraries`)
@@ -68,6 +75,7 @@ export interface DatabaseParameter {
   readonly applyMethod?: "immediate" | "pending-reboot";
 }
 
+/** Props of `Database`: where it runs, its size and engine, and how its data is protected. */
 export interface DatabaseProps {
   /** Names and tags every resource. */
   readonly naming: Naming;
@@ -93,7 +101,7 @@ export interface DatabaseProps {
    * @default false
    */
   readonly allowMajorVersionUpgrade?: boolean;
-  /** @default "db.t4g.micro" */
+  /** The RDS instance class (size). @default "db.t4g.micro" */
   readonly instanceClass?: string;
   /** Initial gp3 storage, 20–65536 GiB. @default 20 */
   readonly allocatedStorageGb?: number;
@@ -157,10 +165,21 @@ export interface DatabaseProps {
  * groups given to `allowFrom`, over TLS only. The master password never appears in configuration or
  * state: RDS generates it, keeps it in Secrets Manager and rotates it.
  */
-export class Database extends Construct {
+export class Database extends Construct implements DatabaseRef {
+  /**
+   * A database created elsewhere (another stack, read from its state), to admit security groups to
+   * and grant roles access to — `allowFrom`, `grantConnect`, `grantReadCredentials` — without owning
+   * the instance. Creates nothing until one of them is called.
+   */
+  static fromAttributes(scope: Construct, id: string, attributes: DatabaseAttributes): ImportedDatabase {
+    return new ImportedDatabase(scope, id, attributes);
+  }
+
+  /** The RDS instance. */
   readonly instance: DbInstance;
   /** The DB instance identifier, `<project>-<env>-<purpose>`. */
   readonly identifier: string;
+  /** The instance's ARN. */
   readonly arn: string;
   /** The instance's hostname. */
   readonly address: string;
@@ -168,31 +187,33 @@ export class Database extends Construct {
   readonly port: number = POSTGRES_PORT;
   /** `<address>:<port>`. */
   readonly endpoint: string;
+  /** The database created with the instance. */
   readonly databaseName: string;
+  /** The master user's name (its password lives in the master secret). */
   readonly masterUsername: string;
   /** The immutable resource id (`db-…`) that IAM database authentication ARNs use. */
   readonly resourceId: string;
   /** The database's own group: no rule until `allowFrom` adds one. */
   readonly securityGroup: SecurityGroup;
+  /** The id of `securityGroup`. */
+  readonly securityGroupId: string;
+  /** The database subnets' group. */
   readonly subnetGroup: DbSubnetGroup;
+  /** The parameter group: TLS required, slow queries logged, and `parameters`. */
   readonly parameterGroup: DbParameterGroup;
   /** The secret (managed by RDS, JSON `{username, password}`) that holds the master credentials. */
   readonly masterSecretArn: string;
   /** The log groups RDS exports to, by log type. */
   readonly logGroups: Readonly<Record<(typeof EXPORTED_LOGS)[number], CloudwatchLogGroup>>;
+  /** The customer-managed KMS key, if one was given. */
   readonly kmsKeyArn: string | undefined;
 
-  private readonly naming: Naming;
-  private readonly purpose: string;
-  /** Sources already allowed: the ref object, or its id when that is a literal such as `sg-0abc`. */
-  private readonly allowedSources = new Set<unknown>();
+  private readonly access: DatabaseAccess;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     const settings = resolveSettings(props);
     const { naming, purpose } = settings;
-    this.naming = naming;
-    this.purpose = purpose;
     this.kmsKeyArn = props.kmsKeyArn;
     this.identifier = naming.name(purpose, RDS_IDENTIFIER_MAX);
     this.databaseName = settings.databaseName;
@@ -204,6 +225,7 @@ export class Database extends Construct {
       vpcId: props.vpcId,
       description: `PostgreSQL ${this.identifier}: only groups allowed by allowFrom reach it`,
     });
+    this.securityGroupId = this.securityGroup.id;
 
     this.subnetGroup = new DbSubnetGroup(this, "subnet-group", {
       name: naming.name(purpose),
@@ -304,6 +326,13 @@ export class Database extends Construct {
     this.endpoint = this.instance.endpoint;
     this.resourceId = this.instance.resourceId;
     this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+    this.access = new DatabaseAccess(this, {
+      database: this,
+      region: naming.region,
+      accountId: naming.accountId,
+      kmsKeyArn: props.kmsKeyArn,
+      purpose,
+    });
   }
 
   /**
@@ -312,17 +341,7 @@ export class Database extends Construct {
    * the same literal id) twice adds nothing.
    */
   allowFrom(source: SecurityGroupRef, options: string | AllowFromOptions = {}): void {
-    const { description, egressOnSource } = allowFromOptions(options);
-    const key = Token.isUnresolved(source.id) ? source : source.id;
-    if (this.allowedSources.has(key)) return;
-    this.allowedSources.add(key);
-    allowTraffic(this, `allow-from-${this.allowedSources.size}`, {
-      from: source,
-      to: this.securityGroup,
-      port: POSTGRES_PORT,
-      description: description ?? `PostgreSQL clients to ${this.identifier}`,
-      egressOnSource: egressOnSource ?? true,
-    });
+    this.access.allowFrom(source, options);
   }
 
   /**
@@ -330,31 +349,8 @@ export class Database extends Construct {
    * exactly the master secret (and `kms:Decrypt` on the key, if one is set). Read the secret at
    * connect time rather than once: RDS rotates the password.
    */
-  grantReadCredentials(role: IamRole): void {
-    const statements: PolicyStatement[] = [
-      {
-        sid: "ReadMasterSecret",
-        actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-        resources: [this.masterSecretArn],
-      },
-    ];
-    if (this.kmsKeyArn) {
-      statements.push({
-        sid: "DecryptMasterSecret",
-        actions: ["kms:Decrypt"],
-        resources: [this.kmsKeyArn],
-        conditions: {
-          StringEquals: { "kms:ViaService": `secretsmanager.${this.naming.region}.amazonaws.com` },
-        },
-      });
-    }
-    attachPolicy(
-      this,
-      `grant-read-credentials-${role.friendlyUniqueId}`,
-      role,
-      `${this.policyPrefix()}-read-credentials`,
-      statements,
-    );
+  grantReadCredentials(role: IamRole): IamRolePolicy {
+    return this.access.grantReadCredentials(role);
   }
 
   /**
@@ -362,33 +358,8 @@ export class Database extends Construct {
    * `arn:aws:rds-db:<region>:<account>:dbuser:<resource id>/<dbUser>`). The user must exist in
    * PostgreSQL and be granted `rds_iam`.
    */
-  grantConnect(role: IamRole, dbUser: string): void {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(dbUser)) {
-      throw new Error(
-        `database.grantConnect: "${dbUser}" is not a PostgreSQL user name (lowercase letters, digits, underscores; no "*")`,
-      );
-    }
-    const { region, accountId } = this.naming;
-    attachPolicy(
-      this,
-      `grant-connect-${dbUser}-${role.friendlyUniqueId}`,
-      role,
-      `${this.policyPrefix()}-connect-${dbUser}`,
-      [
-        {
-          sid: "ConnectWithIam",
-          actions: ["rds-db:connect"],
-          resources: [
-            `arn:${partitionOf(region)}:rds-db:${region}:${accountId}:dbuser:${this.resourceId}/${dbUser}`,
-          ],
-        },
-      ],
-    );
-  }
-
-  /** Inline policy names are per role; prefixing them with the database keeps two databases apart. */
-  private policyPrefix(): string {
-    return `rds-${this.purpose}`;
+  grantConnect(role: IamRole, dbUser: string): IamRolePolicy {
+    return this.access.grantConnect(role, dbUser);
   }
 }
 
@@ -414,14 +385,10 @@ interface Settings {
 /** Applies defaults and checks every prop, throwing with the field's name and what to do. */
 function resolveSettings(props: DatabaseProps): Settings {
   const fail = (field: string, message: string): never => {
-    throw new Error(`database.${field}: ${message}`);
+    throw new PropError(`database.${field}`, message);
   };
-  const wholeNumber = (field: string, value: number, min: number, max: number): number => {
-    if (!Number.isInteger(value) || value < min || value > max) {
-      fail(field, `${value} must be a whole number from ${min} to ${max}`);
-    }
-    return value;
-  };
+  const wholeNumber = (field: string, value: number, min: number, max: number): number =>
+    assertIntegerInRange(value, `database.${field}`, { min, max });
 
   const purpose = props.purpose ?? "db";
   const engineVersion = props.engineVersion ?? "16";
@@ -474,7 +441,7 @@ function resolveSettings(props: DatabaseProps): Settings {
   checkIdentifier("masterUsername", masterUsername, fail);
 
   const logRetentionDays = props.logRetentionDays ?? 30;
-  assertLogRetention(logRetentionDays, "database.logRetentionDays");
+  assertLogRetentionDays(logRetentionDays, "database.logRetentionDays");
 
   const slowQueryThresholdMs = wholeNumber(
     "slowQueryThresholdMs",
@@ -494,7 +461,7 @@ function resolveSettings(props: DatabaseProps): Settings {
   if (
     props.kmsKeyArn !== undefined &&
     !Token.isUnresolved(props.kmsKeyArn) &&
-    !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(props.kmsKeyArn)
+    !isArn(props.kmsKeyArn, ARN_KINDS.kmsKey)
   ) {
     fail(
       "kmsKeyArn",
@@ -554,11 +521,4 @@ function checkIdentifier(
   if (RESERVED_NAMES.has(value)) {
     fail(field, `"${value}" is reserved or too easily guessed; choose another name`);
   }
-}
-
-/** The ARN partition of a region: `aws`, `aws-cn` or `aws-us-gov`. */
-function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
 }

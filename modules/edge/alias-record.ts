@@ -2,6 +2,7 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record/index.js";
 import { Construct } from "constructs";
 import { assertDnsName } from "./certificate.js";
 
+/** Props of `AliasRecord`: a name and the AWS endpoint it points at. */
 export interface AliasRecordProps {
   /** The Route 53 hosted zone the record goes in. */
   readonly zoneId: string;
@@ -30,7 +31,9 @@ export interface AliasRecordProps {
  * remote state.
  */
 export class AliasRecord extends Construct {
+  /** The A alias record. */
   readonly a: Route53Record;
+  /** The AAAA alias record; undefined with `ipv6: false`. */
   readonly aaaa: Route53Record | undefined;
   /** The record's name. */
   readonly fqdn: string;

@@ -10,6 +10,8 @@ import { Construct } from "constructs";
 import { assertLogRetention } from "../logs/retention.js";
 import type { Naming } from "../naming/naming.js";
 import type { Bucket } from "../storage/bucket.js";
+import { PropError } from "../validation/prop-error.js";
+import { assertNonEmptyList } from "../validation/validators.js";
 import { AliasRecord } from "./alias-record.js";
 import { assertDnsName, DnsValidatedCertificate } from "./certificate.js";
 import { type ManagedRuleGroup, WebAcl } from "./waf.js";
@@ -42,6 +44,7 @@ export const DEFAULT_API_PATHS = ["/api/*", "/healthz", "/readyz"] as const;
 /** Two years, the HSTS preload list's recommendation (its minimum is one). */
 const HSTS_MAX_AGE_SECONDS = 63_072_000;
 
+/** Props of `Cdn`: the domain, the assets bucket, the optional API origin and the edge protections. */
 export interface CdnProps {
   /** Names and tags every resource. */
   readonly naming: Naming;
@@ -60,7 +63,10 @@ export interface CdnProps {
    * uncached, with every viewer header, cookie and query string except Host.
    * @default - no API origin: everything is served from the bucket
    */
-  readonly apiOrigin?: { readonly domainName: string };
+  readonly apiOrigin?: {
+    /** The ALB's own DNS name with a certificate for it, e.g. `origin.platform.example.com`. */
+    readonly domainName: string;
+  };
   /** Path patterns routed to `apiOrigin`. @default ["/api/*", "/healthz", "/readyz"] */
   readonly apiPaths?: readonly string[];
   /** A provider for us-east-1: CloudFront's certificate, web ACL and log delivery live there. */
@@ -97,18 +103,27 @@ export interface CdnProps {
  * us-east-1 certificate validated in the zone; a WAF web ACL; access logs; and the alias records.
  */
 export class Cdn extends Construct {
+  /** The CloudFront distribution. */
   readonly distribution: CloudfrontDistribution;
   /** The environment's domain (the alias), e.g. `platform.example.com`. */
   readonly domainName: string;
+  /** The distribution's id, for cache invalidations. */
   readonly distributionId: string;
+  /** The distribution's ARN. */
   readonly distributionArn: string;
   /** `dxxxx.cloudfront.net`. */
   readonly distributionDomainName: string;
+  /** The us-east-1 certificate for `domainName`, validated in the hosted zone. */
   readonly certificate: DnsValidatedCertificate;
+  /** The Origin Access Control CloudFront signs its requests to the assets bucket with. */
   readonly originAccessControl: CloudfrontOriginAccessControl;
+  /** The security-headers policy: HSTS with preload, CSP, nosniff, frame-deny, referrer policy. */
   readonly responseHeadersPolicy: CloudfrontResponseHeadersPolicy;
+  /** The A and AAAA aliases from `domainName` to the distribution. */
   readonly aliasRecord: AliasRecord;
+  /** The CLOUDFRONT-scope web ACL; undefined with `waf: false`. */
   readonly webAcl: WebAcl | undefined;
+  /** The us-east-1 log group of the access logs; undefined with `accessLogRetentionDays: false`. */
   readonly accessLogGroup: CloudwatchLogGroup | undefined;
 
   constructor(scope: Construct, id: string, props: CdnProps) {
@@ -119,14 +134,13 @@ export class Cdn extends Construct {
     const csp = props.contentSecurityPolicy ?? DEFAULT_CONTENT_SECURITY_POLICY;
     const unsafe = /'unsafe-(inline|eval|hashes)'/.exec(csp);
     if (unsafe) {
-      throw new Error(
-        `edge.cdn.contentSecurityPolicy: ${unsafe[0]} defeats the policy; move inline code to files (or use hashes)`,
+      throw new PropError(
+        "edge.cdn.contentSecurityPolicy",
+        `${unsafe[0]} defeats the policy; move inline code to files (or use hashes)`,
       );
     }
     const apiPaths = props.apiPaths ?? DEFAULT_API_PATHS;
-    if (props.apiOrigin && apiPaths.length === 0) {
-      throw new Error("edge.cdn.apiPaths: give at least one path pattern for the API origin");
-    }
+    if (props.apiOrigin) assertNonEmptyList(apiPaths, "edge.cdn.apiPaths", "path pattern for the API origin");
     const accessLogDays = props.accessLogRetentionDays ?? 30;
     if (accessLogDays !== false) assertLogRetention(accessLogDays, "edge.cdn.accessLogRetentionDays");
     this.domainName = props.domainName;

@@ -4,18 +4,12 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record/index.js";
 import { TerraformIterator, type TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 
-/** A DNS name, optionally a wildcard (`*.preview.dev.example.com`); lowercase, as ACM stores it. */
-const DNS_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+import { assertDnsName, assertNoDuplicates } from "../validation/validators.js";
 
-/** Throws, naming `field`, unless `name` is a lowercase DNS name (a leading `*.` allowed if `wildcard`). */
-export function assertDnsName(name: string, field: string, wildcard = true): void {
-  if (!DNS_NAME.test(name) || name.length > 253 || (!wildcard && name.startsWith("*."))) {
-    throw new Error(
-      `${field}: "${name}" is not a lowercase DNS name${wildcard ? " (a leading *. is allowed)" : ""}`,
-    );
-  }
-}
+/** The DNS-name check, kept exported here where the edge module has always offered it. */
+export { assertDnsName } from "../validation/validators.js";
 
+/** Props of `DnsValidatedCertificate`: the names, their zone and the provider that issues it. */
 export interface DnsValidatedCertificateProps {
   /** The certificate's subject, e.g. `origin.platform.example.com`. */
   readonly domainName: string;
@@ -39,7 +33,9 @@ export interface DnsValidatedCertificateProps {
  * Renewal is automatic as long as the validation records stay in the zone.
  */
 export class DnsValidatedCertificate extends Construct {
+  /** The ACM certificate; reference `certificateArn` to wait for its validation. */
   readonly certificate: AcmCertificate;
+  /** The validation that waits until ACM has issued the certificate. */
   readonly validation: AcmCertificateValidation;
   /** One record per distinct name (`*.x` and `x` share a record), keyed by domain name (`for_each`). */
   readonly validationRecords: Route53Record;
@@ -55,10 +51,7 @@ export class DnsValidatedCertificate extends Construct {
     for (const name of props.subjectAlternativeNames ?? []) {
       assertDnsName(name, "edge.certificate.subjectAlternativeNames");
     }
-    const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-    if (duplicate) {
-      throw new Error(`edge.certificate.subjectAlternativeNames: "${duplicate}" is listed twice`);
-    }
+    assertNoDuplicates(names, "edge.certificate.subjectAlternativeNames");
     this.names = names;
 
     this.certificate = new AcmCertificate(this, "certificate", {

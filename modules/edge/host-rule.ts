@@ -1,5 +1,6 @@
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule/index.js";
 import { Construct } from "constructs";
+import { PropError } from "../validation/prop-error.js";
 
 /**
  * Priorities below this are the load balancer's own rules (the `/metrics` deny rule is priority 1),
@@ -12,6 +13,7 @@ export const HOST_RULE_MAX_PRIORITY = 50_000;
 /** An ALB host condition value: a DNS name, where `*` and `?` are wildcards. */
 const HOST = /^[a-z0-9*?]([a-z0-9*?-]*[a-z0-9*?])?(\.[a-z0-9*?]([a-z0-9*?-]*[a-z0-9*?])?)+$/;
 
+/** Props of `HostRule`: which host goes to which target group, at which priority. */
 export interface HostRuleProps {
   /** The HTTPS listener's ARN (a `LoadBalancer`'s `httpsListener.arn`, or read from remote state). */
   readonly listenerArn: string;
@@ -31,7 +33,9 @@ export interface HostRuleProps {
  * plain ids: a preview stack adds `pr-<N>.<preview domain>` to dev's HTTPS listener this way.
  */
 export class HostRule extends Construct {
+  /** The listener rule. */
   readonly rule: LbListenerRule;
+  /** The rule's ARN. */
   readonly arn: string;
 
   constructor(scope: Construct, id: string, props: HostRuleProps) {
@@ -42,12 +46,16 @@ export class HostRule extends Construct {
       priority < HOST_RULE_MIN_PRIORITY ||
       priority > HOST_RULE_MAX_PRIORITY
     ) {
-      throw new Error(
-        `edge.hostRule.priority: ${priority} must be a whole number from ${HOST_RULE_MIN_PRIORITY} to ${HOST_RULE_MAX_PRIORITY}; lower priorities are reserved for the load balancer's own rules (the /metrics deny rule)`,
+      throw new PropError(
+        "edge.hostRule.priority",
+        `${priority} must be a whole number from ${HOST_RULE_MIN_PRIORITY} to ${HOST_RULE_MAX_PRIORITY}; lower priorities are reserved for the load balancer's own rules (the /metrics deny rule)`,
       );
     }
     if (!HOST.test(host) || host.length > 128) {
-      throw new Error(`edge.hostRule.host: "${host}" must be a lowercase host name (up to 128 characters)`);
+      throw new PropError(
+        "edge.hostRule.host",
+        `"${host}" must be a lowercase host name (up to 128 characters)`,
+      );
     }
     this.rule = new LbListenerRule(this, "rule", {
       listenerArn: props.listenerArn,

@@ -1,6 +1,8 @@
+import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, test } from "vitest";
 import { LOG_RETENTION_DAYS } from "../logs/retention.js";
 import { Network } from "../network/network.js";
+import { allowTraffic, createSecurityGroup } from "../network/security-group.js";
 import { Bucket } from "../storage/bucket.js";
 import {
   policy,
@@ -8,8 +10,15 @@ import {
   type Synthesised,
   synthesise,
   testNaming,
+  testOutdir,
 } from "../testing/synthesised.js";
-import { ALB_SSL_POLICY, LoadBalancer, type LoadBalancerProps } from "./load-balancer.js";
+import { PropError } from "../validation/prop-error.js";
+import {
+  ALB_SSL_POLICY,
+  LoadBalancer,
+  type LoadBalancerProps,
+  type LoadBalancerRef,
+} from "./load-balancer.js";
 
 const zone = "Z0123456789ABCDEFGHIJ";
 type Scope = Parameters<Parameters<typeof synthesise>[0]>[0];
@@ -385,5 +394,87 @@ describe("refused at synth", () => {
     expect(() => build((scope) => ({ ...base(scope), domainName: "Origin.Example.com" }))).toThrow(
       "edge.certificate.domainName",
     );
+  });
+});
+
+// A load balancer referenced from elsewhere: a host rule and a service's path from its group, once on
+// the owner (`owned`) and once on a reference built from its attributes (`referenced`).
+const referenced = synthesise((scope) => {
+  const owned = new LoadBalancer(scope, "owned", base(scope));
+  const ref = LoadBalancer.fromAttributes(scope, "referenced", owned);
+  const service = createSecurityGroup(scope, "service", {
+    naming: testNaming,
+    purpose: "service",
+    vpcId: "vpc-0123456789abcdef0",
+    description: "service",
+  });
+  for (const [id, lb] of [
+    ["owned", owned],
+    ["referenced", ref],
+  ] as const) {
+    lb.addHostRule("pr-7.preview.dev.example.com", owned.targetGroup.arn, 1007);
+    allowTraffic(scope, `${id}-to-service`, {
+      from: lb.securityGroup,
+      to: service,
+      port: 3000,
+      description: "load balancer to the service",
+    });
+  }
+});
+
+describe("a load balancer referenced by its attributes", () => {
+  const rule = (id: string) =>
+    Object.entries(referenced.resources("aws_lb_listener_rule")).find(([name]) =>
+      name.startsWith(`${id}_host-rule-1007`),
+    )?.[1];
+  const ingress = (id: string) =>
+    Object.entries(referenced.resources("aws_vpc_security_group_ingress_rule")).find(([name]) =>
+      name.startsWith(`${id}-to-service`),
+    )?.[1];
+
+  test("adds the same host rule to the owner's HTTPS listener", () => {
+    expect(rule("owned")).toBeDefined();
+    expect(rule("referenced")).toEqual(rule("owned"));
+    expect(rule("referenced")?.listener_arn).toBe(listenerArn(referenced, 443));
+  });
+
+  test("is the same source for a service's rules", () => {
+    expect(ingress("owned")).toBeDefined();
+    expect(ingress("referenced")).toEqual(ingress("owned"));
+  });
+
+  test("creates nothing of the load balancer itself", () => {
+    expect(referenced.list("aws_lb")).toHaveLength(1);
+    expect(
+      referenced.addresses().filter((a) => a.includes(".referenced_") && !a.includes("host-rule")),
+    ).toEqual([]);
+  });
+
+  describe("refused", () => {
+    // Refused while the construct is built: nothing to synthesise.
+    const scope = () => new TerraformStack(Testing.app({ outdir: testOutdir() }), "refused");
+    const attributes: LoadBalancerRef = {
+      arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/acme-dev-alb/50dc6c495c0c9188",
+      arnSuffix: "app/acme-dev-alb/50dc6c495c0c9188",
+      dnsName: "acme-dev-alb-123.us-east-1.elb.amazonaws.com",
+      zoneId: "Z35SXDOTRQ7X7K",
+      securityGroupId: "sg-0123456789abcdef0",
+      httpsListenerArn:
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/acme-dev-alb/50dc6c495c0c9188/f2f7dc8efc522ab2",
+    };
+
+    test("a listener ARN that names the load balancer instead", () => {
+      expect(() =>
+        LoadBalancer.fromAttributes(scope(), "lb", { ...attributes, httpsListenerArn: attributes.arn }),
+      ).toThrow(PropError);
+    });
+
+    test("a priority used twice on the reference", () => {
+      const lb = LoadBalancer.fromAttributes(scope(), "lb", attributes);
+      lb.addHostRule("a.example.com", "arn:tg", 100);
+      expect(() => lb.addHostRule("b.example.com", "arn:tg", 100)).toThrow(
+        "edge.addHostRule.priority: 100 is already used by a.example.com",
+      );
+    });
   });
 });

@@ -5,8 +5,14 @@ import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule/index.j
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { Construct } from "constructs";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
-import { allowIngressFromCidr, createSecurityGroup } from "../network/security-group.js";
+import {
+  allowIngressFromCidr,
+  createSecurityGroup,
+  type SecurityGroupRef,
+} from "../network/security-group.js";
 import type { Bucket } from "../storage/bucket.js";
+import { PropError } from "../validation/prop-error.js";
+import { ARN_KINDS, assertArn } from "../validation/validators.js";
 import { AliasRecord } from "./alias-record.js";
 import { DnsValidatedCertificate } from "./certificate.js";
 import { elbLogDeliveryPrincipal } from "./elb-log-delivery.js";
@@ -21,6 +27,26 @@ export const METRICS_DENY_PRIORITY = 1;
 /** `Strict-Transport-Security` the HTTPS listener adds when the service sets none: two years. */
 const HSTS = "max-age=63072000; includeSubDomains";
 
+/**
+ * A load balancer by its address: a `LoadBalancer` of this stack, or the attributes of one read from
+ * another stack's state (`LoadBalancer.fromAttributes`; previews add host rules to dev's listener).
+ */
+export interface LoadBalancerRef {
+  /** The load balancer's ARN. */
+  readonly arn: string;
+  /** `app/<name>/<id>`, the CloudWatch `LoadBalancer` dimension. */
+  readonly arnSuffix: string;
+  /** The load balancer's AWS DNS name (alias target). */
+  readonly dnsName: string;
+  /** The load balancer's canonical hosted zone id (alias target). */
+  readonly zoneId: string;
+  /** The load balancer's security group: the source a service admits (`service.allowFrom`). */
+  readonly securityGroupId: string;
+  /** The HTTPS listener, where host rules go. */
+  readonly httpsListenerArn: string;
+}
+
+/** Props of `LoadBalancer`: where it runs, its names and certificate, logs and WAF. */
 export interface LoadBalancerProps {
   /** Names and tags every resource. */
   readonly naming: Naming;
@@ -50,8 +76,9 @@ export interface LoadBalancerProps {
    * its policy. Logs land under `<prefix>/AWSLogs/<account>/`.
    */
   readonly accessLogs: {
+    /** The bucket (SSE-S3) the logs go to. */
     readonly bucket: Bucket;
-    /** @default "alb" */
+    /** The key prefix the logs go under. @default "alb" */
     readonly prefix?: string;
   };
   /** Seconds an idle connection is kept open. @default 60 */
@@ -91,19 +118,36 @@ export interface LoadBalancerProps {
  * - invalid header fields dropped, strictest desync mitigation, access logs to S3, deletion protection;
  * - a regional WAF web ACL; an alias `domainName` → the load balancer.
  */
-export class LoadBalancer extends Construct {
+export class LoadBalancer extends Construct implements LoadBalancerRef {
+  /**
+   * A load balancer created elsewhere (another stack, read from its state), to add host rules to
+   * and to admit on services, without owning it. Creates nothing until a method is called.
+   */
+  static fromAttributes(scope: Construct, id: string, attributes: LoadBalancerRef): ImportedLoadBalancer {
+    return new ImportedLoadBalancer(scope, id, attributes);
+  }
+
+  /** The Application Load Balancer. */
   readonly alb: Lb;
+  /** Its security group: 80 and 443 from the internet; services admit it with `allowFrom`. */
   readonly securityGroup: SecurityGroup;
+  /** The HTTPS listener (TLS 1.3 policy), forwarding to `targetGroup`. */
   readonly httpsListener: LbListener;
+  /** The HTTP listener, which only redirects to HTTPS. */
   readonly httpListener: LbListener;
   /** The default target group: the environment's service registers here. */
   readonly targetGroup: ServiceTargetGroup;
+  /** The ACM certificate (use `dnsCertificate.certificateArn` to wait for its validation). */
   readonly certificate: AcmCertificate;
   /** Certificate, validation records and validation. */
   readonly dnsCertificate: DnsValidatedCertificate;
+  /** The rule that answers `/metrics*` with 404. */
   readonly metricsDenyRule: LbListenerRule;
+  /** `domainName` → the load balancer. */
   readonly aliasRecord: AliasRecord;
+  /** The regional WAF web ACL, unless `waf` is off. */
   readonly webAcl: WebAcl | undefined;
+  /** The load balancer's ARN. */
   readonly arn: string;
   /** `app/<name>/<id>`, the CloudWatch `LoadBalancer` dimension. */
   readonly arnSuffix: string;
@@ -121,23 +165,25 @@ export class LoadBalancer extends Construct {
     super(scope, id);
     const { naming } = props;
     if (props.subnetIds.length < 2) {
-      throw new Error("edge.subnetIds: an ALB needs public subnets in at least two availability zones");
+      throw new PropError("edge.subnetIds", "an ALB needs public subnets in at least two availability zones");
     }
     const { bucket } = props.accessLogs;
     if (bucket.kmsKeyArn) {
-      throw new Error(
-        "edge.accessLogs.bucket: ALB access logs can only be written to an SSE-S3 bucket; give a bucket without kmsKeyArn",
+      throw new PropError(
+        "edge.accessLogs.bucket",
+        "ALB access logs can only be written to an SSE-S3 bucket; give a bucket without kmsKeyArn",
       );
     }
     const prefix = props.accessLogs.prefix ?? "alb";
     if (!/^[a-z0-9][a-z0-9/-]*[a-z0-9]$/.test(prefix) || prefix.includes("AWSLogs")) {
-      throw new Error(
-        `edge.accessLogs.prefix: "${prefix}" must be lowercase letters, digits, - and /, without AWSLogs`,
+      throw new PropError(
+        "edge.accessLogs.prefix",
+        `"${prefix}" must be lowercase letters, digits, - and /, without AWSLogs`,
       );
     }
     const idleTimeout = props.idleTimeoutSeconds ?? 60;
     if (!Number.isInteger(idleTimeout) || idleTimeout < 1 || idleTimeout > 4000) {
-      throw new Error(`edge.idleTimeoutSeconds: ${idleTimeout} must be 1–4000 seconds`);
+      throw new PropError("edge.idleTimeoutSeconds", `${idleTimeout} must be 1–4000 seconds`);
     }
     this.domainName = props.domainName;
 
@@ -267,17 +313,77 @@ export class LoadBalancer extends Construct {
    * (previews) use `new HostRule(...)` directly.
    */
   addHostRule(host: string, targetGroupArn: string, priority: number): HostRule {
-    const taken = this.hostRulePriorities.get(priority);
-    if (taken !== undefined) {
-      throw new Error(`edge.addHostRule.priority: ${priority} is already used by ${taken}`);
-    }
-    const rule = new HostRule(this, `host-rule-${priority}`, {
-      listenerArn: this.httpsListener.arn,
+    return addHostRule(this, this.hostRulePriorities, {
+      listenerArn: this.httpsListenerArn,
       host,
       targetGroupArn,
       priority,
     });
-    this.hostRulePriorities.set(priority, host);
-    return rule;
   }
+}
+
+/**
+ * A load balancer created elsewhere, by its attributes (`LoadBalancer.fromAttributes`): host rules
+ * go on its HTTPS listener, and its security group is a source services admit. Nothing of the load
+ * balancer itself is managed here.
+ */
+export class ImportedLoadBalancer extends Construct implements LoadBalancerRef {
+  /** The load balancer's ARN, as given. */
+  readonly arn: string;
+  /** `app/<name>/<id>`, the CloudWatch `LoadBalancer` dimension, as given. */
+  readonly arnSuffix: string;
+  /** The load balancer's AWS DNS name (alias target), as given. */
+  readonly dnsName: string;
+  /** The load balancer's canonical hosted zone id (alias target), as given. */
+  readonly zoneId: string;
+  /** The load balancer's security group id, as given. */
+  readonly securityGroupId: string;
+  /** The HTTPS listener's ARN, as given: host rules go there. */
+  readonly httpsListenerArn: string;
+  /** The load balancer's security group, as a source for `allowFrom`. */
+  readonly securityGroup: SecurityGroupRef;
+  private readonly hostRulePriorities = new Map<number, string>();
+
+  constructor(scope: Construct, id: string, attributes: LoadBalancerRef) {
+    super(scope, id);
+    assertArn(attributes.arn, "edge.loadBalancer.arn", ARN_KINDS.loadBalancer);
+    assertArn(attributes.httpsListenerArn, "edge.loadBalancer.httpsListenerArn", ARN_KINDS.listener);
+    this.arn = attributes.arn;
+    this.arnSuffix = attributes.arnSuffix;
+    this.dnsName = attributes.dnsName;
+    this.zoneId = attributes.zoneId;
+    this.securityGroupId = attributes.securityGroupId;
+    this.httpsListenerArn = attributes.httpsListenerArn;
+    this.securityGroup = { id: attributes.securityGroupId };
+  }
+
+  /**
+   * Forwards requests for `host` to a target group, on the HTTPS listener, as
+   * `LoadBalancer.addHostRule` does. Priorities are checked only against the rules added here: the
+   * owning stack's rules are not known to this one.
+   */
+  addHostRule(host: string, targetGroupArn: string, priority: number): HostRule {
+    return addHostRule(this, this.hostRulePriorities, {
+      listenerArn: this.httpsListenerArn,
+      host,
+      targetGroupArn,
+      priority,
+    });
+  }
+}
+
+/** The one way a host rule is added to a load balancer's listener, owned or referenced. */
+function addHostRule(
+  scope: Construct,
+  taken: Map<number, string>,
+  rule: { listenerArn: string; host: string; targetGroupArn: string; priority: number },
+): HostRule {
+  const { host, priority } = rule;
+  const holder = taken.get(priority);
+  if (holder !== undefined) {
+    throw new PropError("edge.addHostRule.priority", `${priority} is already used by ${holder}`);
+  }
+  const hostRule = new HostRule(scope, `host-rule-${priority}`, rule);
+  taken.set(priority, host);
+  return hostRule;
 }

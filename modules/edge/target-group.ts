@@ -1,7 +1,9 @@
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
 import { Construct } from "constructs";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
+import { PropError } from "../validation/prop-error.js";
 
+/** Props of `ServiceTargetGroup`. */
 export interface ServiceTargetGroupProps {
   /** Names and tags the target group. */
   readonly naming: Naming;
@@ -29,10 +31,13 @@ export interface ServiceTargetGroupProps {
  * path. Usable on its own with a plain VPC id (preview stacks create theirs next to dev's ALB).
  */
 export class ServiceTargetGroup extends Construct {
+  /** The target group. */
   readonly targetGroup: LbTargetGroup;
+  /** The target group's ARN, for a listener rule or a service's load balancer block. */
   readonly arn: string;
   /** `targetgroup/<name>/<id>`, the CloudWatch `TargetGroup` dimension. */
   readonly arnSuffix: string;
+  /** The port the targets are registered on (the service's container port). */
   readonly port: number;
 
   constructor(scope: Construct, id: string, props: ServiceTargetGroupProps) {
@@ -41,15 +46,16 @@ export class ServiceTargetGroup extends Construct {
     const healthCheckPath = props.healthCheckPath ?? "/readyz";
     const delay = props.deregistrationDelaySeconds ?? 15;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`edge.targetGroup.port: ${port} must be a TCP port (1–65535)`);
+      throw new PropError("edge.targetGroup.port", `${port} must be a TCP port (1–65535)`);
     }
     if (!/^\/[\w\-./~%]*$/.test(healthCheckPath) || healthCheckPath.length > 1024) {
-      throw new Error(
-        `edge.targetGroup.healthCheckPath: "${healthCheckPath}" must be a path starting with /`,
+      throw new PropError(
+        "edge.targetGroup.healthCheckPath",
+        `"${healthCheckPath}" must be a path starting with /`,
       );
     }
     if (!Number.isInteger(delay) || delay < 0 || delay > 3600) {
-      throw new Error(`edge.targetGroup.deregistrationDelaySeconds: ${delay} must be 0–3600 seconds`);
+      throw new PropError("edge.targetGroup.deregistrationDelaySeconds", `${delay} must be 0–3600 seconds`);
     }
     this.port = port;
 

@@ -6,6 +6,7 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { assertLogRetention } from "../logs/retention.js";
 import type { Naming } from "../naming/naming.js";
+import { PropError } from "../validation/prop-error.js";
 
 /** `REGIONAL` protects an ALB in the stack's region; `CLOUDFRONT` a distribution (and lives in us-east-1). */
 export type WebAclScope = "REGIONAL" | "CLOUDFRONT";
@@ -16,6 +17,7 @@ export const MANAGED_RULE_GROUPS = [
   "AWSManagedRulesCommonRuleSet",
   "AWSManagedRulesKnownBadInputsRuleSet",
 ] as const;
+/** The name of one of the AWS managed rule groups every `WebAcl` applies. */
 export type ManagedRuleGroup = (typeof MANAGED_RULE_GROUPS)[number];
 
 /**
@@ -25,11 +27,13 @@ export type ManagedRuleGroup = (typeof MANAGED_RULE_GROUPS)[number];
  */
 export type ClientAddressSource = "source-ip" | "x-forwarded-for";
 
+/** Props of `WebAcl`: what it protects, where, and how strictly. */
 export interface WebAclProps {
   /** Names and tags the web ACL and its log group. */
   readonly naming: Naming;
   /** What it protects; the ACL is named `<project>-<env>-<purpose>`. */
   readonly purpose: string;
+  /** `REGIONAL` for a load balancer, `CLOUDFRONT` for a distribution (created in us-east-1). */
   readonly scope: WebAclScope;
   /**
    * Requests one client may send in any 5 minutes; beyond that its requests are blocked until the
@@ -37,7 +41,10 @@ export interface WebAclProps {
    * @default 2000
    */
   readonly rateLimitPer5Min?: number;
-  /** @default "source-ip" */
+  /**
+   * Where a client's address is read from for the rate limit (see `ClientAddressSource`).
+   * @default "source-ip"
+   */
   readonly clientAddress?: ClientAddressSource;
   /**
    * With `clientAddress: "x-forwarded-for"`: requests one connecting address may send in any
@@ -71,9 +78,13 @@ export interface WebAclProps {
  * `cookie` headers redacted.
  */
 export class WebAcl extends Construct {
+  /** The WAFv2 web ACL. */
   readonly webAcl: Wafv2WebAcl;
+  /** The web ACL's ARN, to associate with a load balancer or a distribution. */
   readonly arn: string;
+  /** The log group of blocked and counted requests (`aws-waf-logs-<project>-<env>-<purpose>`). */
   readonly logGroup: CloudwatchLogGroup;
+  /** The ACL's scope, `REGIONAL` or `CLOUDFRONT`. */
   readonly scope: WebAclScope;
   private readonly provider: TerraformProvider | undefined;
 
@@ -81,24 +92,32 @@ export class WebAcl extends Construct {
     super(scope, id);
     const limit = props.rateLimitPer5Min ?? 2000;
     if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000) {
-      throw new Error(`edge.waf.rateLimitPer5Min: ${limit} must be a whole number from 10 to 2,000,000,000`);
+      throw new PropError(
+        "edge.waf.rateLimitPer5Min",
+        `${limit} must be a whole number from 10 to 2,000,000,000`,
+      );
     }
     const sourceLimit = props.sourceRateLimitPer5Min ?? Math.min(limit * 10, 2_000_000_000);
     if (!Number.isInteger(sourceLimit) || sourceLimit < limit || sourceLimit > 2_000_000_000) {
-      throw new Error(
-        `edge.waf.sourceRateLimitPer5Min: ${sourceLimit} must be a whole number from rateLimitPer5Min (${limit}) to 2,000,000,000`,
+      throw new PropError(
+        "edge.waf.sourceRateLimitPer5Min",
+        `${sourceLimit} must be a whole number from rateLimitPer5Min (${limit}) to 2,000,000,000`,
       );
     }
     const retention = props.logRetentionDays ?? 30;
     assertLogRetention(retention, "edge.waf.logRetentionDays");
     for (const [group, rules] of Object.entries(props.countOnlyRules ?? {})) {
       if (!(MANAGED_RULE_GROUPS as readonly string[]).includes(group)) {
-        throw new Error(
-          `edge.waf.countOnlyRules: "${group}" is not one of the managed groups (${MANAGED_RULE_GROUPS.join(", ")})`,
+        throw new PropError(
+          "edge.waf.countOnlyRules",
+          `"${group}" is not one of the managed groups (${MANAGED_RULE_GROUPS.join(", ")})`,
         );
       }
       if (rules?.some((rule) => !/^[A-Za-z0-9_-]+$/.test(rule))) {
-        throw new Error(`edge.waf.countOnlyRules.${group}: rule names are letters, digits, _ and - only`);
+        throw new PropError(
+          `edge.waf.countOnlyRules.${group}`,
+          "rule names are letters, digits, _ and - only",
+        );
       }
     }
     this.scope = props.scope;
@@ -221,8 +240,9 @@ export class WebAcl extends Construct {
   /** Puts a regional resource (an ALB) behind this ACL. CloudFront takes the ACL's ARN as `web_acl_id`. */
   associate(id: string, resourceArn: string): Wafv2WebAclAssociation {
     if (this.scope !== "REGIONAL") {
-      throw new Error(
-        "edge.waf.associate: a CLOUDFRONT web ACL is attached through the distribution's web_acl_id",
+      throw new PropError(
+        "edge.waf.associate",
+        "a CLOUDFRONT web ACL is attached through the distribution's web_acl_id",
       );
     }
     return new Wafv2WebAclAssociation(this, id, {

@@ -7,30 +7,64 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { Token } from "cdktf";
 import type { Construct } from "constructs";
+import { PropError } from "../validation/prop-error.js";
 
+/**
+ * An IAM condition block: operator → condition key → value(s), e.g.
+ * `{ StringEquals: { "aws:SourceAccount": accountId } }`.
+ */
 export type Condition = Record<string, Record<string, string | string[] | boolean>>;
 
+/**
+ * Who a resource or trust policy statement is about: everyone (`*`), services, AWS principals or
+ * an identity provider.
+ */
 export type Principal =
   | "*"
-  | { readonly Service: string | readonly string[] }
-  | { readonly AWS: string | readonly string[] }
-  | { readonly Federated: string };
+  | {
+      /** Service principals, e.g. `ecs-tasks.amazonaws.com`. */
+      readonly Service: string | readonly string[];
+    }
+  | {
+      /** Account ids, account root ARNs, role or user ARNs. */
+      readonly AWS: string | readonly string[];
+    }
+  | {
+      /** An identity provider's ARN (GitHub's OIDC provider, for CI roles). */
+      readonly Federated: string;
+    };
 
+/** One statement of an identity or resource policy, rendered by `policyDocument`. */
 export interface PolicyStatement {
-  /** Statement id, shown in the console and in policy findings. */
+  /** Statement id, shown in the console and in policy findings. @default - no `Sid` */
   readonly sid?: string;
+  /** Whether the statement allows or denies. @default "Allow" */
   readonly effect?: "Allow" | "Deny";
-  /** Only in resource policies (bucket policies); identity policies have none. */
+  /**
+   * Only in resource policies (bucket policies); identity policies have none.
+   * @default - no `Principal` (an identity policy statement)
+   */
   readonly principal?: Principal;
+  /** The actions, `service:Action`; `attachPolicy` refuses `*`. */
   readonly actions: readonly string[];
+  /** The resource ARNs the actions apply to. */
   readonly resources: readonly string[];
+  /** Conditions every request must meet. @default - no `Condition` */
   readonly conditions?: Condition;
 }
 
+/** One statement of a role's trust policy, rendered by `trustPolicyDocument`: always an `Allow`. */
 export interface TrustStatement {
+  /** Statement id. @default - no `Sid` */
   readonly sid?: string;
+  /** Who may assume the role; never everyone. */
   readonly principal: Exclude<Principal, "*">;
+  /** `sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity`, `sts:TagSession`, … */
   readonly actions: readonly string[];
+  /**
+   * Conditions the assuming request must meet (a token's `sub`, the source account).
+   * @default - no `Condition`
+   */
   readonly conditions?: Condition;
 }
 
@@ -80,6 +114,7 @@ export function serviceTrustPolicy(service: string, accountId: string, sourceArn
   ]);
 }
 
+/** Exceptions `attachPolicy` allows when asked. */
 export interface AttachPolicyOptions {
   /**
    * Allows service-wide actions (`ec2:*`) in this policy, for a deployment role that creates whole
@@ -137,8 +172,9 @@ const MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/([\w+=,.@-
 export function assertManagedPolicyArn(value: string, field: string): void {
   if (Token.isUnresolved(value)) return;
   if (!MANAGED_POLICY_ARN.test(value)) {
-    throw new Error(
-      `${field}: "${value}" must be a managed policy ARN such as arn:aws:iam::123456789012:policy/acme-bootstrap-workload-boundary`,
+    throw new PropError(
+      field,
+      `"${value}" must be a managed policy ARN such as arn:aws:iam::123456789012:policy/acme-bootstrap-workload-boundary`,
     );
   }
 }

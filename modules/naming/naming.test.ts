@@ -1,5 +1,6 @@
-import { expect, test } from "vitest";
-import { NAME_LIMITS, Naming } from "./naming.js";
+import { describe, expect, test } from "vitest";
+import { PropError } from "../validation/prop-error.js";
+import { NAME_LIMITS, Naming, type PrefixNamingProps } from "./naming.js";
 
 const naming = new Naming({
   project: "acme",
@@ -56,4 +57,79 @@ test.each([
 test("a thing with characters AWS names reject is refused", () => {
   expect(() => naming.name("Uploads")).toThrow('"Uploads"');
   expect(() => naming.name("up_loads")).toThrow();
+});
+
+describe("a naming from a plain prefix, for teams with a scheme of their own", () => {
+  const payments = Naming.fromPrefix({
+    prefix: "payments",
+    tags: { team: "payments", "cost-centre": "4711" },
+    accountId: "123456789012",
+    region: "eu-west-1",
+  });
+
+  test("names are <prefix>-<thing>, with the same limits and hashing", () => {
+    expect(payments.name("db")).toBe("payments-db");
+    expect(payments.prefix).toBe("payments");
+    expect(payments.scheme).toBe("prefix");
+    expect(payments.name("a-very-long-target-group-name-one", NAME_LIMITS.loadBalancer)).toMatch(
+      /^payments-a-very-long-ta-[0-9a-f]{8}$/,
+    );
+  });
+
+  test("bucket names still add account and region to be globally unique", () => {
+    expect(payments.bucketName("uploads")).toBe("payments-uploads-123456789012-eu-west-1");
+  });
+
+  test("tags are exactly the ones given, with nothing of the kit's Project, Environment or ManagedBy", () => {
+    expect(payments.tags()).toEqual({ team: "payments", "cost-centre": "4711" });
+    expect(payments.tags({ Name: "x" })).toEqual({ team: "payments", "cost-centre": "4711", Name: "x" });
+    expect(
+      Naming.fromPrefix({ prefix: "payments", accountId: "123456789012", region: "eu-west-1" }).tags(),
+    ).toEqual({});
+  });
+
+  test("project and environment come from the Project and Environment tags when given", () => {
+    const tagged = Naming.fromPrefix({
+      prefix: "payments-live",
+      tags: { Project: "payments", Environment: "live" },
+      accountId: "123456789012",
+      region: "eu-west-1",
+    });
+    expect([tagged.project, tagged.environment]).toEqual(["payments", "live"]);
+    expect(tagged.name("db")).toBe("payments-live-db");
+  });
+
+  test("without those tags, reading project or environment is refused with a PropError naming the field", () => {
+    expect(() => payments.project).toThrow(PropError);
+    expect(() => payments.project).toThrow(/^naming\.project: .*add tags\.Project/);
+    expect(() => payments.environment).toThrow(/^naming\.environment: .*add tags\.Environment/);
+  });
+
+  test("it has no environment to replace: withEnvironment is refused", () => {
+    expect(() => payments.withEnvironment("pr-1")).toThrow(/^naming\.withEnvironment: /);
+  });
+
+  test("the kit's own naming is unchanged: scheme, prefix and a child environment", () => {
+    expect(naming.scheme).toBe("project-environment");
+    expect(naming.withEnvironment("pr-7").name("app")).toBe("acme-pr-7-app");
+  });
+
+  test.each([
+    [{ prefix: "Payments" }, "naming.prefix"],
+    [{ prefix: "pay--ments" }, "naming.prefix"],
+    [{ prefix: "payments", project: "acme" }, "naming.prefix"],
+    [{ tags: { "aws:team": "x" } }, "naming.tags.aws:team"],
+    [{ tags: { team: "x".repeat(257) } }, "naming.tags.team"],
+    [{ accountId: "1" }, "naming.accountId"],
+  ])("invalid input %j is refused, naming %s", (override, field) => {
+    const props = { prefix: "payments", accountId: "123456789012", region: "eu-west-1", ...override };
+    let error: unknown;
+    try {
+      Naming.fromPrefix(props as PrefixNamingProps);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PropError);
+    expect((error as PropError).field).toBe(field);
+  });
 });

@@ -3,6 +3,7 @@
 export interface Cidr {
   /** Network address as an unsigned 32-bit integer. */
   readonly base: number;
+  /** Prefix length, 0 to 32. */
   readonly prefix: number;
 }
 
@@ -20,6 +21,7 @@ export function parseCidr(text: string): Cidr | undefined {
   return { base, prefix };
 }
 
+/** Writes a CIDR block as `a.b.c.d/n`. */
 export function formatCidr(cidr: Cidr): string {
   const b = cidr.base;
   return `${Math.floor(b / 2 ** 24)}.${Math.floor(b / 2 ** 16) % 256}.${Math.floor(b / 2 ** 8) % 256}.${b % 256}/${cidr.prefix}`;
@@ -44,6 +46,7 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   return inner.prefix >= outer.prefix && inner.base >= outer.base && inner.base < outer.base + size(outer);
 }
 
+/** True when the two blocks share at least one address. */
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return a.base < b.base + size(b) && b.base < a.base + size(a);
 }

@@ -1,5 +1,5 @@
 /**
- * Network: a VPC over explicit AZs with public, private and database subnet tiers, NAT, an S3 gateway endpoint, flow logs and a locked default security group; security groups and the rules between them.
+ * Network: a VPC over explicit AZs with public, private and database subnet tiers, NAT, an S3 gateway endpoint, flow logs and a locked default security group; security groups and the rules between them; `Network.fromAttributes` for one created elsewhere.
  *
  * @packageDocumentation
  */
@@ -14,4 +14,5 @@ export {
   parseCidr,
 } from "./cidr.js";
 export * from "./network.js";
+export * from "./network-ref.js";
 export * from "./security-group.js";

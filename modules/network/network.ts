@@ -15,15 +15,21 @@ import { Construct } from "constructs";
 import { assertManagedPolicyArn, attachPolicy, serviceTrustPolicy } from "../iam/policy.js";
 import { assertLogRetention } from "../logs/retention.js";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
+import { PropError } from "../validation/prop-error.js";
 import { type Cidr, cidrContains, cidrSubnet, cidrsOverlap, formatCidr, parseCidr } from "./cidr.js";
+import { ImportedNetwork, type NetworkAttributes, type NetworkRef } from "./network-ref.js";
 
 /** How private subnets reach the internet. */
 export type NatMode = "none" | "single" | "perAz";
+/** Every `NatMode`. */
 export const NAT_MODES: readonly NatMode[] = ["none", "single", "perAz"];
 
+/** A subnet tier: `public` (internet gateway), `private` (NAT), `database` (no route out). */
 export type SubnetTier = "public" | "private" | "database";
+/** Every `SubnetTier`. */
 export const SUBNET_TIERS: readonly SubnetTier[] = ["public", "private", "database"];
 
+/** Props of `Network`: its range, zones, NAT mode, subnet layout and flow logs. */
 export interface NetworkProps {
   /** Names and tags every resource. */
   readonly naming: Naming;
@@ -50,9 +56,9 @@ export interface NetworkProps {
    * @default - all traffic (`ALL`), kept 30 days
    */
   readonly flowLogs?: {
-    /** @default "ALL" */
+    /** Which traffic is logged. @default "ALL" */
     readonly trafficType?: "ALL" | "ACCEPT" | "REJECT";
-    /** @default 30 */
+    /** Days the flow logs are kept (a CloudWatch Logs retention period). @default 30 */
     readonly retentionDays?: number;
   };
   /**
@@ -73,22 +79,44 @@ export interface NetworkProps {
  * An S3 gateway endpoint keeps S3 traffic off NAT (it is free; NAT data processing is not),
  * flow logs go to CloudWatch, and the default security group is emptied so nothing can use it by accident.
  */
-export class Network extends Construct {
+export class Network extends Construct implements NetworkRef {
+  /**
+   * A network created elsewhere (another stack, read from its state), by its VPC id, availability
+   * zones and subnet ids per tier: what constructs placed in it need. Creates nothing.
+   */
+  static fromAttributes(scope: Construct, id: string, attributes: NetworkAttributes): ImportedNetwork {
+    return new ImportedNetwork(scope, id, attributes);
+  }
+
+  /** The VPC. */
   readonly vpc: Vpc;
+  /** The VPC's id. */
   readonly vpcId: string;
+  /** The VPC's IPv4 range. */
   readonly vpcCidr: string;
+  /** How private subnets reach the internet. */
   readonly natMode: NatMode;
+  /** The availability zones every tier spans, in order. */
   readonly availabilityZones: readonly string[];
+  /** Public subnets, in AZ order. */
   readonly publicSubnets: readonly Subnet[];
+  /** Private (application) subnets, in AZ order. */
   readonly privateSubnets: readonly Subnet[];
+  /** Database subnets, in AZ order: no route out of the VPC. */
   readonly databaseSubnets: readonly Subnet[];
+  /** The public subnets' route table: default route to the internet gateway. */
   readonly publicRouteTable: RouteTable;
   /** One per AZ, in AZ order, so switching NAT mode never replaces route tables. */
   readonly privateRouteTables: readonly RouteTable[];
+  /** The database subnets' route table: local routes only. */
   readonly databaseRouteTable: RouteTable;
+  /** None, one, or one per AZ, following `natMode`. */
   readonly natGateways: readonly NatGateway[];
+  /** The VPC's internet gateway. */
   readonly internetGateway: InternetGateway;
+  /** The S3 gateway endpoint, on the public and private route tables. */
   readonly s3Endpoint: VpcEndpoint;
+  /** Where the flow logs go. */
   readonly flowLogGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
@@ -273,14 +301,18 @@ export function subnetLayout(
   explicit: NetworkProps["subnetCidrs"] = {},
 ): Record<SubnetTier, string[]> {
   const vpc = parseCidr(vpcCidr);
-  if (!vpc) throw new Error(`network.cidr: "${vpcCidr}" is not an IPv4 CIDR block such as 10.0.0.0/16`);
+  if (!vpc) throw new PropError("network.cidr", `"${vpcCidr}" is not an IPv4 CIDR block such as 10.0.0.0/16`);
   if (vpc.prefix < 16 || vpc.prefix > 21) {
-    throw new Error(
-      `network.cidr: /${vpc.prefix} is outside /16–/21 (AWS allows /16 at most; /21 leaves room for 3 tiers)`,
+    throw new PropError(
+      "network.cidr",
+      `/${vpc.prefix} is outside /16–/21 (AWS allows /16 at most; /21 leaves room for 3 tiers)`,
     );
   }
   if (azCount < 2 || azCount > 6) {
-    throw new Error(`network.availabilityZones: ${azCount} given; use 2 to 6 (RDS and ALB need at least 2)`);
+    throw new PropError(
+      "network.availabilityZones",
+      `${azCount} given; use 2 to 6 (RDS and ALB need at least 2)`,
+    );
   }
   const computed: Record<SubnetTier, Cidr[]> = {
     private: range(azCount).map((i) => cidrSubnet(vpc, 3, i)),
@@ -295,17 +327,17 @@ export function subnetLayout(
       continue;
     }
     if (given.length !== azCount) {
-      throw new Error(
-        `network.subnetCidrs.${tier}: ${given.length} ranges for ${azCount} availability zones`,
+      throw new PropError(
+        `network.subnetCidrs.${tier}`,
+        `${given.length} ranges for ${azCount} availability zones`,
       );
     }
     result[tier] = given.map((text, i) => {
+      const field = `network.subnetCidrs.${tier}[${i}]`;
       const cidr = parseCidr(text);
-      if (!cidr) throw new Error(`network.subnetCidrs.${tier}[${i}]: "${text}" is not an IPv4 CIDR block`);
-      if (!cidrContains(vpc, cidr)) {
-        throw new Error(`network.subnetCidrs.${tier}[${i}]: ${text} is outside the VPC range ${vpcCidr}`);
-      }
-      if (cidr.prefix > 28) throw new Error(`network.subnetCidrs.${tier}[${i}]: ${text} is smaller than /28`);
+      if (!cidr) throw new PropError(field, `"${text}" is not an IPv4 CIDR block`);
+      if (!cidrContains(vpc, cidr)) throw new PropError(field, `${text} is outside the VPC range ${vpcCidr}`);
+      if (cidr.prefix > 28) throw new PropError(field, `${text} is smaller than /28`);
       return cidr;
     });
   }
@@ -315,8 +347,9 @@ export function subnetLayout(
       if (cidrsOverlap(a.cidr, b.cidr)) {
         // Blame a range the user wrote, not one that was computed around it.
         const [blamed, other] = explicit[b.tier] || !explicit[a.tier] ? [b, a] : [a, b];
-        throw new Error(
-          `network.subnetCidrs.${blamed.tier}[${blamed.i}]: ${formatCidr(blamed.cidr)} overlaps ${other.tier}[${other.i}] ${formatCidr(other.cidr)}`,
+        throw new PropError(
+          `network.subnetCidrs.${blamed.tier}[${blamed.i}]`,
+          `${formatCidr(blamed.cidr)} overlaps ${other.tier}[${other.i}] ${formatCidr(other.cidr)}`,
         );
       }
     }

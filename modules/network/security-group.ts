@@ -11,6 +11,7 @@ import type { Naming } from "../naming/naming.js";
 
 /** Anything with a security group id: a `SecurityGroup`, or an id read from another stack's state. */
 export interface SecurityGroupRef {
+  /** The security group's id (`sg-…`). */
   readonly id: string;
 }
 
@@ -35,10 +36,13 @@ export function allowFromOptions(options: string | AllowFromOptions | undefined)
   return typeof options === "string" ? { description: options } : (options ?? {});
 }
 
+/** Props of `createSecurityGroup`. */
 export interface SecurityGroupProps {
+  /** Names and tags the group. */
   readonly naming: Naming;
   /** What the group protects; its name is `<project>-<env>-<purpose>`. */
   readonly purpose: string;
+  /** The VPC the group belongs to. */
   readonly vpcId: string;
   /** Shown in the console; say what may reach what. */
   readonly description: string;
@@ -58,6 +62,7 @@ export function createSecurityGroup(scope: Construct, id: string, props: Securit
   });
 }
 
+/** A TCP port, or a range of them. */
 export interface PortRange {
   /** One TCP port, or the first of a range. */
   readonly port: number;
@@ -65,6 +70,7 @@ export interface PortRange {
   readonly toPort?: number;
 }
 
+/** Props of `allowTraffic`: a TCP path between two security groups. */
 export interface AllowTrafficProps extends PortRange {
   /** Where connections start. */
   readonly from: SecurityGroupRef;
@@ -99,12 +105,21 @@ export function allowTraffic(scope: Construct, id: string, props: AllowTrafficPr
   }
 }
 
+/** Props of `allowIngressFromCidr` and `allowEgressToCidr`: a TCP rule to or from an address range. */
 export interface CidrRuleProps extends PortRange {
+  /** The security group the rule is written on. */
   readonly group: SecurityGroupRef;
-  /** IPv4 range, e.g. `0.0.0.0/0`. */
+  /**
+   * IPv4 range, e.g. `0.0.0.0/0`. Give exactly one of `cidr` and `ipv6Cidr`.
+   * @default - none: `ipv6Cidr` is the range
+   */
   readonly cidr?: string;
-  /** IPv6 range, e.g. `::/0`. */
+  /**
+   * IPv6 range, e.g. `::/0`. Give exactly one of `cidr` and `ipv6Cidr`.
+   * @default - none: `cidr` is the range
+   */
   readonly ipv6Cidr?: string;
+  /** Why this path exists, shown on the rule. */
   readonly description: string;
 }
 

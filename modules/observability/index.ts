@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from "./observability.js";
+export * from "./targets.js";

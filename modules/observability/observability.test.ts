@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 // The service's own access log and logger: the failed sign-ins filter must match the lines they write.
 import { policy, type ResourceConfig, synthesise, testNaming } from "../testing/synthesised.js";
-import { FAILED_SIGN_IN_PATTERN, Observability, type ObservabilityProps } from "./observability.js";
+import { Observability, type ObservabilityProps } from "./observability.js";
+import { FAILED_SIGN_IN_PATTERN } from "./targets.js";
 
 const lb = {
   arnSuffix: "app/acme-test-alb/0123456789abcdef",

@@ -5,8 +5,12 @@ import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { attachPolicy } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
+import { PropError } from "../validation/prop-error.js";
+import { assertIntegerInRange } from "../validation/validators.js";
 
+/** Props of `WriteOnlySecret`. */
 export interface WriteOnlySecretProps {
+  /** Names and tags the secret. */
   readonly naming: Naming;
   /** What the secret is; its name is `<project>-<env>/<purpose>`. */
   readonly purpose: string;
@@ -35,7 +39,9 @@ export interface WriteOnlySecretProps {
  * any fresh random value may be passed each time.
  */
 export class WriteOnlySecret extends Construct {
+  /** The Secrets Manager secret. */
   readonly secret: SecretsmanagerSecret;
+  /** The secret's ARN, for a task definition's `secrets` or a grant. */
   readonly secretArn: string;
   /** The Terraform variable that supplies the value: set `TF_VAR_<name>` for plan and apply. */
   readonly variableName: string;
@@ -45,12 +51,9 @@ export class WriteOnlySecret extends Construct {
     super(scope, id);
     const recoveryWindowDays = props.recoveryWindowDays ?? 30;
     if (recoveryWindowDays !== 0 && (recoveryWindowDays < 7 || recoveryWindowDays > 30)) {
-      throw new Error(`secrets.recoveryWindowDays: ${recoveryWindowDays} must be 0 or 7–30`);
+      throw new PropError("secrets.recoveryWindowDays", `${recoveryWindowDays} must be 0 or 7–30`);
     }
-    const version = props.version ?? 1;
-    if (!Number.isInteger(version) || version < 1) {
-      throw new Error(`secrets.version: ${version} must be a whole number ≥ 1`);
-    }
+    const version = assertIntegerInRange(props.version ?? 1, "secrets.version", { min: 1 });
     this.kmsKeyArn = props.kmsKeyArn;
     this.variableName = props.purpose.replace(/-/g, "_");
 

@@ -4,7 +4,10 @@ import { Construct } from "constructs";
 import { attachPolicy, type PolicyStatement } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
 import { Bucket } from "../storage/bucket.js";
+import { PropError } from "../validation/prop-error.js";
+import { hasWildcard } from "../validation/validators.js";
 
+/** Props of `StateBackend`. */
 export interface StateBackendProps {
   /** Names and tags the bucket and table. */
   readonly naming: Naming;
@@ -30,6 +33,7 @@ export interface StateBackendProps {
   readonly protect?: boolean;
 }
 
+/** Which state keys a `grantReadState` or `grantReadWriteState` covers. */
 export interface StateAccessOptions {
   /** State keys the grant covers, e.g. `acme/preview/` for every preview stack. `*` is not allowed. */
   readonly keyPrefix: string;
@@ -42,11 +46,17 @@ export interface StateAccessOptions {
  * transition period.
  */
 export class StateBackend extends Construct {
+  /** The state bucket. */
   readonly bucket: Bucket;
+  /** The bucket's name, for a stack's `S3Backend` `bucket` (or `StateBackend.names`). */
   readonly bucketName: string;
+  /** The bucket's ARN. */
   readonly bucketArn: string;
+  /** The DynamoDB lock table. */
   readonly lockTable: DynamodbTable;
+  /** The lock table's name, for a stack's `S3Backend` `dynamodbTable`. */
   readonly lockTableName: string;
+  /** The lock table's ARN. */
   readonly lockTableArn: string;
 
   /**
@@ -119,8 +129,8 @@ export class StateBackend extends Construct {
 
   private checkPrefix(options: StateAccessOptions): string {
     const prefix = options.keyPrefix;
-    if (!prefix || prefix.includes("*") || prefix.includes("?")) {
-      throw new Error(`state.keyPrefix: "${prefix}" must be a non-empty key prefix without "*" or "?"`);
+    if (!prefix || hasWildcard(prefix)) {
+      throw new PropError("state.keyPrefix", `"${prefix}" must be a non-empty key prefix without "*" or "?"`);
     }
     return prefix;
   }

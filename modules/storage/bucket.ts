@@ -1,4 +1,5 @@
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket/index.js";
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration/index.js";
 import {
@@ -13,22 +14,33 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning/index.js";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
-import { attachPolicy, type PolicyStatement, policyDocument } from "../iam/policy.js";
+import { type PolicyStatement, policyDocument } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
+import { PropError } from "../validation/prop-error.js";
+import { assertIntegerInRange } from "../validation/validators.js";
+import {
+  type BucketAttributes,
+  type BucketRef,
+  type GrantOptions,
+  grantBucketAccess,
+  ImportedBucket,
+} from "./bucket-ref.js";
 
+/** One CORS rule: which browser origins may call the bucket, and how. */
 export interface BucketCorsRule {
   /** Origins allowed to call the bucket from a browser (e.g. `https://app.example.com`); never `*`. */
   readonly allowedOrigins: readonly string[];
   /** e.g. `["GET", "PUT"]`. */
   readonly allowedMethods: readonly ("GET" | "PUT" | "POST" | "DELETE" | "HEAD")[];
-  /** @default ["*"] — headers the browser may send */
+  /** Headers the browser may send. @default ["*"] */
   readonly allowedHeaders?: readonly string[];
-  /** @default ["ETag"] */
+  /** Response headers the browser may read. @default ["ETag"] */
   readonly exposeHeaders?: readonly string[];
-  /** @default 3000 */
+  /** Seconds the browser may cache the preflight answer. @default 3000 */
   readonly maxAgeSeconds?: number;
 }
 
+/** An expiration rule: delete current objects (under a prefix) some days after creation. */
 export interface BucketLifecycleRule {
   /** Rule id, unique within the bucket. */
   readonly id: string;
@@ -50,6 +62,7 @@ export interface BucketObjectLock {
   readonly retentionDays: number;
 }
 
+/** Props of `Bucket`: what it holds, versioning, encryption, lifecycle, CORS and Object Lock. */
 export interface BucketProps {
   /** Names and tags the bucket. */
   readonly naming: Naming;
@@ -99,23 +112,29 @@ export interface BucketProps {
   readonly objectLock?: BucketObjectLock;
 }
 
-export interface GrantOptions {
-  /** Limit the grant to keys under this prefix (e.g. `users/`). @default - the whole bucket */
-  readonly prefix?: string;
-}
-
 /**
  * A private S3 bucket: public access blocked (all four settings), ACLs disabled (bucket owner
  * enforced), versioned, encrypted, reachable only over TLS 1.2+, with incomplete multipart uploads
  * cleaned up after a day and old versions expired. Optionally write-once (`objectLock`).
  */
-export class Bucket extends Construct {
+export class Bucket extends Construct implements BucketRef {
+  /**
+   * A bucket created elsewhere (another stack or outside Terraform), to grant roles access to —
+   * `grantRead`, `grantReadWrite` — without owning it. Creates nothing until a grant is made.
+   */
+  static fromAttributes(scope: Construct, id: string, attributes: BucketAttributes): ImportedBucket {
+    return new ImportedBucket(scope, id, attributes);
+  }
+
+  /** The S3 bucket. */
   readonly bucket: S3Bucket;
   /** The bucket's name (its Terraform `id`). */
   readonly bucketName: string;
+  /** The bucket's ARN. */
   readonly bucketArn: string;
   /** `<bucket>.s3.<region>.amazonaws.com`, for CloudFront origins. */
   readonly regionalDomainName: string;
+  /** The KMS key the bucket encrypts with, if one was given. */
   readonly kmsKeyArn: string | undefined;
   /**
    * The bucket policy. Services that check their write access when they are configured (ALB access
@@ -129,28 +148,27 @@ export class Bucket extends Construct {
     super(scope, id);
     this.purpose = props.purpose;
     this.kmsKeyArn = props.kmsKeyArn;
-    const noncurrentDays = props.noncurrentVersionExpirationDays ?? 30;
-    if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
-      throw new Error(
-        `storage.noncurrentVersionExpirationDays: ${noncurrentDays} must be a whole number ≥ 1`,
-      );
-    }
+    const noncurrentDays = assertIntegerInRange(
+      props.noncurrentVersionExpirationDays ?? 30,
+      "storage.noncurrentVersionExpirationDays",
+      { min: 1 },
+    );
     const lock = props.objectLock;
-    if (
-      lock &&
-      !(Number.isInteger(lock.retentionDays) && lock.retentionDays >= 1 && lock.retentionDays <= 36500)
-    ) {
-      throw new Error(
-        `storage.objectLock.retentionDays: ${lock.retentionDays} must be a whole number of days from 1 to 36500`,
-      );
+    if (lock) {
+      assertIntegerInRange(lock.retentionDays, "storage.objectLock.retentionDays", {
+        min: 1,
+        max: 36500,
+        unit: "days",
+      });
     }
     if (lock && props.versioned === false) {
-      throw new Error("storage.objectLock: Object Lock needs versioning; leave `versioned` on");
+      throw new PropError("storage.objectLock", "Object Lock needs versioning; leave `versioned` on");
     }
     for (const rule of props.cors ?? []) {
       if (rule.allowedOrigins.length === 0 || rule.allowedOrigins.includes("*")) {
-        throw new Error(
-          `storage.cors.allowedOrigins: list the origins; "*" would let any site read the bucket`,
+        throw new PropError(
+          "storage.cors.allowedOrigins",
+          `list the origins; "*" would let any site read the bucket`,
         );
       }
     }
@@ -278,56 +296,19 @@ export class Bucket extends Construct {
    * logs, CloudFront). The TLS-only statements always stay.
    */
   addToResourcePolicy(statement: PolicyStatement): void {
-    if (!statement.principal)
-      throw new Error("storage.addToResourcePolicy: a bucket policy statement needs a principal");
+    if (!statement.principal) {
+      throw new PropError("storage.addToResourcePolicy", "a bucket policy statement needs a principal");
+    }
     this.policyStatements.push(statement);
   }
 
   /** Lets `role` list the bucket and read objects (and decrypt them when a KMS key is set). */
-  grantRead(role: IamRole, options: GrantOptions = {}): void {
-    this.grant(role, "read", ["s3:GetObject"], options);
+  grantRead(role: IamRole, options: GrantOptions = {}): IamRolePolicy {
+    return grantBucketAccess(this, this, this.purpose, role, "read", options);
   }
 
   /** Lets `role` list, read, write and delete objects, and abort its multipart uploads. */
-  grantReadWrite(role: IamRole, options: GrantOptions = {}): void {
-    this.grant(
-      role,
-      "read-write",
-      ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-      options,
-    );
-  }
-
-  private grant(
-    role: IamRole,
-    access: "read" | "read-write",
-    objectActions: string[],
-    options: GrantOptions,
-  ): void {
-    const prefix = options.prefix ?? "";
-    if (prefix.includes("*")) throw new Error(`storage.grant: prefix "${prefix}" must not contain "*"`);
-    const statements: PolicyStatement[] = [
-      {
-        sid: "ListBucket",
-        actions: ["s3:ListBucket"],
-        resources: [this.bucket.arn],
-        ...(prefix ? { conditions: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
-      },
-      { sid: "Objects", actions: objectActions, resources: [`${this.bucket.arn}/${prefix}*`] },
-    ];
-    if (this.kmsKeyArn) {
-      statements.push({
-        sid: "UseBucketKey",
-        actions: access === "read" ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:GenerateDataKey"],
-        resources: [this.kmsKeyArn],
-      });
-    }
-    attachPolicy(
-      this,
-      `grant-${access}-${role.friendlyUniqueId}`,
-      role,
-      `s3-${this.purpose}-${access}`,
-      statements,
-    );
+  grantReadWrite(role: IamRole, options: GrantOptions = {}): IamRolePolicy {
+    return grantBucketAccess(this, this, this.purpose, role, "read-write", options);
   }
 }

@@ -9,9 +9,15 @@ import { TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { Naming } from "../naming/naming.js";
 
-export type ResourceConfig = Record<string, unknown> & { "//"?: unknown };
+/** One resource's configuration in the synthesised JSON, keys in snake_case as Terraform reads them. */
+export type ResourceConfig = Record<string, unknown> & {
+  /** cdktf's metadata: the construct path and unique id. @default - absent when cdktf writes none */
+  "//"?: unknown;
+};
 
+/** A stack synthesised by `synthesise`: its Terraform JSON and lookups by resource type. */
 export interface Synthesised {
+  /** The whole synthesised Terraform JSON (`resource`, `data`, `output`, …). */
   readonly json: Record<string, Record<string, Record<string, ResourceConfig>>>;
   /** Every resource of `type` (e.g. `aws_subnet`), keyed by its Terraform name. */
   resources(type: string): Record<string, ResourceConfig>;
@@ -36,6 +42,7 @@ export function testOutdir(): string {
   return folder;
 }
 
+/** Builds constructs in a throwaway stack (`build` receives the stack) and synthesises it, offline. */
 export function synthesise(build: (scope: Construct) => void): Synthesised {
   const stack = new TerraformStack(Testing.app({ outdir: testOutdir() }), "stack");
   build(stack);

@@ -1,5 +1,5 @@
 /** ECS on Fargate (tasks × vCPU and memory, public IPs) and ECR storage. */
-import { blocks, isUnset, lookup, referencesOf } from "../../policy/plan-model.js";
+import { blocks, isUnset, lookup, referencesOf } from "../../plan/plan-model.js";
 import { type CostLine, hourly, notPriced, type Pricer, usage } from "../line.js";
 
 const usesFargate = (v: Record<string, unknown>) =>

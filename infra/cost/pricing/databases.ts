@@ -1,5 +1,5 @@
 /** RDS instances (instance hours, storage, the managed master secret) and DynamoDB tables. */
-import { blocks } from "../../policy/plan-model.js";
+import { blocks } from "../../plan/plan-model.js";
 import { type CostLine, hourly, monthly, notPriced, type Pricer, usage } from "../line.js";
 
 const STORAGE_PRICES: Record<string, string> = { gp3: "rds-gp3-gb-month", gp2: "rds-gp3-gb-month" };

@@ -1,5 +1,5 @@
 /** CloudFront and Route 53. */
-import { blocks } from "../../policy/plan-model.js";
+import { blocks } from "../../plan/plan-model.js";
 import { monthly, type Pricer, usage } from "../line.js";
 
 export const distribution: Pricer = (ctx) => [

@@ -1,5 +1,5 @@
 /** Load balancers: hours, capacity units, and the public IPv4 address in each AZ of an internet-facing one. */
-import { blocks } from "../../policy/plan-model.js";
+import { blocks } from "../../plan/plan-model.js";
 import { hourly, notPriced, type Pricer, usage } from "../line.js";
 import { subnetCount } from "./network.js";
 

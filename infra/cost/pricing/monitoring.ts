@@ -1,5 +1,5 @@
 /** CloudWatch alarms, dashboards and log groups; budgets. */
-import { blocks } from "../../policy/plan-model.js";
+import { blocks } from "../../plan/plan-model.js";
 import { monthly, type Pricer, usage } from "../line.js";
 
 /** Standard alarms cost per metric they watch (a metric-math alarm counts each metric). */

@@ -1,5 +1,5 @@
 /** NAT gateways, public IPv4 addresses, VPC endpoints. */
-import { type PlannedResource, referencesOf, Unresolved } from "../../policy/plan-model.js";
+import { type PlannedResource, referencesOf, Unresolved } from "../../plan/plan-model.js";
 import { hourly, notPriced, type Pricer, usage } from "../line.js";
 
 /**

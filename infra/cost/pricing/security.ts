@@ -1,5 +1,5 @@
 /** KMS keys, Secrets Manager secrets, WAF web ACLs; the account baseline's CloudTrail, GuardDuty, Access Analyzer. */
-import { blocks, list } from "../../policy/plan-model.js";
+import { blocks, list } from "../../plan/plan-model.js";
 import { monthly, notPriced, type Pricer, usage } from "../line.js";
 
 /**

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { albDeletionProtection } from "./alb-deletion-protection.js";
 
 const lb = (enable_deletion_protection: boolean) => ({

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { albDropInvalidHeaders } from "./alb-drop-invalid-headers.js";
 
 const lb = (values: Record<string, unknown>) => ({

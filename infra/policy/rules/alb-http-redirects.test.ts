@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { outcome, ref } from "../plan-fixture.js";
+import { ref } from "../../plan/plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { albHttpRedirects } from "./alb-http-redirects.js";
 
 const redirect = [

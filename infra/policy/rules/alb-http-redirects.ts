@@ -6,7 +6,7 @@ import {
   referencesOf,
   show,
   Unresolved,
-} from "../plan-model.js";
+} from "../../plan/plan-model.js";
 import { defineRule, fail, pass, unverified } from "../rule.js";
 
 /** Listeners without a protocol default to HTTP on an application load balancer. */

@@ -1,4 +1,4 @@
-import { blocks, isUnset, show, Unresolved } from "../plan-model.js";
+import { blocks, isUnset, show, Unresolved } from "../../plan/plan-model.js";
 import { defineRule, fail, pass, unverified, type Verdict, worst } from "../rule.js";
 
 const SECURE = ["redirect-to-https", "https-only"];

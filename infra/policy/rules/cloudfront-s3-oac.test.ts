@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { outcome, ref } from "../plan-fixture.js";
+import { ref } from "../../plan/plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { cloudfrontS3Oac } from "./cloudfront-s3-oac.js";
 
 const distribution = (origin: Record<string, unknown>) => ({

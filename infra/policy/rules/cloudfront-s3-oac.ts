@@ -1,4 +1,4 @@
-import { blocks, isUnset, knownString, referencesIn, show } from "../plan-model.js";
+import { blocks, isUnset, knownString, referencesIn, show } from "../../plan/plan-model.js";
 import { defineRule, fail, pass, type Verdict, worst } from "../rule.js";
 
 /** A bucket's REST endpoint (`b.s3.amazonaws.com`, `b.s3.us-east-1.amazonaws.com`). */

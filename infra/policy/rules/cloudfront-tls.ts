@@ -1,5 +1,5 @@
+import { isUnset, show, Unresolved } from "../../plan/plan-model.js";
 import { firstBlock } from "../context.js";
-import { isUnset, show, Unresolved } from "../plan-model.js";
 import { defineRule, fail, pass, unverified } from "../rule.js";
 
 /** TLSv1.2_2018, TLSv1.2_2019, TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025, … */

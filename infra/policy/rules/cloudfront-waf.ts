@@ -1,4 +1,4 @@
-import { isUnset } from "../plan-model.js";
+import { isUnset } from "../../plan/plan-model.js";
 import { defineRule, fail, pass } from "../rule.js";
 
 export const cloudfrontWaf = defineRule({

@@ -1,4 +1,4 @@
-import { attachedTo, blocks } from "../plan-model.js";
+import { attachedTo, blocks } from "../../plan/plan-model.js";
 import { defineRule, fail, pass } from "../rule.js";
 
 export const defaultSgClosed = defineRule({

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { ecrImmutableTags } from "./ecr-immutable-tags.js";
 
 const repository = (values: Record<string, unknown>) => ({

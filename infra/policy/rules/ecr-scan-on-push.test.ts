@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { ecrScanOnPush } from "./ecr-scan-on-push.js";
 
 const repository = (scan_on_push: boolean) => ({

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { ecsContainerInsights } from "./ecs-container-insights.js";
 
 const cluster = (setting: unknown[]) => ({

@@ -1,5 +1,5 @@
+import { isRecord } from "../../plan/plan-model.js";
 import { containerName, containersOf } from "../container-definitions.js";
-import { isRecord } from "../plan-model.js";
 import { defineRule, fail, pass, unverified } from "../rule.js";
 
 /** Variable names that usually hold a secret. */

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { outcome, ref } from "../plan-fixture.js";
+import { ref } from "../../plan/plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { ecsPublicIpWithNat } from "./ecs-public-ip-with-nat.js";
 
 const vpc = { address: "aws_vpc.main", values: { cidr_block: "10.0.0.0/16" } };

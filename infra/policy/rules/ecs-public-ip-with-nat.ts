@@ -1,5 +1,5 @@
+import { isUnset, referencesIn, show, Unresolved } from "../../plan/plan-model.js";
 import { firstBlock, subnetsHaveNat } from "../context.js";
-import { isUnset, referencesIn, show, Unresolved } from "../plan-model.js";
 import { defineRule, fail, pass, unverified } from "../rule.js";
 
 export const ecsPublicIpWithNat = defineRule({

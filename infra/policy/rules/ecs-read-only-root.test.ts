@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { ecsReadOnlyRoot } from "./ecs-read-only-root.js";
 import { taskDefinition } from "./ecs-task-fixture.js";
 

@@ -1,5 +1,5 @@
 /** An ECS task definition for rule tests; container definitions embed references, as the compute module's do. */
-import { later } from "../plan-fixture.js";
+import { later } from "../../plan/plan-fixture.js";
 
 export function taskDefinition(containers: Array<Record<string, unknown>>) {
   return {

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { later, outcome } from "../plan-fixture.js";
+import { later } from "../../plan/plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { iamGithubOidcSub } from "./iam-github-oidc-sub.js";
 
 const provider = {

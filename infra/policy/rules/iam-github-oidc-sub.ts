@@ -1,6 +1,6 @@
+import type { StackModel } from "../../plan/plan-model.js";
+import { isRecord, lookup, referencesIn, writtenText } from "../../plan/plan-model.js";
 import { parsePolicy, type Statement, statementName } from "../iam-document.js";
-import type { StackModel } from "../plan-model.js";
-import { isRecord, lookup, referencesIn, writtenText } from "../plan-model.js";
 import { defineRule, fail, pass, unverified, type Verdict, worst } from "../rule.js";
 
 const GITHUB = "token.actions.githubusercontent.com";

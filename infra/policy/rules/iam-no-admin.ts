@@ -1,5 +1,5 @@
+import { list, type PlannedResource } from "../../plan/plan-model.js";
 import { IDENTITY_POLICY_TYPES, identityPolicies, parsePolicy, statementName } from "../iam-document.js";
-import { list, type PlannedResource } from "../plan-model.js";
 import { defineRule, fail, pass, unverified, type Verdict, worst } from "../rule.js";
 
 const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;

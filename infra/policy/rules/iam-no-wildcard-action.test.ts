@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { iamNoWildcardAction } from "./iam-no-wildcard-action.js";
 import { rolePolicy } from "./iam-policy-fixture.js";
 

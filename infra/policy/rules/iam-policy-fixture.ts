@@ -1,5 +1,5 @@
 /** An inline role policy for rule tests; resources embed ARNs known only at apply, as the modules' do. */
-import { later, ref } from "../plan-fixture.js";
+import { later, ref } from "../../plan/plan-fixture.js";
 
 export function rolePolicy(statements: Array<Record<string, unknown>>) {
   return {

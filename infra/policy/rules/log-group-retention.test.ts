@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { logGroupRetention } from "./log-group-retention.js";
 
 const group = (values: Record<string, unknown>) => ({

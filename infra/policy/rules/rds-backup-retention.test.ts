@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { rdsBackupRetention } from "./rds-backup-retention.js";
 
 const db = (values: Record<string, unknown>) => ({

@@ -1,9 +1,10 @@
+import { PROD_MINIMUMS } from "../../environments/production.js";
+import { isUnset, show, Unresolved } from "../../plan/plan-model.js";
 import { isProduction } from "../context.js";
-import { isUnset, show, Unresolved } from "../plan-model.js";
 import { defineRule, fail, pass, unverified } from "../rule.js";
 
-/** Days of automated backups required in production; elsewhere backups must merely be on (≥ 1). */
-export const PRODUCTION_BACKUP_DAYS = 7;
+/** Days of automated backups required in production (the environments' own floor); elsewhere ≥ 1. */
+const PRODUCTION_BACKUP_DAYS = PROD_MINIMUMS.backupRetentionDays;
 
 export const rdsBackupRetention = defineRule({
   id: "CKV_AWS_133",

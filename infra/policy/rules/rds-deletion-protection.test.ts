@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { rdsDeletionProtection } from "./rds-deletion-protection.js";
 
 const db = (deletion_protection: boolean) => ({

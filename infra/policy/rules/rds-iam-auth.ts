@@ -1,4 +1,4 @@
-import { isUnset, show, Unresolved } from "../plan-model.js";
+import { isUnset, show, Unresolved } from "../../plan/plan-model.js";
 import { defineRule, fail, pass, unverified } from "../rule.js";
 
 export const rdsIamAuth = defineRule({

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { rdsLogExports } from "./rds-log-exports.js";
 
 const db = (exports: string[]) => ({

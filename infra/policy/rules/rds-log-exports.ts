@@ -1,4 +1,4 @@
-import { list, show, Unresolved } from "../plan-model.js";
+import { list, show, Unresolved } from "../../plan/plan-model.js";
 import { defineRule, fail, pass, unverified } from "../rule.js";
 
 export const rdsLogExports = defineRule({

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { rdsMultiAz } from "./rds-multi-az.js";
 
 const db = (multi_az: boolean) => ({ address: "aws_db_instance.db", values: { multi_az } });

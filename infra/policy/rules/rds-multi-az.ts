@@ -1,5 +1,5 @@
+import { isUnset, show, Unresolved } from "../../plan/plan-model.js";
 import { isProduction } from "../context.js";
-import { isUnset, show, Unresolved } from "../plan-model.js";
 import { defineRule, fail, pass, unverified } from "../rule.js";
 
 export const rdsMultiAz = defineRule({

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { outcome } from "../plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { rdsNotPublic } from "./rds-not-public.js";
 
 const db = (publicly_accessible: unknown) => ({

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { outcome, ref } from "../plan-fixture.js";
+import { ref } from "../../plan/plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { s3AbortMultipart } from "./s3-abort-multipart.js";
 
 const bucket = { address: "aws_s3_bucket.b", values: { bucket: "acme-dev-uploads" } };

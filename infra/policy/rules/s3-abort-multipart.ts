@@ -1,5 +1,5 @@
+import { blocks, isUnset, show, Unresolved } from "../../plan/plan-model.js";
 import { bucketCompanions } from "../context.js";
-import { blocks, isUnset, show, Unresolved } from "../plan-model.js";
 import { defineRule, fail, pass, unverified } from "../rule.js";
 
 export const s3AbortMultipart = defineRule({

@@ -1,5 +1,5 @@
+import { isUnset, show, Unresolved } from "../../plan/plan-model.js";
 import { bucketCompanions } from "../context.js";
-import { isUnset, show, Unresolved } from "../plan-model.js";
 import { defineRule, fail, pass, unverified, type Verdict, worst } from "../rule.js";
 
 const SETTINGS = [

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { later, outcome, ref } from "../plan-fixture.js";
+import { later, ref } from "../../plan/plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { s3TlsOnly } from "./s3-tls-only.js";
 
 const bucket = { address: "aws_s3_bucket.b", values: { bucket: "acme-dev-uploads" } };

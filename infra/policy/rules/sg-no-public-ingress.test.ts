@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { outcome, ref } from "../plan-fixture.js";
+import { ref } from "../../plan/plan-fixture.js";
+import { outcome } from "../rule-fixture.js";
 import { sgNoPublicIngress } from "./sg-no-public-ingress.js";
 
 const lbGroup = { address: "aws_security_group.alb", values: { name: "acme-dev-alb", description: "ALB" } };

@@ -1,5 +1,5 @@
+import { blocks, isUnset, list, type PlannedResource, show, Unresolved } from "../../plan/plan-model.js";
 import { groupOfRule, loadBalancerGroups } from "../context.js";
-import { blocks, isUnset, list, type PlannedResource, show, Unresolved } from "../plan-model.js";
 import { defineRule, fail, pass, unverified, type Verdict, worst } from "../rule.js";
 
 const ANYWHERE = ["0.0.0.0/0", "::/0"];

@@ -1,4 +1,4 @@
-import { blocks, type PlannedResource, Unresolved } from "../plan-model.js";
+import { blocks, type PlannedResource, Unresolved } from "../../plan/plan-model.js";
 import { defineRule, fail, pass } from "../rule.js";
 
 /** What Terraform writes when a security group has no description. */

@@ -1,4 +1,4 @@
-import { attachedTo } from "../plan-model.js";
+import { attachedTo } from "../../plan/plan-model.js";
 import { defineRule, fail, pass } from "../rule.js";
 
 export const vpcFlowLogs = defineRule({

@@ -428,3 +428,11 @@ export function show(value: unknown): string {
   if (value instanceof Unresolved) return `unknown until apply (${describeUnresolved(value)})`;
   return typeof value === "string" ? `"${value}"` : JSON.stringify(value);
 }
+
+/**
+ * The stack's environment: the provider's `default_tags` `Environment` when set, else the stack name.
+ * Preview stacks are named `preview-pr-<N>`.
+ */
+export function environmentOf(stack: StackModel): string {
+  return stack.tags.Environment ?? stack.stack;
+}

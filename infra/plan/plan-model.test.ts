@@ -1,7 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { environmentOf, isProduction } from "./context.js";
 import { fixturePlan, fixtureSynth, later, ref } from "./plan-fixture.js";
-import { blocks, modelFromPlan, modelFromSynth, referencesIn, Unresolved } from "./plan-model.js";
+import {
+  blocks,
+  environmentOf,
+  modelFromPlan,
+  modelFromSynth,
+  referencesIn,
+  Unresolved,
+} from "./plan-model.js";
 
 const policyTemplate = JSON.stringify({
   Statement: [{ Effect: "Deny", Resource: `\${aws_s3_bucket.b.arn}/*` }],
@@ -80,7 +86,6 @@ test("references are read from interpolations, functions and data sources includ
 
 test("the environment is the provider's default_tags Environment, else the stack name", () => {
   expect(environmentOf(modelFromPlan("stack-1", fixturePlan([], { environment: "prod" })))).toBe("prod");
-  expect(isProduction(modelFromPlan("stack-1", fixturePlan([], { environment: "prod" })))).toBe(true);
   expect(environmentOf(modelFromSynth("preview-pr-7", {}))).toBe("preview-pr-7");
 });
 

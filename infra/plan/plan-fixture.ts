@@ -1,18 +1,10 @@
 /**
- * Small plan JSON snippets for rule tests, in the exact shape `terraform show -json` writes: known
- * values in `resource_changes[].change.after`, unknown ones flagged in `after_unknown`, and the
- * configuration (with `${...}` references, as cdktf writes it) in `configuration`. Each fixture is
- * also checked at synth time, from the same configuration in `cdk.tf.json` form.
+ * Small plan JSON snippets for tests of what reads plans (the policy rules, the cost estimate), in
+ * the exact shape `terraform show -json` writes: known values in `resource_changes[].change.after`,
+ * unknown ones flagged in `after_unknown`, and the configuration (with `${...}` references, as cdktf
+ * writes it) in `configuration`; and the same resources as a synthesised `cdk.tf.json`.
  */
-import { evaluate, type Finding } from "./engine.js";
-import {
-  isRecord,
-  modelFromPlan,
-  modelFromSynth,
-  type PlanJson,
-  type SynthesisedJson,
-} from "./plan-model.js";
-import type { Rule } from "./rule.js";
+import { isRecord, type PlanJson, type SynthesisedJson } from "./plan-model.js";
 
 /** A value known only at apply time; `template` is what the configuration says (`${aws_x.y.arn}/*`). */
 export class Later {
@@ -150,55 +142,4 @@ export function fixtureSynth(
     },
     resource,
   };
-}
-
-export interface RuleOutcome {
-  readonly address: string;
-  readonly status: Finding["status"] | "pass";
-  readonly message?: string;
-}
-
-/**
- * Runs one rule on the fixture, from the plan and from the synthesised form, and returns the
- * outcome per resource the rule applies to (`pass` when it found nothing), for each source.
- */
-export function runRule(
-  rule: Rule,
-  resources: readonly FixtureResource[],
-  options: FixtureOptions = {},
-): { plan: RuleOutcome[]; synth: RuleOutcome[] } {
-  const stack = options.stack ?? "fixture";
-  const synthesised = fixtureSynth(resources, options);
-  const outcomes = (findings: readonly Finding[]) =>
-    resources
-      .filter((r) => rule.resourceTypes.includes(r.address.split(".")[0] as string))
-      .map((r): RuleOutcome => {
-        const finding = findings.find((f) => f.address === r.address);
-        return finding
-          ? { address: r.address, status: finding.status, message: finding.message }
-          : { address: r.address, status: "pass" };
-      });
-  return {
-    plan: outcomes(
-      evaluate(modelFromPlan(stack, fixturePlan(resources, options), synthesised), [rule]).findings,
-    ),
-    synth: outcomes(evaluate(modelFromSynth(stack, synthesised), [rule]).findings),
-  };
-}
-
-/**
- * The rule's outcome on one resource (default: the first), from the plan and at synth, with the
- * plan-time message: `{ plan: "violation", synth: "violation", message: "…" }`.
- */
-export function outcome(
-  rule: Rule,
-  resources: readonly FixtureResource[],
-  options: FixtureOptions & { address?: string } = {},
-): { plan: RuleOutcome["status"]; synth: RuleOutcome["status"]; message?: string } {
-  const address = options.address ?? resources[0]?.address;
-  const { plan, synth } = runRule(rule, resources, options);
-  const p = plan.find((o) => o.address === address);
-  const s = synth.find((o) => o.address === address);
-  if (!p || !s) throw new Error(`${rule.id} does not apply to ${String(address)}`);
-  return { plan: p.status, synth: s.status, ...(p.message ? { message: p.message } : {}) };
 }

@@ -1,0 +1,95 @@
+/**
+ * The roles a `FargateService`'s tasks run with: the execution role ECS uses to start them, the task
+ * role the application runs as, and the migration's own task role when it has one.
+ */
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import type { Construct } from "constructs";
+import { attachPolicy, type PolicyStatement, serviceTrustPolicy } from "../iam/policy.js";
+import { NAME_LIMITS } from "../naming/naming.js";
+import type { ContainerSecret } from "./environment.js";
+import type { FargateServiceProps } from "./fargate-service-props.js";
+import { pullStatements } from "./repository.js";
+import type { ServiceSettings } from "./service-settings.js";
+
+/** A service's roles, created by `createTaskRoles`. */
+export interface TaskRoles {
+  /** Pulls this image, writes this log group, reads these secrets: nothing else. */
+  readonly executionRole: IamRole;
+  /** The application's role: nothing until a module grants it something. */
+  readonly taskRole: IamRole;
+  /** The migration's own role (`migration.ownTaskRole`): nothing until granted. */
+  readonly migrationTaskRole?: IamRole;
+  /** The execution role's permissions: no task can start before they exist. */
+  readonly executionPolicy: IamRolePolicy;
+}
+
+/**
+ * Creates the service's roles in `scope` (the service), each assumable by ECS tasks of this account
+ * only and each under `permissionsBoundaryArn` when one is given.
+ */
+export function createTaskRoles(
+  scope: Construct,
+  props: FargateServiceProps,
+  settings: ServiceSettings,
+  logGroupArn: string,
+): TaskRoles {
+  const { naming } = props;
+  const { name } = settings;
+  // Only ECS tasks of this account (and, for the task roles, of this region) may assume them.
+  const trustAccount = serviceTrustPolicy("ecs-tasks.amazonaws.com", naming.accountId);
+  const trustAccountAndRegion = serviceTrustPolicy(
+    "ecs-tasks.amazonaws.com",
+    naming.accountId,
+    `arn:aws:ecs:${naming.region}:${naming.accountId}:*`,
+  );
+  const executionRole = new IamRole(scope, "execution-role", {
+    name: naming.name(`${name}-execution`, NAME_LIMITS.iamRole),
+    description: `Lets ECS start ${naming.name(name)} tasks: pull its image, write its logs, read its secrets`,
+    assumeRolePolicy: trustAccount,
+    permissionsBoundary: props.permissionsBoundaryArn,
+  });
+  const taskRole = new IamRole(scope, "task-role", {
+    name: naming.name(`${name}-task`, NAME_LIMITS.iamRole),
+    description: `What the ${naming.name(name)} application may do in AWS`,
+    assumeRolePolicy: trustAccountAndRegion,
+    permissionsBoundary: props.permissionsBoundaryArn,
+  });
+  const executionPolicy = attachPolicy(scope, "execution-policy", executionRole, "start-tasks", [
+    ...pullStatements(props.repository.repositoryArn),
+    {
+      sid: "WriteLogs",
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
+    },
+    ...readSecretStatements(Object.values(props.secrets ?? {}), naming.region),
+  ]);
+  const migrationTaskRole = props.migration?.ownTaskRole
+    ? new IamRole(scope, "migration-task-role", {
+        name: naming.name(`${name}-migrate-task`, NAME_LIMITS.iamRole),
+        description: `What the ${naming.name(name)} migration task may do in AWS`,
+        assumeRolePolicy: trustAccountAndRegion,
+        permissionsBoundary: props.permissionsBoundaryArn,
+      })
+    : undefined;
+  return { executionRole, taskRole, executionPolicy, ...(migrationTaskRole ? { migrationTaskRole } : {}) };
+}
+
+/** GetSecretValue on exactly these secrets, and decrypt with their keys only through Secrets Manager. */
+export function readSecretStatements(secrets: readonly ContainerSecret[], region: string): PolicyStatement[] {
+  const arns = [...new Set(secrets.map((s) => s.secretArn))];
+  const keys = [...new Set(secrets.flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : [])))];
+  const statements: PolicyStatement[] = [];
+  // A JSON key selects part of the value; the IAM resource is still the whole secret's ARN.
+  if (arns.length)
+    statements.push({ sid: "ReadSecrets", actions: ["secretsmanager:GetSecretValue"], resources: arns });
+  if (keys.length) {
+    statements.push({
+      sid: "DecryptSecrets",
+      actions: ["kms:Decrypt"],
+      resources: keys,
+      conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+    });
+  }
+  return statements;
+}
