@@ -5,7 +5,8 @@
  * run in `npm run lint:delivery`; the first test runs actionlint here too.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { loadDockerfile } from "./dockerfile.js";
@@ -61,6 +62,8 @@ const cancelInProgress = (job: Job | Workflow) =>
   typeof job.concurrency === "object" ? String(job.concurrency["cancel-in-progress"]) : undefined;
 const concurrencyGroup = (job: Job | Workflow) =>
   typeof job.concurrency === "object" ? job.concurrency.group : job.concurrency;
+/** npm signs a provenance statement with the job's OIDC token. */
+const publishesWithProvenance = (job: Job) => runs(job).some((r) => /npm publish .*--provenance/.test(r));
 
 describe("every workflow", () => {
   test("passes actionlint", () => {
@@ -116,11 +119,11 @@ describe("every workflow", () => {
     }
   });
 
-  test("requests an OIDC token exactly in the jobs that assume an AWS role", () => {
+  test("requests an OIDC token exactly in the jobs that assume an AWS role or sign an npm provenance statement", () => {
     for (const { file, id, job } of allJobs) {
       const touchesAws = assumedRoles(job).length > 0;
       const granted = (job.permissions as Record<string, string>)["id-token"];
-      expect(granted === "write", `${file} ${id}`).toBe(touchesAws);
+      expect(granted === "write", `${file} ${id}`).toBe(touchesAws || publishesWithProvenance(job));
     }
     expect(allJobs.filter(({ job }) => assumedRoles(job).length > 0).length).toBeGreaterThan(5);
   });
@@ -254,7 +257,7 @@ describe("every workflow", () => {
     expect(readme).toContain("\n## CI/CD\n");
     const section = readme.slice(readme.indexOf("\n## CI/CD\n"));
     const used = new Set(
-      files.flatMap((f) => [...f.text.matchAll(/\b(?:vars|secrets)\.([A-Z0-9_]+)/g)].map((m) => m[1])),
+      files.flatMap((f) => [...f.text.matchAll(/\bvars\.([A-Z0-9_]+)/g)].map((m) => m[1])),
     );
     expect([...used].sort()).toEqual([
       "AWS_APPLY_ROLE_ARN",
@@ -265,7 +268,21 @@ describe("every workflow", () => {
       "ECR_REPOSITORY_URL",
     ]);
     for (const name of used) expect(section, name).toContain(`\`${name}\``);
-    expect(files.some((f) => /\bsecrets\./.test(f.text))).toBe(false);
+  });
+
+  test("reads one secret, NPM_TOKEN, in the npm publish step only, documented where releasing is", () => {
+    const readers = files.flatMap((f) =>
+      [...f.text.matchAll(/\bsecrets\.([A-Za-z0-9_]+)/g)].map((m) => `${f.path} ${m[1]}`),
+    );
+    expect(readers).toEqual([".github/workflows/release-modules.yml NPM_TOKEN"]);
+    const steps = stepsOf(workflow("release-modules.yml")).filter((s) =>
+      JSON.stringify(s).includes("secrets."),
+    );
+    expect(steps).toHaveLength(1);
+    expect(steps[0]?.env?.NODE_AUTH_TOKEN).toBe(expression("secrets.NPM_TOKEN"));
+    expect(steps[0]?.run).toContain("npm publish");
+    const modulesReadme = readFileSync(join(REPOSITORY_ROOT, "modules/README.md"), "utf8");
+    expect(modulesReadme.slice(modulesReadme.indexOf("\n## Releasing\n"))).toContain("`NPM_TOKEN`");
   });
 });
 
@@ -299,6 +316,19 @@ describe("ci.yml", () => {
     const synths = commands.match(/npm run synth[^\n&]*/g) ?? [];
     expect(synths.length).toBeGreaterThan(0);
     for (const synth of synths) expect(synth).toContain("--preview 123");
+  });
+
+  test("checks the modules package's API reports and documentation after the type-check, before the tests, as .ci/run does", () => {
+    const commands = runs(verify);
+    const at = (command: string) => commands.findIndex((c) => c.trim() === command);
+    expect(at("npm run api:check")).toBeGreaterThan(at("npm run typecheck"));
+    expect(at("npm run docs:check")).toBeGreaterThan(at("npm run typecheck"));
+    expect(at("npm test")).toBeGreaterThan(Math.max(at("npm run api:check"), at("npm run docs:check")));
+    const local = readFileSync(join(REPOSITORY_ROOT, ".ci/run"), "utf8");
+    const line = (command: string) => local.split("\n").indexOf(command);
+    expect(line("npm run api:check")).toBeGreaterThan(line("npm run typecheck"));
+    expect(line("npm run docs:check")).toBeGreaterThan(line("npm run typecheck"));
+    expect(line("npm test")).toBeGreaterThan(line("npm run docs:check"));
   });
 
   test("the lint step includes actionlint, yamllint, shellcheck and dockerfilelint", () => {
@@ -653,5 +683,105 @@ describe("reaper.yml", () => {
   test("destroys previews with the preview role, which can touch nothing else, in no environment", () => {
     expect(assumedRoles(reap)).toEqual([ROLE.preview]);
     expect(environmentName(reap)).toBeUndefined();
+  });
+});
+
+describe("release-modules.yml", () => {
+  const release = workflow("release-modules.yml");
+  const publish = jobOf("release-modules.yml", "publish");
+  const steps = publish.steps ?? [];
+  const index = (match: (s: Step) => boolean) => steps.findIndex(match);
+  const tagCheck = steps[index((s) => s.run?.includes("modules/package.json") ?? false)] as Step;
+  const publishStep = steps[index((s) => s.run?.includes("npm publish") ?? false)] as Step;
+
+  /** Runs one of the job's scripts with bash in a scratch folder, as the runner would. */
+  function runStep(step: Step, env: Record<string, string>, packageJson: object, npmStub?: string) {
+    const dir = mkdtempSync(join(tmpdir(), "release-modules-"));
+    try {
+      mkdirSync(join(dir, "modules"));
+      writeFileSync(join(dir, "modules/package.json"), JSON.stringify(packageJson));
+      mkdirSync(join(dir, "bin"));
+      if (npmStub) writeFileSync(join(dir, "bin/npm"), npmStub, { mode: 0o755 });
+      const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run ?? ""], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, RUNNER_TEMP: dir, ...env },
+      });
+      const published = existsSync(join(dir, "published"))
+        ? readFileSync(join(dir, "published"), "utf8")
+        : "";
+      return { status: result.status, output: result.stdout + result.stderr, published };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const manifest = (version: string) => ({
+    name: "@aws-platform-kit/modules",
+    version,
+    repository: { type: "git", url: "git+https://github.com/acme/platform.git", directory: "modules" },
+  });
+
+  test("runs only for pushed tags modules-v*, one publish at a time, never cancelled", () => {
+    expect(release.content.on).toEqual({ push: { tags: ["modules-v*"] } });
+    expect(concurrencyGroup(release.content)).toBe("release-modules");
+    expect(cancelInProgress(release.content)).toBe("false");
+  });
+
+  test("grants the publish job only contents: read and id-token: write, and assumes no AWS role", () => {
+    expect(release.content.permissions).toEqual({});
+    expect(Object.keys(release.content.jobs)).toEqual(["publish"]);
+    expect(publish.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(assumedRoles(publish)).toEqual([]);
+  });
+
+  test("checks out, checks the tag, installs, builds, checks the API reports, then publishes with provenance", () => {
+    const order = [
+      index((s) => s.uses?.startsWith("actions/checkout@") ?? false),
+      steps.indexOf(tagCheck),
+      index((s) => s.uses === "./.github/actions/node"),
+      index((s) => s.run?.trim() === "npm run build -w modules"),
+      index((s) => s.run?.trim() === "npm run api:check"),
+      steps.indexOf(publishStep),
+    ];
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(publishStep.run).toContain("npm publish -w modules --provenance --access public");
+    expect(tagCheck.env?.TAG).toBe(expression("github.ref_name"));
+  });
+
+  test("refuses a tag that does not name modules/package.json's version", () => {
+    const env = { TAG: "modules-v0.2.0", GITHUB_REPOSITORY: "acme/platform" };
+    expect(runStep(tagCheck, env, manifest("0.2.0")).status).toBe(0);
+    const wrong = runStep(tagCheck, env, manifest("0.1.0"));
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.output).toContain("does not name modules/package.json's version 0.1.0");
+    expect(runStep(tagCheck, { ...env, TAG: "v0.2.0" }, manifest("0.2.0")).status).not.toBe(0);
+    expect(runStep(tagCheck, { ...env, TAG: "modules-v0.2.0-rc.1" }, manifest("0.2.0")).status).not.toBe(0);
+  });
+
+  test("refuses a repository.url other than the repository the workflow runs in (npm would refuse the provenance)", () => {
+    const env = { TAG: "modules-v0.2.0", GITHUB_REPOSITORY: "someone-else/platform" };
+    const result = runStep(tagCheck, env, manifest("0.2.0"));
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain("repository.url");
+  });
+
+  test("publishes a release as latest and a pre-release as next, the token read by npm from the environment", () => {
+    // Records the arguments and the config file npm would read the token from.
+    const stub = [
+      "#!/usr/bin/env bash",
+      'printf "%s\\n" "$*" >"$RUNNER_TEMP/published"',
+      'while [[ $# -gt 0 ]]; do [[ "$1" == --userconfig ]] && cat "$2" >>"$RUNNER_TEMP/published"; shift; done',
+      "exit 0",
+    ].join("\n");
+    const env = { NODE_AUTH_TOKEN: "npm_secret_value" };
+    const latest = runStep(publishStep, { ...env, TAG: "modules-v0.2.0" }, manifest("0.2.0"), stub);
+    expect(latest.status, latest.output).toBe(0);
+    expect(latest.published).toContain("publish -w modules --provenance --access public --tag latest");
+    const next = runStep(publishStep, { ...env, TAG: "modules-v0.2.0-rc.1" }, manifest("0.2.0-rc.1"), stub);
+    expect(next.published).toContain("--tag next");
+    // The config file names the variable for npm to expand; the token's value is written nowhere.
+    expect(latest.published).toMatch(/^\/\/registry\.npmjs\.org\/:_authToken=\$\{NODE_AUTH_TOKEN\}$/m);
+    expect(latest.published).not.toContain("npm_secret_value");
   });
 });
