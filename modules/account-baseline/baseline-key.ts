@@ -2,7 +2,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias/index.js";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key/index.js";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
-import { type PolicyStatement, policyDocument } from "../iam/policy.js";
+import { KMS_KEY_ADMINISTRATION_ACTIONS, type PolicyStatement, policyDocument } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
 import { PropError } from "../validation/prop-error.js";
 
@@ -15,29 +15,6 @@ export interface BaselineKeyProps {
   /** Shown in the KMS console. */
   readonly description: string;
 }
-
-/**
- * What the account may do with a key it owns through IAM: administer it, never use it. Encrypting or
- * decrypting takes a statement of the key policy that names the service or the data
- * (`addToKeyPolicy`), so no IAM policy can widen who reads what the key protects.
- */
-const ADMINISTRATION_ACTIONS = [
-  "kms:CreateAlias",
-  "kms:Describe*",
-  "kms:Enable*",
-  "kms:List*",
-  "kms:Put*",
-  "kms:Update*",
-  "kms:Revoke*",
-  "kms:Disable*",
-  "kms:Get*",
-  "kms:Delete*",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-  "kms:RotateKeyOnDemand",
-];
 
 /**
  * A customer managed KMS key, rotated yearly, whose policy lets the account administer it and lets
@@ -66,7 +43,7 @@ export class BaselineKey extends Construct {
             {
               sid: "AccountAdministersKey",
               principal: { AWS: `arn:aws:iam::${naming.accountId}:root` },
-              actions: ADMINISTRATION_ACTIONS,
+              actions: KMS_KEY_ADMINISTRATION_ACTIONS,
               resources: ["*"],
             },
             ...this.statements,

@@ -68,6 +68,30 @@ export interface TrustStatement {
   readonly conditions?: Condition;
 }
 
+/**
+ * What an account may do with a KMS key it owns through IAM: administer it, never use it. Encrypting
+ * or decrypting takes a statement of the key policy that names the service or the data, so no IAM
+ * policy can widen who reads what the key protects. The key policies of the kit's keys grant the
+ * account exactly these.
+ */
+export const KMS_KEY_ADMINISTRATION_ACTIONS: readonly string[] = [
+  "kms:CreateAlias",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+];
+
 /** Renders statements as an IAM policy document (tokens such as ARNs resolve at synth). */
 export function policyDocument(statements: readonly PolicyStatement[]): string {
   return JSON.stringify({

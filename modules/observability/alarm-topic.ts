@@ -11,7 +11,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy/index.js";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
 import type { Construct } from "constructs";
-import { policyDocument } from "../iam/policy.js";
+import { KMS_KEY_ADMINISTRATION_ACTIONS, policyDocument } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
 
 /** The topic and what publishing to it needs, created by `createAlarmTopic`. */
@@ -65,23 +65,7 @@ function keyPolicy(naming: Naming): string {
       sid: "AccountAdministersKey",
       principal: { AWS: `arn:aws:iam::${naming.accountId}:root` },
       // Administration, not use: encrypting or decrypting with the key takes a key policy change.
-      actions: [
-        "kms:CreateAlias",
-        "kms:Describe*",
-        "kms:Enable*",
-        "kms:List*",
-        "kms:Put*",
-        "kms:Update*",
-        "kms:Revoke*",
-        "kms:Disable*",
-        "kms:Get*",
-        "kms:Delete*",
-        "kms:TagResource",
-        "kms:UntagResource",
-        "kms:ScheduleKeyDeletion",
-        "kms:CancelKeyDeletion",
-        "kms:RotateKeyOnDemand",
-      ],
+      actions: KMS_KEY_ADMINISTRATION_ACTIONS,
       resources: ["*"],
     },
     {
