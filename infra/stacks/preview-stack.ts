@@ -231,10 +231,14 @@ export class PreviewStack extends AwsStack {
       egressOnSource: false,
     });
     this.service.grantReadSecret(hostDatabase.masterSecretArn, { to: "migration" });
-    // The grant lived at the stack's root (`database-connect`) before the database was a reference.
-    hostDatabase
-      .grantConnect(this.service.taskRole, databaseUser)
-      .moveFromId("aws_iam_role_policy.database-connect");
+    // The grant lived at the stack's root (`database-connect`) before the database was a reference:
+    // a `moved` block carries it. Written as a plain override rather than cdktf's `moveFromId`, which
+    // runs `terraform version` at every synth (about 45 ms a preview, and synth fails without
+    // terraform on the PATH).
+    const connect = hostDatabase.grantConnect(this.service.taskRole, databaseUser);
+    this.addOverride("moved", [
+      { from: "aws_iam_role_policy.database-connect", to: `aws_iam_role_policy.${connect.friendlyUniqueId}` },
+    ]);
     this.uploads.grantReadWrite(this.service.taskRole, { prefix: "users/" });
 
     declareOutputs(this, PREVIEW_OUTPUTS, {
