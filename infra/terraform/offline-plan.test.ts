@@ -1,14 +1,16 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   countChanges,
   offlineOverride,
   placeholderVariables,
   planStackOffline,
+  planStacksOffline,
   REMOTE_STATE_FIXTURES,
 } from "./offline-plan.js";
+import { prepareToolchain } from "./toolchain.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "offline-plan-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -94,4 +96,39 @@ test("a stack that cannot be prepared fails on its own with the reason, instead 
   expect(plan.errors).toEqual([
     expect.stringMatching(/^preparing the offline plan: no remote-state fixture/),
   ]);
+});
+
+describe("plan reports what validate would, without a separate validate", () => {
+  // Two tiny stacks planned with the real Terraform CLI and AWS provider: one with a deprecated
+  // argument (a warning), one with an argument the provider does not have (an error).
+  const stack = (name: string, bucket: Record<string, unknown>) => {
+    const dir = join(scratch, "stacks", name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "cdk.tf.json"),
+      JSON.stringify({
+        terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } },
+        provider: { aws: [{ region: "us-east-1" }] },
+        resource: { aws_s3_bucket: { logs: { bucket: `offline-plan-${name}`, ...bucket } } },
+      }),
+    );
+  };
+  let plans: Awaited<ReturnType<typeof planStacksOffline>> = [];
+  beforeAll(async () => {
+    stack("deprecated", { acl: "private" });
+    stack("invalid", { no_such_argument: true });
+    const toolchain = await prepareToolchain(join(scratch, "terraform.rc"));
+    plans = await planStacksOffline(scratch, ["deprecated", "invalid"], toolchain, { concurrency: 2 });
+  }, 300_000);
+  const planOf = (name: string) => plans.find((p) => p.stack === name);
+
+  test("a deprecated argument plans, with the provider's warning naming it", () => {
+    expect(planOf("deprecated")).toMatchObject({ ok: true, errors: [], add: 1 });
+    expect(planOf("deprecated")?.warnings).toEqual([expect.stringMatching(/deprecated/i)]);
+  });
+
+  test("an unknown argument fails the plan with terraform's error, not a bare exit code", () => {
+    expect(planOf("invalid")?.ok).toBe(false);
+    expect(planOf("invalid")?.errors).toEqual([expect.stringMatching(/no_such_argument/)]);
+  });
 });

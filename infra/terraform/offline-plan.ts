@@ -170,7 +170,7 @@ function terraform(
   });
 }
 
-interface Diagnostic {
+export interface Diagnostic {
   severity: "error" | "warning";
   summary: string;
   detail?: string;
@@ -181,7 +181,33 @@ function describe(d: Diagnostic): string {
   return [d.address, d.summary, d.detail?.split("\n")[0]].filter(Boolean).join(": ");
 }
 
-/** Validates and (unless `validateOnly`) plans one synthesised stack. */
+/** Warnings and errors as lines, each once: `plan` reports a configuration warning in its validate and its plan phase. */
+function split(diagnostics: readonly Diagnostic[]): { warnings: string[]; errors: string[] } {
+  const lines = (severity: Diagnostic["severity"]) => [
+    ...new Set(diagnostics.filter((d) => d.severity === severity).map(describe)),
+  ];
+  return { warnings: lines("warning"), errors: lines("error") };
+}
+
+/**
+ * The diagnostics in `terraform plan -json`'s output: one JSON message a line, those of type
+ * `diagnostic` carrying the same object `terraform validate -json` lists. Other lines are skipped.
+ */
+export function planDiagnostics(stdout: string): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const message = JSON.parse(line) as { type?: string; diagnostic?: Diagnostic };
+      if (message.type === "diagnostic" && message.diagnostic) found.push(message.diagnostic);
+    } catch {
+      // Not a JSON message (terraform prints nothing else with -json; a provider might).
+    }
+  }
+  return found;
+}
+
+/** Plans one synthesised stack (or, with `validateOnly`, only validates it). */
 export async function planStackOffline(
   outdir: string,
   stack: string,
@@ -220,24 +246,32 @@ export async function planStackOffline(
   if (init.code !== 0)
     return result({ errors: [`terraform init failed: ${lastLines(init.stderr || init.stdout)}`] });
 
-  const validate = await terraform(toolchain, dir, ["validate", "-json", "-no-color"]);
-  const validation = JSON.parse(validate.stdout || "{}") as { valid?: boolean; diagnostics?: Diagnostic[] };
-  const diagnostics = validation.diagnostics ?? [];
-  const warnings = diagnostics.filter((d) => d.severity === "warning").map(describe);
-  const errors = diagnostics.filter((d) => d.severity === "error").map(describe);
-  if (!validation.valid || errors.length > 0) {
-    return result({ warnings, errors: errors.length ? errors : [lastLines(validate.stderr)] });
+  // `plan` validates the configuration itself and reports the same diagnostics, so a separate
+  // `terraform validate` (which loads the provider schema again, ~5 s a stack) runs only when
+  // validating is all that was asked.
+  if (options.validateOnly) {
+    const validate = await terraform(toolchain, dir, ["validate", "-json", "-no-color"]);
+    const validation = JSON.parse(validate.stdout || "{}") as { valid?: boolean; diagnostics?: Diagnostic[] };
+    const { warnings, errors } = split(validation.diagnostics ?? []);
+    if (!validation.valid || errors.length > 0) {
+      return result({ warnings, errors: errors.length ? errors : [lastLines(validate.stderr)] });
+    }
+    return result({ ok: true, warnings });
   }
-  if (options.validateOnly) return result({ ok: true, warnings });
 
   const plan = await terraform(
     toolchain,
     dir,
-    ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", `-out=${PLAN_FILE}`],
+    ["plan", "-json", "-input=false", "-no-color", "-lock=false", "-refresh=false", `-out=${PLAN_FILE}`],
     placeholderVariables(config),
   );
-  if (plan.code !== 0)
-    return result({ warnings, errors: [`terraform plan failed: ${lastLines(plan.stderr)}`] });
+  const { warnings, errors } = split(planDiagnostics(plan.stdout));
+  if (plan.code !== 0 || errors.length > 0) {
+    return result({
+      warnings,
+      errors: errors.length ? errors : [`terraform plan failed: ${lastLines(plan.stderr || plan.stdout)}`],
+    });
+  }
   const show = await terraform(toolchain, dir, ["show", "-json", "-no-color", PLAN_FILE]);
   if (show.code !== 0)
     return result({ warnings, errors: [`terraform show failed: ${lastLines(show.stderr)}`] });
