@@ -53,7 +53,7 @@ try {
 }
 const concurrency = Number(values.concurrency);
 console.log(
-  `terraform ${toolchain.terraformVersion}, provider mirror ${toolchain.mirror}; ${stacks.length} stacks, ${concurrency} at a time`,
+  `terraform ${toolchain.terraformVersion}, ${toolchain.providerSource.kind === "mirror" ? `provider mirror ${toolchain.providerSource.path}` : `providers from the registry, cached in ${toolchain.providerSource.cacheDir}`}; ${stacks.length} stacks, ${concurrency} at a time`,
 );
 
 const started = performance.now();

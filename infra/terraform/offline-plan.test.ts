@@ -90,7 +90,13 @@ test("a stack that cannot be prepared fails on its own with the reason, instead 
       },
     }),
   );
-  const toolchain = { terraform: "terraform-not-run", terraformVersion: "0", mirror: "", cliConfig: "" };
+  const toolchain = {
+    terraform: "terraform-not-run",
+    terraformVersion: "0",
+    providerSource: { kind: "mirror", path: "" } as const,
+    mirror: "",
+    cliConfig: "",
+  };
   const plan = await planStackOffline(scratch, "orphan", toolchain);
   expect(plan.ok).toBe(false);
   expect(plan.errors).toEqual([
