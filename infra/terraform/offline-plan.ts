@@ -133,7 +133,7 @@ function terraformEnv(toolchain: Toolchain): NodeJS.ProcessEnv {
   };
 }
 
-interface CommandResult {
+export interface CommandResult {
   code: number;
   stdout: string;
   stderr: string;
@@ -151,7 +151,8 @@ export function placeholderVariables(config: SynthesisedStack): Record<string, s
   );
 }
 
-function terraform(
+/** Runs terraform in `cwd` with the offline environment (the project's CLI config, no AWS credentials or proxies). */
+export function terraform(
   toolchain: Toolchain,
   cwd: string,
   args: string[],
