@@ -22,6 +22,7 @@ import {
   type SuiteResult,
 } from "./harness.js";
 import { planSuite } from "./plan.js";
+import { prSuite } from "./pr.js";
 import { synthSuite } from "./synth.js";
 import { uploadSuite } from "./upload.js";
 
@@ -41,12 +42,13 @@ export interface RunOptions extends SuiteOptions {
   cpuProfileDirectory?: string;
 }
 
-/** In the order they run by default: the plan suite takes minutes, so it goes last. */
+/** In the order they run by default: the plan and pr suites take minutes, so they go last. */
 const suites: Record<string, SuiteDefinition> = {
   synth: { rounds: 5, warmup: 1, run: synthSuite },
   api: { rounds: 3, warmup: 1, run: apiSuite },
   upload: { rounds: 3, warmup: 1, run: uploadSuite },
   plan: { rounds: 2, warmup: 1, run: planSuite },
+  pr: { rounds: 2, warmup: 0, run: prSuite },
 };
 
 // The AWS SDK warns about Node 20 on every client it creates in this process; the figures are what matter here.
