@@ -102,6 +102,24 @@ export const ADMIN_POLICY: NamedPolicy = {
   document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
 };
 
+/**
+ * What no role of the kit may ever do to IAM users in `accountId`: create one, give it an access key
+ * or a console password, or attach a policy to it (administrator access here). Requests for `rows`.
+ */
+export function userCredentialRequests(accountId: string): Request[] {
+  const user = `arn:aws:iam::${accountId}:user/mallory`;
+  return [
+    { action: "iam:CreateUser", resource: user },
+    { action: "iam:CreateAccessKey", resource: user },
+    { action: "iam:CreateLoginProfile", resource: user },
+    {
+      action: "iam:AttachUserPolicy",
+      resource: user,
+      context: { "iam:PolicyARN": ADMIN_POLICY.arn as string },
+    },
+  ];
+}
+
 export function statementsOf(document: PolicyDocument): readonly PolicyStatementJson[] {
   return Array.isArray(document.Statement)
     ? (document.Statement as readonly PolicyStatementJson[])

@@ -25,6 +25,7 @@ import {
   statementsOf,
   unexpected,
   unexpectedAssumptions,
+  userCredentialRequests,
   webIdentity,
 } from "../policy/iam-simulation.js";
 import { REMOTE_STATE_FIXTURES } from "../terraform/offline-plan.js";
@@ -821,17 +822,7 @@ describe("roles and users", () => {
   const ciRoleNames = () => [PLAN, PREVIEW, ...ENVIRONMENTS.map(applyRole)];
 
   test("no CI role, and no role a CI role may create, can create IAM users, their keys or passwords", () => {
-    const user = `arn:aws:iam::${A}:user/mallory`;
-    const requests: Request[] = [
-      { action: "iam:CreateUser", resource: user },
-      { action: "iam:CreateAccessKey", resource: user },
-      { action: "iam:CreateLoginProfile", resource: user },
-      {
-        action: "iam:AttachUserPolicy",
-        resource: user,
-        context: { "iam:PolicyARN": ADMIN_POLICY.arn as string },
-      },
-    ];
+    const requests = userCredentialRequests(A);
     const boundaries = [
       ...new Set(iam.roles.flatMap((r) => (r.permissionsBoundary?.arn ? [r.permissionsBoundary.arn] : []))),
     ];

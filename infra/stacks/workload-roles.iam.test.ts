@@ -10,13 +10,13 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "../app.js";
 import { ENVIRONMENT_NAMES, loadEnvironment, project } from "../environments/index.js";
 import {
-  ADMIN_POLICY,
   type Expectation,
   type Request,
   type SimulatedRole,
   type StackJson,
   SynthesisedIam,
   unexpected,
+  userCredentialRequests,
 } from "../policy/iam-simulation.js";
 
 const A = project.state.accountId;
@@ -274,17 +274,7 @@ describe("every workload role of every stack", () => {
   });
 
   test("can create no IAM user, access key or password, and attach no policy to a user", () => {
-    const user = `arn:aws:iam::${A}:user/mallory`;
-    const requests: Request[] = [
-      { action: "iam:CreateUser", resource: user },
-      { action: "iam:CreateAccessKey", resource: user },
-      { action: "iam:CreateLoginProfile", resource: user },
-      {
-        action: "iam:AttachUserPolicy",
-        resource: user,
-        context: { "iam:PolicyARN": ADMIN_POLICY.arn as string },
-      },
-    ];
+    const requests = userCredentialRequests(A);
     expect(workloadRoles().length).toBeGreaterThan(0);
     expect(unexpected(workloadRoles().flatMap((r) => rows(r, requests, false)))).toEqual([]);
   });
