@@ -12,6 +12,7 @@
  */
 import type { PolicyStatement } from "../iam/policy.js";
 import type { PermissionScope } from "./permissions.js";
+import { RDS_MASTER_SECRET_TAG } from "./workload-boundary.js";
 
 /** The tag key the provider's `default_tags` sets to the environment's slug on every resource. */
 export const ENVIRONMENT_TAG_KEY = "Environment";
@@ -187,7 +188,7 @@ export function applyStatements(scope: PermissionScope, env: ApplyEnvironmentSco
       resources: [`arn:aws:secretsmanager:*:${a}:secret:rds!*`],
       conditions: {
         StringLike: {
-          "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": `arn:aws:rds:*:${a}:db:${ep}*`,
+          [`secretsmanager:ResourceTag/${RDS_MASTER_SECRET_TAG}`]: `arn:aws:rds:*:${a}:db:${ep}*`,
         },
       },
     },
