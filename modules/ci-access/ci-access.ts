@@ -474,12 +474,7 @@ function validate(props: CiAccessProps): void {
         `${env.naming.project} in ${env.naming.accountId} must be the project ${props.naming.project} in account ${props.naming.accountId}, where the CI roles live`,
       );
     }
-    if (!/^Z[A-Z0-9]+$/.test(env.hostedZoneId)) {
-      throw new PropError(
-        `ciAccess.applyEnvironments[${i}].hostedZoneId`,
-        `"${env.hostedZoneId}" must be a hosted zone id (Z...)`,
-      );
-    }
+    assertHostedZoneId(env.hostedZoneId, `ciAccess.applyEnvironments[${i}].hostedZoneId`);
   }
   if (new Set(slugs).size !== slugs.length) {
     throw new PropError("ciAccess.applyEnvironments", `[${slugs.join(", ")}] repeats an environment`);
@@ -502,10 +497,10 @@ function validate(props: CiAccessProps): void {
       `"${props.previewDomain}" must be a DNS name such as preview.example.com`,
     );
   }
-  if (props.previewHostedZoneId !== undefined && !/^Z[A-Z0-9]+$/.test(props.previewHostedZoneId)) {
-    throw new PropError(
-      "ciAccess.previewHostedZoneId",
-      `"${props.previewHostedZoneId}" must be a hosted zone id (Z...)`,
-    );
-  }
+  if (props.previewHostedZoneId !== undefined)
+    assertHostedZoneId(props.previewHostedZoneId, "ciAccess.previewHostedZoneId");
+}
+
+function assertHostedZoneId(value: string, field: string): void {
+  if (!/^Z[A-Z0-9]+$/.test(value)) throw new PropError(field, `"${value}" must be a hosted zone id (Z...)`);
 }
