@@ -76,6 +76,15 @@ describe("release of an environment", () => {
     expect(readFileSync(join(outdir, "stacks", "staging", "plan-summary.md"), "utf8")).toContain("`staging`");
   });
 
+  test("plans take no state lock: the read-only plan role may write none (applying the saved plan locks)", async () => {
+    const commands = await record((runner) =>
+      releasePlan(runner, { stack: "prod", imageTag: "3f2c1a9", outdir, offlinePlan: false }),
+    );
+    const plans = commands.filter((c) => /^terraform plan /.test(c));
+    expect(plans.length).toBe(1);
+    for (const plan of plans) expect(plan).toContain("-lock=false");
+  });
+
   test("apply migrates with the new image before applying exactly the saved plan", async () => {
     const commands = await record((runner) =>
       releaseApply(runner, { stack: "staging", imageTag: "3f2c1a9", outdir, offlinePlan: false }),
