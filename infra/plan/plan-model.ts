@@ -201,7 +201,7 @@ function collectConfigs(
 ): void {
   for (const resource of module?.resources ?? []) {
     if (resource.mode && resource.mode !== "managed") continue;
-    const config = raw(resource.expressions);
+    const config = raw(resource.expressions, prefix);
     into.set(`${prefix}${resource.address}`, {
       config: isRecord(config) ? config : {},
       ...(resource.provider_config_key ? { provider: resource.provider_config_key } : {}),
@@ -217,17 +217,48 @@ function collectConfigs(
  * value (templates included, as Terraform JSON syntax keeps them), a bare reference becomes `${ref}`,
  * nested blocks stay lists of objects.
  */
-function raw(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(raw);
+function raw(node: unknown, prefix = ""): unknown {
+  if (Array.isArray(node)) return node.map((item) => raw(item, prefix));
   if (!isRecord(node)) return node;
   const keys = Object.keys(node);
   const isExpression = keys.length > 0 && keys.every((k) => k === "constant_value" || k === "references");
   if (isExpression) {
-    if ("constant_value" in node) return node.constant_value;
-    const references = Array.isArray(node.references) ? node.references : [];
-    return references.map((r) => `\${${String(r)}}`).join("");
+    const references = Array.isArray(node.references) ? node.references.map(String) : [];
+    if ("constant_value" in node) {
+      // Terraform JSON syntax keeps templates as constant strings, references and all.
+      if (!prefix || !references.length) return node.constant_value;
+      return mapStrings(node.constant_value, (text) =>
+        references.reduce(
+          (t, r) => t.replace(new RegExp(`(?<![\\w.])${escapeRegExp(r)}(?![\\w-])`, "g"), qualify(r, prefix)),
+          text,
+        ),
+      );
+    }
+    return references.map((r) => `\${${qualify(r, prefix)}}`).join("");
   }
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, raw(v)]));
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, raw(v, prefix)]));
+}
+
+function mapStrings(value: unknown, f: (text: string) => string): unknown {
+  if (typeof value === "string") return f(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, f));
+  if (isRecord(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
+  return value;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * A reference written inside a module (`aws_vpc.this.id`) as the address the plan gives the
+ * resource (`module.network.aws_vpc.this.id`); variables, locals and the like stay as they are.
+ */
+function qualify(reference: string, prefix: string): string {
+  return prefix && /^(data\.)?[a-z][a-z0-9]*_[a-z0-9_]*\./.test(reference)
+    ? `${prefix}${reference}`
+    : reference;
 }
 
 /** Planned values with the unknown ones replaced by {@link Unresolved} carrying their configuration. */
@@ -293,7 +324,8 @@ function unresolveReferences(node: unknown): unknown {
   return node;
 }
 
-const ADDRESS = /(?<![\w.])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)/g;
+const ADDRESS =
+  /(?<![\w.])((?:module\.[A-Za-z0-9_-]+\.)*(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)/g;
 
 /** Addresses (`aws_vpc.main`, `data.aws_iam_policy_document.x`) referenced anywhere in `node`. */
 export function referencesIn(node: unknown): string[] {

@@ -187,7 +187,11 @@ export function attachPolicy(
   return new IamRolePolicy(scope, id, { role: role.name, name, policy: policyDocument(statements) });
 }
 
-const MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/;
+/** A managed policy's ARN (a customer-managed one, or AWS's own). */
+export const MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/;
+/** What a permissions boundary (or any managed policy ARN) must be. */
+export const MANAGED_POLICY_ARN_RULE =
+  "must be a managed policy ARN such as arn:aws:iam::123456789012:policy/acme-bootstrap-workload-boundary";
 
 /**
  * Throws, naming `field`, unless `value` is a managed policy ARN
@@ -196,10 +200,7 @@ const MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/([\w+=,.@-
 export function assertManagedPolicyArn(value: string, field: string): void {
   if (Token.isUnresolved(value)) return;
   if (!MANAGED_POLICY_ARN.test(value)) {
-    throw new PropError(
-      field,
-      `"${value}" must be a managed policy ARN such as arn:aws:iam::123456789012:policy/acme-bootstrap-workload-boundary`,
-    );
+    throw new PropError(field, `"${value}" ${MANAGED_POLICY_ARN_RULE}`);
   }
 }
 

@@ -6,9 +6,13 @@
  * predictable (people search the console by them), collision-free between environments and
  * previews, and inside each AWS service's length and character limits.
  */
+import { Token } from "cdktf";
 import { PropError } from "../validation/prop-error.js";
 
-const SEGMENT = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+/** A name segment (project, environment, prefix): lowercase letters, digits and hyphens, from a letter. */
+export const SEGMENT = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+/** What a name segment must be (besides matching `SEGMENT`, it has no `--`). */
+export const SEGMENT_RULE = "must be lowercase letters, digits and single hyphens, starting with a letter";
 
 /** AWS name limits the kit runs into; longer names are shortened with a stable hash suffix. */
 export const NAME_LIMITS = {
@@ -54,6 +58,19 @@ export interface PrefixNamingProps {
   readonly region: string;
 }
 
+/** The longest prefix a name leaves room for, and that name's shape (`<prefix>-alb`). */
+export interface PrefixLimit {
+  /** Characters the prefix may have. */
+  readonly maxLength: number;
+  /** The name that sets the limit, with `<prefix>` in place of the prefix. */
+  readonly name: string;
+}
+
+/** Digits in an AWS account id. */
+const ACCOUNT_ID_LENGTH = 12;
+/** The longest region name in any partition (`ap-southeast-5`, `us-gov-west-1` are shorter or equal). */
+const LONGEST_REGION_NAME = 14;
+
 /** Which scheme a `Naming` follows: the kit's `<project>-<environment>`, or a plain prefix. */
 export type NamingScheme = "project-environment" | "prefix";
 
@@ -74,13 +91,14 @@ export class Naming {
   /** The start of every name: `<project>-<environment>`, or the prefix given to `fromPrefix`. */
   readonly prefix: string;
   private readonly layout: Layout;
+  private readonly prefixLimits: PrefixLimit[] = [];
 
   /**
    * A naming in the kit's scheme, `<project>-<environment>-<thing>`, from `NamingProps`; or, given
    * `PrefixNamingProps`, the same as `Naming.fromPrefix`.
    */
   constructor(props: NamingProps | PrefixNamingProps) {
-    assertAccountId(props.accountId);
+    if (!Token.isUnresolved(props.accountId)) assertAccountId(props.accountId);
     this.accountId = props.accountId;
     this.region = props.region;
     if ("prefix" in props) {
@@ -90,7 +108,7 @@ export class Naming {
           "give either a prefix, or a project and an environment (the kit's scheme), not both",
         );
       }
-      assertSegment("naming.prefix", props.prefix);
+      if (!Token.isUnresolved(props.prefix)) assertSegment("naming.prefix", props.prefix);
       const tags = props.tags ?? {};
       for (const [key, value] of Object.entries(tags)) assertTag(key, value);
       this.prefix = props.prefix;
@@ -147,12 +165,39 @@ export class Naming {
     if (!SEGMENT.test(thing) && !/^[a-z0-9]$/.test(thing)) {
       throw new PropError("naming", `"${thing}" must be lowercase letters, digits and hyphens`);
     }
+    if (Token.isUnresolved(this.prefix)) {
+      // A prefix known only at plan (a Terraform variable) cannot be shortened here: record the
+      // longest prefix this name leaves room for, for the variable's own validation.
+      this.prefixLimits.push({ maxLength: maxLength - thing.length - 1, name: `<prefix>-${thing}` });
+      return `${this.prefix}-${thing}`;
+    }
     return fitName(`${this.prefix}-${thing}`, maxLength);
   }
 
   /** A globally unique S3 bucket name: `<prefix>-<thing>-<account>-<region>`. */
   bucketName(thing: string): string {
+    if (Token.isUnresolved(this.prefix)) {
+      const suffix = ACCOUNT_ID_LENGTH + LONGEST_REGION_NAME + 2;
+      this.prefixLimits.push({
+        maxLength: NAME_LIMITS.s3Bucket - thing.length - 1 - suffix,
+        name: `<prefix>-${thing}-<account>-<region>`,
+      });
+      return `${this.prefix}-${thing}-${this.accountId}-${this.region}`;
+    }
     return fitName(`${this.name(thing)}-${this.accountId}-${this.region}`, NAME_LIMITS.s3Bucket);
+  }
+
+  /**
+   * For a prefix known only at plan time (a Terraform reference): the longest prefix every name made
+   * so far leaves room for, and the name that sets it. Literal prefixes are shortened with a hash
+   * instead, so this is `undefined` for them, as it is before any name is made.
+   */
+  get prefixLimit(): PrefixLimit | undefined {
+    return this.prefixLimits.reduce<PrefixLimit | undefined>(
+      (tightest, limit) =>
+        tightest === undefined || limit.maxLength < tightest.maxLength ? limit : tightest,
+      undefined,
+    );
   }
 
   /**
@@ -203,10 +248,7 @@ export class Naming {
 
 function assertSegment(field: string, value: string): void {
   if (!SEGMENT.test(value) || value.includes("--")) {
-    throw new PropError(
-      field,
-      `"${value}" must be lowercase letters, digits and single hyphens, starting with a letter`,
-    );
+    throw new PropError(field, `"${value}" ${SEGMENT_RULE}`);
   }
 }
 

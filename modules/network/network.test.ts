@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { policy, type ResourceConfig, synthesise, testNaming } from "../testing/synthesised.js";
-import { type NatMode, Network, subnetLayout } from "./network.js";
+import { CIDR_RULE, type NatMode, Network, SUBNET_CIDR_RULE, subnetLayout } from "./network.js";
 
 const azs = ["us-east-1a", "us-east-1b", "us-east-1c"];
 
@@ -68,23 +68,23 @@ describe("subnets", () => {
   test.each([
     [
       { public: ["10.1.0.0/24", "10.0.1.0/24"] },
-      "network.subnetCidrs.public[0]: 10.1.0.0/24 is outside the VPC range",
+      `network.subnetCidrs.public[0]: "10.1.0.0/24" ${SUBNET_CIDR_RULE} (10.0.0.0/16)`,
     ],
     [{ public: ["10.0.0.0/24"] }, "network.subnetCidrs.public: 1 ranges for 2 availability zones"],
     [
       { public: ["10.0.0.0/19", "10.0.64.0/24"] },
       "network.subnetCidrs.public[0]: 10.0.0.0/19 overlaps private[0] 10.0.0.0/19",
     ],
-    [{ database: ["10.0.1.0/29", "10.0.2.0/24"] }, "is smaller than /28"],
+    [{ database: ["10.0.1.0/29", "10.0.2.0/24"] }, `"10.0.1.0/29" ${SUBNET_CIDR_RULE}`],
   ])("a bad explicit layout is rejected naming the field: %j", (subnetCidrs, message) => {
     expect(() => subnetLayout("10.0.0.0/16", 2, subnetCidrs)).toThrow(message);
   });
 
   test.each([
-    ["10.0.0.0/33", "is not an IPv4 CIDR block"],
-    ["10.0.0.1/16", "is not an IPv4 CIDR block"],
-    ["10.0.0.0/24", "is outside /16–/21"],
-    ["10.0.0.0/8", "is outside /16–/21"],
+    ["10.0.0.0/33", `"10.0.0.0/33" ${CIDR_RULE}`],
+    ["10.0.0.1/16", `"10.0.0.1/16" ${CIDR_RULE}`],
+    ["10.0.0.0/24", `"10.0.0.0/24" is /24: ${CIDR_RULE}`],
+    ["10.0.0.0/8", `"10.0.0.0/8" is /8: ${CIDR_RULE}`],
   ])("VPC range %s is rejected", (cidr, message) => {
     expect(() => subnetLayout(cidr, 2)).toThrow(`network.cidr: `);
     expect(() => subnetLayout(cidr, 2)).toThrow(message);

@@ -11,11 +11,14 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet/index.js";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc/index.js";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint/index.js";
+import { conditional, Fn, Op, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertManagedPolicyArn, attachPolicy, serviceTrustPolicy } from "../iam/policy.js";
+import { instanceAttribute, instanceIds } from "../internal/for-each.js";
 import { assertLogRetention } from "../logs/retention.js";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import { PropError } from "../validation/prop-error.js";
+import { assertNoDuplicates, oneOfRule } from "../validation/validators.js";
 import { type Cidr, cidrContains, cidrSubnet, cidrsOverlap, formatCidr, parseCidr } from "./cidr.js";
 import { ImportedNetwork, type NetworkAttributes, type NetworkRef } from "./network-ref.js";
 
@@ -23,6 +26,25 @@ import { ImportedNetwork, type NetworkAttributes, type NetworkRef } from "./netw
 export type NatMode = "none" | "single" | "perAz";
 /** Every `NatMode`. */
 export const NAT_MODES: readonly NatMode[] = ["none", "single", "perAz"];
+
+// The rules on a network's shape, each written once: the synth-time checks below and the Terraform
+// module's variable validation blocks (modules/hcl/network.ts) both say them in these words.
+
+/** The VPC prefix lengths accepted. */
+export const VPC_PREFIX = { min: 16, max: 21 } as const;
+/** What a VPC range must be. */
+export const CIDR_RULE =
+  "must be an IPv4 CIDR block from /16 to /21, such as 10.0.0.0/16 (AWS allows /16 at most; /21 leaves room for 3 tiers)";
+/** How many availability zones a network spans. */
+export const AZ_COUNT = { min: 2, max: 6 } as const;
+/** What the zone list must be. */
+export const AZ_COUNT_RULE = "use 2 to 6 distinct availability zones (RDS and ALB need at least 2)";
+/** What a NAT mode must be. */
+export const NAT_MODE_RULE = oneOfRule(["none", "single", "perAz"]);
+/** The smallest subnet AWS allows. */
+export const SUBNET_PREFIX_MAX = 28;
+/** What an explicit subnet range must be. */
+export const SUBNET_CIDR_RULE = "must be an IPv4 CIDR block of /28 or larger inside the VPC range";
 
 /** A subnet tier: `public` (internet gateway), `private` (NAT), `database` (no route out). */
 export type SubnetTier = "public" | "private" | "database";
@@ -118,6 +140,7 @@ export class Network extends Construct implements NetworkRef {
   readonly s3Endpoint: VpcEndpoint;
   /** Where the flow logs go. */
   readonly flowLogGroup: CloudwatchLogGroup;
+  private readonly subnetIdsOf: (tier: SubnetTier) => string[];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -127,7 +150,14 @@ export class Network extends Construct implements NetworkRef {
     }
     const azs = props.availabilityZones;
     const natMode = props.natMode ?? "single";
-    const layout = subnetLayout(props.cidr, azs.length, props.subnetCidrs);
+    // Zones, range or NAT mode given as Terraform references (a module's variables) are known only
+    // at plan: per-AZ resources then use `for_each`, and the variables' validation blocks check what
+    // subnetLayout checks here (see ./hcl-rules.ts).
+    if (!Token.isUnresolved(azs)) assertNoDuplicates(azs, "network.availabilityZones");
+    const layout = decidedAtPlan(props) ? undefined : subnetLayout(props.cidr, azs.length, props.subnetCidrs);
+    if (!Token.isUnresolved(natMode) && !NAT_MODES.includes(natMode)) {
+      throw new PropError("network.natMode", `"${natMode}" ${NAT_MODE_RULE}`);
+    }
     this.natMode = natMode;
     this.availabilityZones = azs;
     this.vpcCidr = props.cidr;
@@ -154,21 +184,6 @@ export class Network extends Construct implements NetworkRef {
       tags: { Name: naming.name("igw") },
     });
 
-    const subnets = (tier: SubnetTier) =>
-      azs.map(
-        (az, i) =>
-          new Subnet(this, `${tier}-${az}`, {
-            vpcId: this.vpc.id,
-            availabilityZone: az,
-            cidrBlock: layout[tier][i],
-            mapPublicIpOnLaunch: false,
-            tags: { Name: naming.name(`${tier}-${azSuffix(az)}`), Tier: tier },
-          }),
-      );
-    this.publicSubnets = subnets("public");
-    this.privateSubnets = subnets("private");
-    this.databaseSubnets = subnets("database");
-
     this.publicRouteTable = new RouteTable(this, "public-rt", {
       vpcId: this.vpc.id,
       tags: { Name: naming.name("public"), Tier: "public" },
@@ -178,65 +193,26 @@ export class Network extends Construct implements NetworkRef {
       destinationCidrBlock: "0.0.0.0/0",
       gatewayId: this.internetGateway.id,
     });
-    this.publicSubnets.forEach((subnet, i) => {
-      new RouteTableAssociation(this, `public-rta-${azs[i]}`, {
-        subnetId: subnet.id,
-        routeTableId: this.publicRouteTable.id,
-      });
-    });
-
-    const natCount = natMode === "none" ? 0 : natMode === "single" ? 1 : azs.length;
-    this.natGateways = Array.from({ length: natCount }, (_, i) => {
-      const az = azs[i] as string;
-      const eip = new Eip(this, `nat-eip-${az}`, {
-        domain: "vpc",
-        tags: { Name: naming.name(`nat-${azSuffix(az)}`) },
-        dependsOn: [this.internetGateway],
-      });
-      return new NatGateway(this, `nat-${az}`, {
-        allocationId: eip.id,
-        subnetId: (this.publicSubnets[i] as Subnet).id,
-        tags: { Name: naming.name(`nat-${azSuffix(az)}`) },
-        dependsOn: [this.internetGateway],
-      });
-    });
-
-    this.privateRouteTables = azs.map((az, i) => {
-      const table = new RouteTable(this, `private-rt-${az}`, {
-        vpcId: this.vpc.id,
-        tags: { Name: naming.name(`private-${azSuffix(az)}`), Tier: "private" },
-      });
-      const nat = natMode === "perAz" ? this.natGateways[i] : this.natGateways[0];
-      if (nat) {
-        new Route(this, `private-default-route-${az}`, {
-          routeTableId: table.id,
-          destinationCidrBlock: "0.0.0.0/0",
-          natGatewayId: nat.id,
-        });
-      }
-      new RouteTableAssociation(this, `private-rta-${az}`, {
-        subnetId: (this.privateSubnets[i] as Subnet).id,
-        routeTableId: table.id,
-      });
-      return table;
-    });
-
     this.databaseRouteTable = new RouteTable(this, "database-rt", {
       vpcId: this.vpc.id,
       tags: { Name: naming.name("database"), Tier: "database" },
     });
-    this.databaseSubnets.forEach((subnet, i) => {
-      new RouteTableAssociation(this, `database-rta-${azs[i]}`, {
-        subnetId: subnet.id,
-        routeTableId: this.databaseRouteTable.id,
-      });
-    });
+
+    const zones = layout
+      ? this.staticZones(naming, azs, natMode, layout)
+      : this.zonesAtPlan(naming, { ...props, natMode });
+    this.publicSubnets = zones.subnets.public;
+    this.privateSubnets = zones.subnets.private;
+    this.databaseSubnets = zones.subnets.database;
+    this.natGateways = zones.natGateways;
+    this.privateRouteTables = zones.privateRouteTables;
+    this.subnetIdsOf = zones.subnetIds;
 
     this.s3Endpoint = new VpcEndpoint(this, "s3-endpoint", {
       vpcId: this.vpc.id,
       serviceName: `com.amazonaws.${naming.region}.s3`,
       vpcEndpointType: "Gateway",
-      routeTableIds: [this.publicRouteTable.id, ...this.privateRouteTables.map((t) => t.id)],
+      routeTableIds: zones.routeTableIds([this.publicRouteTable.id]),
       tags: { Name: naming.name("s3-endpoint") },
     });
 
@@ -274,17 +250,220 @@ export class Network extends Construct implements NetworkRef {
     });
   }
 
-  /** Subnet ids of one tier, in AZ order. */
+  /** Subnet ids of one tier, in AZ order (in name order when the zones are known only at plan). */
   subnetIds(tier: SubnetTier): string[] {
-    const subnets =
-      tier === "public"
-        ? this.publicSubnets
-        : tier === "private"
-          ? this.privateSubnets
-          : this.databaseSubnets;
-    return subnets.map((s) => s.id);
+    return this.subnetIdsOf(tier);
+  }
+
+  /** One subnet per tier, route table and NAT per AZ, each its own resource (AZs known at synth). */
+  private staticZones(
+    naming: Naming,
+    azs: readonly string[],
+    natMode: NatMode,
+    layout: Record<SubnetTier, string[]>,
+  ): Zones {
+    const tierSubnets = (tier: SubnetTier) =>
+      azs.map(
+        (az, i) =>
+          new Subnet(this, `${tier}-${az}`, {
+            vpcId: this.vpc.id,
+            availabilityZone: az,
+            cidrBlock: layout[tier][i],
+            mapPublicIpOnLaunch: false,
+            tags: { Name: naming.name(`${tier}-${azSuffix(az)}`), Tier: tier },
+          }),
+      );
+    const subnets: Record<SubnetTier, Subnet[]> = {
+      public: tierSubnets("public"),
+      private: tierSubnets("private"),
+      database: tierSubnets("database"),
+    };
+
+    subnets.public.forEach((subnet, i) => {
+      new RouteTableAssociation(this, `public-rta-${azs[i]}`, {
+        subnetId: subnet.id,
+        routeTableId: this.publicRouteTable.id,
+      });
+    });
+
+    const natCount = natMode === "none" ? 0 : natMode === "single" ? 1 : azs.length;
+    const natGateways = Array.from({ length: natCount }, (_, i) => {
+      const az = azs[i] as string;
+      const eip = new Eip(this, `nat-eip-${az}`, {
+        domain: "vpc",
+        tags: { Name: naming.name(`nat-${azSuffix(az)}`) },
+        dependsOn: [this.internetGateway],
+      });
+      return new NatGateway(this, `nat-${az}`, {
+        allocationId: eip.id,
+        subnetId: (subnets.public[i] as Subnet).id,
+        tags: { Name: naming.name(`nat-${azSuffix(az)}`) },
+        dependsOn: [this.internetGateway],
+      });
+    });
+
+    const privateRouteTables = azs.map((az, i) => {
+      const table = new RouteTable(this, `private-rt-${az}`, {
+        vpcId: this.vpc.id,
+        tags: { Name: naming.name(`private-${azSuffix(az)}`), Tier: "private" },
+      });
+      const nat = natMode === "perAz" ? natGateways[i] : natGateways[0];
+      if (nat) {
+        new Route(this, `private-default-route-${az}`, {
+          routeTableId: table.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          natGatewayId: nat.id,
+        });
+      }
+      new RouteTableAssociation(this, `private-rta-${az}`, {
+        subnetId: (subnets.private[i] as Subnet).id,
+        routeTableId: table.id,
+      });
+      return table;
+    });
+
+    subnets.database.forEach((subnet, i) => {
+      new RouteTableAssociation(this, `database-rta-${azs[i]}`, {
+        subnetId: subnet.id,
+        routeTableId: this.databaseRouteTable.id,
+      });
+    });
+
+    return {
+      subnets,
+      natGateways,
+      privateRouteTables,
+      subnetIds: (tier) => subnets[tier].map((s) => s.id),
+      routeTableIds: (first) => [...first, ...privateRouteTables.map((t) => t.id)],
+    };
+  }
+
+  /**
+   * The same resources when the zones, the range or the NAT mode are Terraform references, known
+   * only at plan (a module's variables): one resource per kind with `for_each` over the zones, keyed
+   * by zone name, with the computed layout and the NAT choice written as Terraform expressions.
+   */
+  private zonesAtPlan(naming: Naming, props: NetworkProps & { readonly natMode: NatMode }): Zones {
+    const azs = props.availabilityZones as string[];
+    const zoneMap = (count: unknown) =>
+      TerraformIterator.fromMap(
+        Fn.zipmap(Fn.slice(azs, 0, count as number), Fn.range(0, count as number)) as unknown as Record<
+          string,
+          number
+        >,
+      );
+    const zones = zoneMap(Fn.lengthOf(azs));
+    const index = zones.value as number;
+    const suffix = Fn.substr(zones.key, Op.sub(Fn.lengthOf(zones.key), 1) as unknown as number, 1);
+    const cidr = (tier: SubnetTier) => {
+      const { newBits, first } = COMPUTED_LAYOUT[tier];
+      const computed = Fn.cidrsubnet(props.cidr, newBits, Op.add(first, index) as unknown as number);
+      const given = props.subnetCidrs?.[tier];
+      if (given === undefined) return computed;
+      return Token.asString(conditional(Op.gte(Fn.lengthOf(given), 1), Fn.element(given, index), computed));
+    };
+    const subnet = (tier: SubnetTier) =>
+      new Subnet(this, tier, {
+        forEach: zones,
+        vpcId: this.vpc.id,
+        availabilityZone: zones.key,
+        cidrBlock: cidr(tier),
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${naming.name(tier)}-${suffix}`, Tier: tier },
+      });
+    const subnets: Record<SubnetTier, Subnet[]> = {
+      public: [subnet("public")],
+      private: [subnet("private")],
+      database: [subnet("database")],
+    };
+    const instance = (resource: Subnet | NatGateway | RouteTable, key: unknown) =>
+      instanceAttribute(resource, key);
+    const associate = (tier: "public" | "database", tableId: string) =>
+      new RouteTableAssociation(this, `${tier}-rta`, {
+        forEach: zones,
+        subnetId: instance(subnets[tier][0] as Subnet, zones.key),
+        routeTableId: tableId,
+      });
+    associate("public", this.publicRouteTable.id);
+    associate("database", this.databaseRouteTable.id);
+
+    const mode = props.natMode;
+    const natCount = conditional(
+      Op.eq(mode, "perAz"),
+      Fn.lengthOf(azs),
+      conditional(Op.eq(mode, "single"), 1, 0),
+    );
+    const natZones = zoneMap(natCount);
+    const natSuffix = Fn.substr(natZones.key, Op.sub(Fn.lengthOf(natZones.key), 1) as unknown as number, 1);
+    const eip = new Eip(this, "nat-eip", {
+      forEach: natZones,
+      domain: "vpc",
+      tags: { Name: `${naming.name("nat")}-${natSuffix}` },
+      dependsOn: [this.internetGateway],
+    });
+    const nat = new NatGateway(this, "nat", {
+      forEach: natZones,
+      allocationId: instanceAttribute(eip, natZones.key),
+      subnetId: instance(subnets.public[0] as Subnet, natZones.key),
+      tags: { Name: `${naming.name("nat")}-${natSuffix}` },
+      dependsOn: [this.internetGateway],
+    });
+    const table = new RouteTable(this, "private-rt", {
+      forEach: zones,
+      vpcId: this.vpc.id,
+      tags: { Name: `${naming.name("private")}-${suffix}`, Tier: "private" },
+    });
+    // Every private table routes to its own zone's NAT (perAz) or to the first zone's (single).
+    const routed = zoneMap(conditional(Op.eq(mode, "none"), 0, Fn.lengthOf(azs)));
+    new Route(this, "private-default-route", {
+      forEach: routed,
+      routeTableId: instance(table, routed.key),
+      destinationCidrBlock: "0.0.0.0/0",
+      natGatewayId: instance(nat, conditional(Op.eq(mode, "perAz"), routed.key, Fn.element(azs, 0))),
+    });
+    new RouteTableAssociation(this, "private-rta", {
+      forEach: zones,
+      subnetId: instance(subnets.private[0] as Subnet, zones.key),
+      routeTableId: instance(table, zones.key),
+    });
+    return {
+      subnets,
+      natGateways: [nat],
+      privateRouteTables: [table],
+      // Zone order: the map's keys sort as the zone names do.
+      subnetIds: (tier) => instanceIds(subnets[tier][0] as Subnet),
+      routeTableIds: (first) => Token.asList(Fn.concat([first, instanceIds(table)])),
+    };
   }
 }
+
+/** What each AZ gets of every tier: the per-AZ resources and the subnet ids by tier. */
+interface Zones {
+  readonly subnets: Record<SubnetTier, Subnet[]>;
+  readonly natGateways: NatGateway[];
+  readonly privateRouteTables: RouteTable[];
+  readonly subnetIds: (tier: SubnetTier) => string[];
+  /** `first` and then the private route tables' ids. */
+  readonly routeTableIds: (first: string[]) => string[];
+}
+
+/** True when the layout can only be worked out at plan: zones, range, NAT mode or ranges are references. */
+function decidedAtPlan(props: NetworkProps): boolean {
+  const tiers = Object.values(props.subnetCidrs ?? {});
+  return [props.cidr, props.availabilityZones, props.natMode, ...tiers].some((v) => Token.isUnresolved(v));
+}
+
+/**
+ * The computed layout, zone by zone (index `i`): private gets an eighth of the VPC
+ * (`newBits` 3, numbers 0–5), public and database a sixty-fourth each (`newBits` 6, from 48 and 56).
+ */
+export const COMPUTED_LAYOUT: Readonly<
+  Record<SubnetTier, { readonly newBits: number; readonly first: number }>
+> = {
+  private: { newBits: 3, first: 0 },
+  public: { newBits: 6, first: 48 },
+  database: { newBits: 6, first: 56 },
+};
 
 /** `us-east-1a` → `a`: short, stable suffix for names. */
 function azSuffix(az: string): string {
@@ -301,24 +480,19 @@ export function subnetLayout(
   explicit: NetworkProps["subnetCidrs"] = {},
 ): Record<SubnetTier, string[]> {
   const vpc = parseCidr(vpcCidr);
-  if (!vpc) throw new PropError("network.cidr", `"${vpcCidr}" is not an IPv4 CIDR block such as 10.0.0.0/16`);
-  if (vpc.prefix < 16 || vpc.prefix > 21) {
-    throw new PropError(
-      "network.cidr",
-      `/${vpc.prefix} is outside /16–/21 (AWS allows /16 at most; /21 leaves room for 3 tiers)`,
-    );
+  if (!vpc) throw new PropError("network.cidr", `"${vpcCidr}" ${CIDR_RULE}`);
+  if (vpc.prefix < VPC_PREFIX.min || vpc.prefix > VPC_PREFIX.max) {
+    throw new PropError("network.cidr", `"${vpcCidr}" is /${vpc.prefix}: ${CIDR_RULE}`);
   }
-  if (azCount < 2 || azCount > 6) {
-    throw new PropError(
-      "network.availabilityZones",
-      `${azCount} given; use 2 to 6 (RDS and ALB need at least 2)`,
-    );
+  if (azCount < AZ_COUNT.min || azCount > AZ_COUNT.max) {
+    throw new PropError("network.availabilityZones", `${azCount} given: ${AZ_COUNT_RULE}`);
   }
-  const computed: Record<SubnetTier, Cidr[]> = {
-    private: range(azCount).map((i) => cidrSubnet(vpc, 3, i)),
-    public: range(azCount).map((i) => cidrSubnet(vpc, 6, 48 + i)),
-    database: range(azCount).map((i) => cidrSubnet(vpc, 6, 56 + i)),
-  };
+  const computed = Object.fromEntries(
+    SUBNET_TIERS.map((tier) => {
+      const { newBits, first } = COMPUTED_LAYOUT[tier];
+      return [tier, range(azCount).map((i) => cidrSubnet(vpc, newBits, first + i))];
+    }),
+  ) as Record<SubnetTier, Cidr[]>;
   const result = {} as Record<SubnetTier, Cidr[]>;
   for (const tier of SUBNET_TIERS) {
     const given = explicit[tier];
@@ -335,9 +509,9 @@ export function subnetLayout(
     result[tier] = given.map((text, i) => {
       const field = `network.subnetCidrs.${tier}[${i}]`;
       const cidr = parseCidr(text);
-      if (!cidr) throw new PropError(field, `"${text}" is not an IPv4 CIDR block`);
-      if (!cidrContains(vpc, cidr)) throw new PropError(field, `${text} is outside the VPC range ${vpcCidr}`);
-      if (cidr.prefix > 28) throw new PropError(field, `${text} is smaller than /28`);
+      if (!cidr || !cidrContains(vpc, cidr) || cidr.prefix > SUBNET_PREFIX_MAX) {
+        throw new PropError(field, `"${text}" ${SUBNET_CIDR_RULE} (${vpcCidr})`);
+      }
       return cidr;
     });
   }

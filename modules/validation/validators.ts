@@ -11,6 +11,14 @@ import { Token } from "cdktf";
 import { PropError } from "./prop-error.js";
 
 // ---------------------------------------------------------------------------------------------
+// One of a few values
+
+/** The rule "must be one of …" for a closed set of values: `must be one of "none", "single"`. */
+export function oneOfRule(values: readonly string[]): string {
+  return `must be one of ${values.map((value) => `"${value}"`).join(", ")}`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Whole numbers in a range
 
 /** The bounds of `assertIntegerInRange`. */
@@ -35,9 +43,14 @@ export function isIntegerInRange(value: number, range: IntegerRange): boolean {
  */
 export function assertIntegerInRange(value: number, field: string, range: IntegerRange): number {
   if (Token.isUnresolved(value) || isIntegerInRange(value, range)) return value;
+  throw new PropError(field, `${value} ${integerRangeRule(range)}`);
+}
+
+/** The rule `assertIntegerInRange` checks, in words: `must be a whole number of days from 1 to 35`. */
+export function integerRangeRule(range: IntegerRange): string {
   const number = range.unit ? `a whole number of ${range.unit}` : "a whole number";
   const bounds = range.max === undefined ? `≥ ${range.min}` : `from ${range.min} to ${range.max}`;
-  throw new PropError(field, `${value} must be ${number} ${bounds}`);
+  return `must be ${number} ${bounds}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -48,6 +61,9 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** The rule `assertLogRetentionDays` checks, in words. */
+export const LOG_RETENTION_RULE = `is not a CloudWatch Logs retention period (use one of ${LOG_RETENTION_DAYS.join(", ")})`;
+
 /** True when `days` is a retention period CloudWatch Logs accepts. */
 export function isLogRetentionDays(days: number): boolean {
   return (LOG_RETENTION_DAYS as readonly number[]).includes(days);
@@ -56,10 +72,7 @@ export function isLogRetentionDays(days: number): boolean {
 /** Throws a `PropError` naming `field` when `days` is not a retention period CloudWatch Logs accepts. */
 export function assertLogRetentionDays(days: number, field: string): void {
   if (Token.isUnresolved(days) || isLogRetentionDays(days)) return;
-  throw new PropError(
-    field,
-    `${days} is not a CloudWatch Logs retention period (use one of ${LOG_RETENTION_DAYS.join(", ")})`,
-  );
+  throw new PropError(field, `${days} ${LOG_RETENTION_RULE}`);
 }
 
 // ---------------------------------------------------------------------------------------------

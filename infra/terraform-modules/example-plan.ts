@@ -1,0 +1,120 @@
+/**
+ * Plans the HCL examples under `modules/terraform/examples/` offline, as a Terraform user would run
+ * them: a copy of `modules/terraform/` in a scratch folder (so `.terraform/` never lands in the
+ * checkout), `terraform init` once per example with the project's provider source, then `plan`
+ * with `-var` values per case, fake credentials from the same override file the stacks use, and
+ * `show -json` for the policy rules and shape checks.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { modelFromPlan, type PlanJson, type StackModel } from "../plan/plan-model.js";
+import { evaluate, type StackResult } from "../policy/engine.js";
+import { RULES } from "../policy/rules/index.js";
+import {
+  type Diagnostic,
+  OVERRIDE_FILE,
+  offlineOverride,
+  planDiagnostics,
+  terraform,
+} from "../terraform/offline-plan.js";
+import { prepareToolchain, type Toolchain } from "../terraform/toolchain.js";
+
+/** The committed modules and examples. */
+export const TERRAFORM_MODULES = resolve(import.meta.dirname, "..", "..", "modules", "terraform");
+
+/** A scratch copy of `modules/terraform/` and a toolchain to plan its examples with. */
+export interface Workspace {
+  readonly root: string;
+  readonly toolchain: Toolchain;
+  /** Removes the scratch copy. */
+  dispose(): void;
+}
+
+/** Copies `modules/terraform/` to a scratch folder and prepares the Terraform toolchain there. */
+export async function exampleWorkspace(): Promise<Workspace> {
+  const root = mkdtempSync(join(tmpdir(), "terraform-modules-"));
+  cpSync(TERRAFORM_MODULES, join(root, "terraform"), { recursive: true });
+  const toolchain = await prepareToolchain(join(root, "terraform.rc"));
+  return { root, toolchain, dispose: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** One example, initialised: plan it with variables. */
+export interface Example {
+  readonly dir: string;
+  plan(variables?: Readonly<Record<string, unknown>>): Promise<ExamplePlan>;
+}
+
+/** The outcome of one plan of an example. */
+export interface ExamplePlan {
+  readonly ok: boolean;
+  /** Error diagnostics: summary and detail (the variable's validation message is in the detail). */
+  readonly errors: readonly string[];
+  readonly plan?: PlanJson & {
+    readonly resource_changes?: ReadonlyArray<{
+      readonly address: string;
+      readonly type: string;
+      readonly mode: string;
+    }>;
+  };
+  /** The plan as the policy rules see it. */
+  readonly model?: StackModel;
+}
+
+/** `terraform init` of `modules/terraform/examples/<name>` in the workspace; throws when init fails. */
+export async function initExample(workspace: Workspace, name: string): Promise<Example> {
+  const dir = join(workspace.root, "terraform", "examples", name);
+  writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify(offlineOverride({}), null, 2)}\n`);
+  const init = await terraform(workspace.toolchain, dir, ["init", "-input=false", "-no-color"]);
+  if (init.code !== 0)
+    throw new Error(`terraform init of examples/${name} failed:\n${init.stderr || init.stdout}`);
+  let runs = 0;
+  return {
+    dir,
+    async plan(variables = {}) {
+      const planFile = `case-${runs++}.tfplan`;
+      const vars = Object.entries(variables).flatMap(([key, value]) => [
+        "-var",
+        `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`,
+      ]);
+      const plan = await terraform(workspace.toolchain, dir, [
+        "plan",
+        "-json",
+        "-input=false",
+        "-no-color",
+        "-lock=false",
+        "-refresh=false",
+        `-out=${planFile}`,
+        ...vars,
+      ]);
+      const errors = planDiagnostics(plan.stdout)
+        .filter((d: Diagnostic) => d.severity === "error")
+        .map((d) => [d.summary, d.detail].filter(Boolean).join(": "));
+      if (plan.code !== 0 || errors.length) {
+        return { ok: false, errors: errors.length ? errors : [plan.stderr || plan.stdout] };
+      }
+      const show = await terraform(workspace.toolchain, dir, ["show", "-json", "-no-color", planFile]);
+      if (show.code !== 0) return { ok: false, errors: [show.stderr] };
+      const json = JSON.parse(show.stdout) as ExamplePlan["plan"] & PlanJson;
+      return { ok: true, errors: [], plan: json, model: modelFromPlan(`examples/${name}`, json) };
+    },
+  };
+}
+
+/** The planned resources of `type` (managed, not deleted), by address. */
+export function plannedOfType(result: ExamplePlan, type: string): string[] {
+  return (result.plan?.resource_changes ?? [])
+    .filter((rc) => rc.mode === "managed" && rc.type === type)
+    .map((rc) => rc.address);
+}
+
+/** The policy rules' verdict on a plan. */
+export function policyOf(result: ExamplePlan): StackResult {
+  if (!result.model) throw new Error(`no plan to check: ${result.errors.join("; ")}`);
+  return evaluate(result.model, RULES);
+}
+
+/** The text of a file in the committed modules folder. */
+export function committed(path: string): string {
+  return readFileSync(join(TERRAFORM_MODULES, path), "utf8");
+}

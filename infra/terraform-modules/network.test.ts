@@ -1,0 +1,103 @@
+/**
+ * The network module from HCL (issue 17): the example plans offline with the real provider, the
+ * policy rules pass on it, NAT and subnets follow `nat_mode` and `availability_zones`, and a wrong
+ * value fails the plan with the variable's own message.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  type Example,
+  type ExamplePlan,
+  exampleWorkspace,
+  initExample,
+  plannedOfType,
+  policyOf,
+  type Workspace,
+} from "./example-plan.js";
+
+let workspace: Workspace;
+let example: Example;
+const plans = new Map<string, ExamplePlan>();
+
+const CASES = {
+  default: {},
+  perAz: { nat_mode: "per_az" },
+  none: { nat_mode: "none" },
+  threeZones: { availability_zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], nat_mode: "per_az" },
+  natEverywhere: { nat_mode: "everywhere" },
+  slash8: { cidr: "10.0.0.0/8" },
+  oneZone: { availability_zones: ["eu-west-1a"] },
+} as const;
+
+beforeAll(async () => {
+  workspace = await exampleWorkspace();
+  example = await initExample(workspace, "network");
+  for (const [name, variables] of Object.entries(CASES)) plans.set(name, await example.plan(variables));
+}, 300_000);
+
+afterAll(() => workspace?.dispose());
+
+const planOf = (name: keyof typeof CASES) => plans.get(name) as ExamplePlan;
+
+describe("network example plans offline", () => {
+  test("with only the required variables (and the example's own), it plans", () => {
+    expect(planOf("default").errors).toEqual([]);
+    expect(planOf("default").ok).toBe(true);
+  });
+
+  test("the policy rules pass on the plan", () => {
+    for (const name of ["default", "perAz", "threeZones"] as const) {
+      const violations = policyOf(planOf(name)).findings.filter((f) => f.status === "violation");
+      expect(
+        violations.map((f) => `${f.rule} ${f.address}: ${f.message}`),
+        name,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe("shape follows the variables", () => {
+  test.each([
+    ["default", 1],
+    ["perAz", 2],
+    ["none", 0],
+    ["threeZones", 3],
+  ] as const)("%s: %i NAT gateways and as many Elastic IPs", (name, count) => {
+    expect(plannedOfType(planOf(name), "aws_nat_gateway")).toHaveLength(count);
+    expect(plannedOfType(planOf(name), "aws_eip")).toHaveLength(count);
+  });
+
+  test("two zones: two subnets per tier; three zones: three", () => {
+    expect(plannedOfType(planOf("default"), "aws_subnet")).toHaveLength(6);
+    const three = plannedOfType(planOf("threeZones"), "aws_subnet");
+    expect(three).toHaveLength(9);
+    for (const zone of ["eu-west-1a", "eu-west-1b", "eu-west-1c"]) {
+      expect(three.filter((address) => address.endsWith(`["${zone}"]`))).toHaveLength(3);
+    }
+  });
+
+  test("none: the private route tables are kept (one per zone), so switching mode never replaces them", () => {
+    expect(plannedOfType(planOf("none"), "aws_route_table")).toHaveLength(4);
+  });
+
+  test("single and perAz: every private route table has a default route (none: no such route)", () => {
+    const privateRoutes = (name: keyof typeof CASES) =>
+      plannedOfType(planOf(name), "aws_route").filter((address) => address.includes("private-default-route"));
+    expect(privateRoutes("default")).toHaveLength(2);
+    expect(privateRoutes("perAz")).toHaveLength(2);
+    expect(privateRoutes("threeZones")).toHaveLength(3);
+    expect(privateRoutes("none")).toHaveLength(0);
+  });
+});
+
+describe("a wrong value fails the plan naming the variable", () => {
+  test.each([
+    ["natEverywhere", 'nat_mode: must be one of "none", "single", "per_az"'],
+    ["slash8", "cidr: must be an IPv4 CIDR block from /16 to /21"],
+    ["oneZone", "availability_zones: use 2 to 6 distinct availability zones"],
+  ] as const)("%s", (name, message) => {
+    const result = planOf(name);
+    expect(result.ok).toBe(false);
+    expect(result.errors.join("\n")).toContain("Invalid value for variable");
+    expect(result.errors.join("\n")).toContain(message);
+  });
+});

@@ -1,0 +1,34 @@
+/** Inputs and wiring every Terraform module shares: `name`, the naming built on it, ids of `for_each` resources. */
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js";
+import { Lazy } from "cdktf";
+import { Naming, SEGMENT_RULE } from "../naming/naming.js";
+import { maxLength, namePrefix } from "./conditions.js";
+import type { TerraformModuleStack } from "./module-stack.js";
+
+/**
+ * The `name` variable and a `Naming` on it: every resource is named `<name>-<thing>`. The region
+ * comes from the `aws_region` data source (the provider's own setting: no AWS call), the account
+ * from `accountId`, a reference to a resource attribute that holds it (a VPC's `owner_id`), since
+ * looking it up would need credentials at plan. Call `limitNameLength` once the construct is built.
+ */
+export function moduleNaming(stack: TerraformModuleStack, what: string, accountId: () => string): Naming {
+  const name = stack.variable("name", {
+    type: "string",
+    description: `The start of every name the module gives (\`<name>-<thing>\`), e.g. \`payments-prod\`; it ${SEGMENT_RULE}. Names the ${what}.`,
+    rules: [namePrefix("var.name")],
+  });
+  const region = new DataAwsRegion(stack, "region");
+  region.overrideLogicalId("current");
+  return Naming.fromPrefix({
+    prefix: name.stringValue,
+    accountId: Lazy.stringValue({ produce: () => accountId() }),
+    region: region.name,
+  });
+}
+
+/** Adds the `name` length rule: the longest name the construct made must fit its AWS limit. */
+export function limitNameLength(stack: TerraformModuleStack, naming: Naming): void {
+  const limit = naming.prefixLimit;
+  if (!limit) return;
+  stack.rule("name", maxLength("var.name", limit.maxLength, `${limit.name} must fit AWS's limit`));
+}
