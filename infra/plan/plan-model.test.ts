@@ -138,3 +138,63 @@ test("set-typed blocks are paired with their configuration by their literal attr
     references: ["aws_cloudfront_origin_access_control.oac"],
   });
 });
+
+describe("a plan of a root module that calls a module", () => {
+  // What `terraform show -json` gives for resources inside `module "network"` written in JSON syntax:
+  // the template as a constant string, and the references relative to the module.
+  const plan = {
+    resource_changes: [
+      {
+        address: "module.network.aws_vpc.v",
+        mode: "managed",
+        type: "aws_vpc",
+        name: "v",
+        change: { actions: ["create"], after: { cidr_block: "10.0.0.0/16" }, after_unknown: { id: true } },
+      },
+      {
+        address: "module.network.aws_flow_log.f",
+        mode: "managed",
+        type: "aws_flow_log",
+        name: "f",
+        change: { actions: ["create"], after: { traffic_type: "ALL" }, after_unknown: { vpc_id: true } },
+      },
+    ],
+    configuration: {
+      root_module: {
+        module_calls: {
+          network: {
+            module: {
+              resources: [
+                {
+                  address: "aws_vpc.v",
+                  mode: "managed",
+                  expressions: { cidr_block: { constant_value: "10.0.0.0/16" } },
+                },
+                {
+                  address: "aws_flow_log.f",
+                  mode: "managed",
+                  expressions: {
+                    vpc_id: { constant_value: `\${aws_vpc.v.id}`, references: ["aws_vpc.v.id", "aws_vpc.v"] },
+                    traffic_type: { constant_value: `\${var.traffic}`, references: ["var.traffic"] },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    },
+  };
+  const model = modelFromPlan("example", plan);
+
+  test("references inside the module name the resource by its full address", () => {
+    const flowLog = model.byAddress.get("module.network.aws_flow_log.f");
+    expect(flowLog?.config.vpc_id).toBe(`\${module.network.aws_vpc.v.id}`);
+    expect(referencesIn(flowLog?.config)).toEqual(["module.network.aws_vpc.v"]);
+    expect(model.byAddress.has("module.network.aws_vpc.v")).toBe(true);
+  });
+
+  test("variables and other non-resource references stay as written", () => {
+    expect(model.byAddress.get("module.network.aws_flow_log.f")?.config.traffic_type).toBe(`\${var.traffic}`);
+  });
+});

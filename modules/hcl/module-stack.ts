@@ -83,6 +83,11 @@ export class TerraformModuleStack extends TerraformStack {
   readonly outputs: Documented[] = [];
   /** `var.tags`, merged into every taggable resource's own tags at synthesis. */
   readonly tags: TerraformVariable;
+  /**
+   * Provider aliases the caller must pass (`providers = { aws.us_east_1 = aws.virginia }`), declared
+   * as `configuration_aliases`; a resource uses one with `addOverride("provider", "aws.us_east_1")`.
+   */
+  readonly providerAliases: string[] = [];
   private readonly variables = new Map<string, TerraformVariable>();
 
   constructor(scope: App, id: string) {
@@ -172,7 +177,15 @@ export class TerraformModuleStack extends TerraformStack {
       "versions.tf.json": {
         terraform: {
           required_version: TERRAFORM_CONSTRAINT,
-          required_providers: { aws: { source: "hashicorp/aws", version: AWS_PROVIDER_CONSTRAINT } },
+          required_providers: {
+            aws: {
+              source: "hashicorp/aws",
+              version: AWS_PROVIDER_CONSTRAINT,
+              ...(this.providerAliases.length
+                ? { configuration_aliases: this.providerAliases.map((alias) => `\${aws.${alias}}`) }
+                : {}),
+            },
+          },
         },
       },
     };

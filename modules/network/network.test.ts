@@ -1,6 +1,14 @@
+import { TerraformVariable } from "cdktf";
 import { describe, expect, test } from "vitest";
 import { policy, type ResourceConfig, synthesise, testNaming } from "../testing/synthesised.js";
-import { CIDR_RULE, type NatMode, Network, SUBNET_CIDR_RULE, subnetLayout } from "./network.js";
+import {
+  CIDR_RULE,
+  NAT_MODE_RULE,
+  type NatMode,
+  Network,
+  SUBNET_CIDR_RULE,
+  subnetLayout,
+} from "./network.js";
 
 const azs = ["us-east-1a", "us-east-1b", "us-east-1c"];
 
@@ -230,5 +238,88 @@ describe("guard rails", () => {
         });
       }),
     ).toThrow("network.flowLogs.retentionDays: 10 is not a CloudWatch Logs retention period");
+  });
+});
+
+describe("zones, range and NAT mode known only at plan (a Terraform module's variables)", () => {
+  const atPlan = synthesise((scope) => {
+    const zones = new TerraformVariable(scope, "zones", { type: "list(string)" });
+    const mode = new TerraformVariable(scope, "mode", { type: "string" });
+    const range = new TerraformVariable(scope, "range", { type: "string" });
+    new Network(scope, "net", {
+      naming: testNaming,
+      cidr: range.stringValue,
+      availabilityZones: zones.listValue,
+      natMode: mode.stringValue as NatMode,
+    });
+  });
+
+  test("per-zone resources are one resource each, for_each over the zones", () => {
+    for (const type of ["aws_subnet", "aws_route_table_association"]) {
+      for (const resource of atPlan.list(type)) {
+        expect(resource.for_each).toBe(
+          `\${zipmap(slice(var.zones, 0, length(var.zones)), range(0, length(var.zones), 1))}`,
+        );
+      }
+    }
+    expect(atPlan.list("aws_subnet")).toHaveLength(3);
+    expect(
+      atPlan
+        .list("aws_subnet")
+        .map((s) => (s.tags as Record<string, string>).Tier)
+        .sort(),
+    ).toEqual(["database", "private", "public"]);
+  });
+
+  test("subnet ranges follow the same layout as at synth, written as cidrsubnet", () => {
+    const cidrs = atPlan.list("aws_subnet").map((s) => s.cidr_block);
+    expect(cidrs).toContain(`\${cidrsubnet(var.range, 3, (0 + each.value))}`);
+    expect(cidrs).toContain(`\${cidrsubnet(var.range, 6, (48 + each.value))}`);
+    expect(cidrs).toContain(`\${cidrsubnet(var.range, 6, (56 + each.value))}`);
+  });
+
+  test("NAT gateways: one per zone (perAz), the first zone's (single) or none, decided by the mode", () => {
+    const nat = atPlan.only("aws_nat_gateway");
+    expect(nat.for_each).toContain(
+      '(var.mode == "perAz") ? length(var.zones) : (var.mode == "single") ? 1 : 0',
+    );
+    const route = atPlan
+      .list("aws_route")
+      .find((r) => String(r.nat_gateway_id ?? "").includes("aws_nat_gateway")) as ResourceConfig;
+    expect(route.nat_gateway_id).toMatch(
+      /\[\(var\.mode == "perAz"\) \? each\.key : element\(var\.zones, 0\)\]\.id\}$/,
+    );
+  });
+
+  test("subnet ids by tier are the instances' ids; the S3 endpoint serves the public and every private table", () => {
+    const endpoint = atPlan.only("aws_vpc_endpoint");
+    expect(String(endpoint.route_table_ids)).toMatch(
+      /^\$\{concat\(\[aws_route_table\.[^\]]+\.id\], values\(aws_route_table\./,
+    );
+  });
+
+  test("a literal natMode that is not a mode is refused, with the rule's words", () => {
+    expect(() =>
+      synthesise((scope) => {
+        new Network(scope, "net", {
+          naming: testNaming,
+          cidr: "10.0.0.0/16",
+          availabilityZones: azs,
+          natMode: "everywhere" as NatMode,
+        });
+      }),
+    ).toThrow(`network.natMode: "everywhere" ${NAT_MODE_RULE}`);
+  });
+
+  test("a zone listed twice is refused", () => {
+    expect(() =>
+      synthesise((scope) => {
+        new Network(scope, "net", {
+          naming: testNaming,
+          cidr: "10.0.0.0/16",
+          availabilityZones: ["us-east-1a", "us-east-1a"],
+        });
+      }),
+    ).toThrow('network.availabilityZones: "us-east-1a" is listed twice');
   });
 });
