@@ -26,6 +26,7 @@ const CASES = {
   natEverywhere: { nat_mode: "everywhere" },
   slash8: { cidr: "10.0.0.0/8" },
   oneZone: { availability_zones: ["eu-west-1a"] },
+  overlapping: { public_subnets: ["10.40.0.0/24", "10.40.1.0/24"] },
 } as const;
 
 beforeAll(async () => {
@@ -99,5 +100,13 @@ describe("a wrong value fails the plan naming the variable", () => {
     expect(result.ok).toBe(false);
     expect(result.errors.join("\n")).toContain("Invalid value for variable");
     expect(result.errors.join("\n")).toContain(message);
+  });
+
+  test("subnet ranges that overlap (here public inside the computed private range) fail before anything is created", () => {
+    const result = planOf("overlapping");
+    expect(result.ok).toBe(false);
+    expect(result.errors.join("\n")).toContain(
+      "public_subnets, private_subnets, database_subnets: ranges must not overlap one another",
+    );
   });
 });

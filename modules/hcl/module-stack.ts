@@ -65,6 +65,8 @@ export interface Documented {
   readonly type?: string;
   readonly default?: unknown;
   readonly required?: boolean;
+  /** The validation messages, as Terraform prints them. */
+  readonly rules?: string[];
 }
 
 /** The four files of a module folder, as JSON values. */
@@ -133,7 +135,6 @@ export class TerraformModuleStack extends TerraformStack {
     variable.overrideLogicalId(name);
     // cdktf cannot write a null default itself (it snake-cases the config's keys).
     if (spec.default === null) variable.addOverride("default", null);
-    for (const rule of spec.rules ?? []) this.addRule(variable, name, rule);
     this.variables.set(name, variable);
     this.inputs.push({
       name,
@@ -141,7 +142,9 @@ export class TerraformModuleStack extends TerraformStack {
       type: spec.type,
       ...("default" in spec ? { default: spec.default } : {}),
       required: !("default" in spec),
+      rules: [],
     });
+    for (const rule of spec.rules ?? []) this.addRule(variable, name, rule);
     return variable;
   }
 
@@ -192,6 +195,7 @@ export class TerraformModuleStack extends TerraformStack {
   }
 
   private addRule(variable: TerraformVariable, name: string, rule: Rule): void {
+    this.inputs.find((input) => input.name === name)?.rules?.push(rule.message);
     variable.addValidation({
       condition: `\${try(${rule.condition}, false)}`,
       errorMessage: `${name}: ${rule.message}`,

@@ -2,6 +2,12 @@
 import type { HclModule } from "./hcl-module.js";
 import { AWS_PROVIDER_CONSTRAINT, type Documented, TERRAFORM_CONSTRAINT } from "./module-stack.js";
 
+/** An input's description, then the rules a plan checks it against. */
+function describe(input: Documented): string {
+  const rules = input.rules ?? [];
+  return rules.length ? `${input.description} Checked: ${rules.join("; ")}.` : input.description;
+}
+
 /** The README of `module`, given the inputs and outputs its stack declared. */
 export function readme(
   module: HclModule,
@@ -41,7 +47,7 @@ export function readme(
     "| --- | --- | --- | --- |",
     ...sorted.map(
       (input) =>
-        `| \`${input.name}\` | ${cell(input.description)} | \`${cell(input.type ?? "")}\` | ${input.required ? "required" : code(input.default)} |`,
+        `| \`${input.name}\` | ${cell(describe(input))} | \`${cell(input.type ?? "")}\` | ${input.required ? "required" : code(input.default)} |`,
     ),
     "",
     "## Outputs",

@@ -1,7 +1,7 @@
 /** Inputs and wiring every Terraform module shares: `name`, the naming built on it, ids of `for_each` resources. */
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js";
 import { Lazy } from "cdktf";
-import { Naming, SEGMENT_RULE } from "../naming/naming.js";
+import { Naming } from "../naming/naming.js";
 import { maxLength, namePrefix } from "./conditions.js";
 import type { TerraformModuleStack } from "./module-stack.js";
 
@@ -14,7 +14,7 @@ import type { TerraformModuleStack } from "./module-stack.js";
 export function moduleNaming(stack: TerraformModuleStack, what: string, accountId: () => string): Naming {
   const name = stack.variable("name", {
     type: "string",
-    description: `The start of every name the module gives (\`<name>-<thing>\`), e.g. \`payments-prod\`; it ${SEGMENT_RULE}. Names the ${what}.`,
+    description: `The start of every name the module gives (\`<name>-<thing>\`), e.g. \`payments-prod\`: names the ${what}.`,
     rules: [namePrefix("var.name")],
   });
   const region = new DataAwsRegion(stack, "region");
@@ -30,5 +30,6 @@ export function moduleNaming(stack: TerraformModuleStack, what: string, accountI
 export function limitNameLength(stack: TerraformModuleStack, naming: Naming): void {
   const limit = naming.prefixLimit;
   if (!limit) return;
-  stack.rule("name", maxLength("var.name", limit.maxLength, `${limit.name} must fit AWS's limit`));
+  const longest = limit.name.replace("<prefix>", "<name>");
+  stack.rule("name", maxLength("var.name", limit.maxLength, `${longest} must fit AWS's limit`));
 }

@@ -34,6 +34,12 @@ variable "nat_mode" {
   default     = "single"
 }
 
+variable "public_subnets" {
+  description = "Explicit public ranges (empty: computed)."
+  type        = list(string)
+  default     = []
+}
+
 variable "cidr" {
   description = "The VPC's range."
   type        = string
@@ -47,6 +53,7 @@ module "network" {
   cidr               = var.cidr
   availability_zones = var.availability_zones
   nat_mode           = var.nat_mode
+  public_subnets     = var.public_subnets
   tags               = { CostCenter = "payments" }
 }
 
