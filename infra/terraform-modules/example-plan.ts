@@ -1,7 +1,7 @@
 /**
  * Plans the HCL examples under `modules/terraform/examples/` offline, as a Terraform user would run
  * them: a copy of `modules/terraform/` in a scratch folder (so `.terraform/` never lands in the
- * checkout), `terraform init` once per example with the project's provider source, then `plan`
+ * checkout), `terraform init` and `validate` once per example with the project's provider source, then `plan`
  * with `-var` values per case, fake credentials from the same override file the stacks use, and
  * `show -json` for the policy rules and shape checks.
  */
@@ -39,9 +39,11 @@ export async function exampleWorkspace(): Promise<Workspace> {
   return { root, toolchain, dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-/** One example, initialised: plan it with variables. */
+/** One example, initialised and validated: plan it with variables. */
 export interface Example {
   readonly dir: string;
+  /** `terraform validate -json`'s error and warning diagnostics (empty when the example is valid). */
+  readonly validation: readonly string[];
   plan(variables?: Readonly<Record<string, unknown>>): Promise<ExamplePlan>;
 }
 
@@ -68,9 +70,15 @@ export async function initExample(workspace: Workspace, name: string): Promise<E
   const init = await terraform(workspace.toolchain, dir, ["init", "-input=false", "-no-color"]);
   if (init.code !== 0)
     throw new Error(`terraform init of examples/${name} failed:\n${init.stderr || init.stdout}`);
+  const validate = await terraform(workspace.toolchain, dir, ["validate", "-json", "-no-color"]);
+  const validation = (
+    (JSON.parse(validate.stdout || "{}") as { diagnostics?: Diagnostic[] }).diagnostics ?? []
+  ).map((d) => `${d.severity}: ${[d.summary, d.detail].filter(Boolean).join(": ")}`);
+  if (validate.code !== 0 && validation.length === 0) validation.push(validate.stderr);
   let runs = 0;
   return {
     dir,
+    validation,
     async plan(variables = {}) {
       const planFile = `case-${runs++}.tfplan`;
       const vars = Object.entries(variables).flatMap(([key, value]) => [

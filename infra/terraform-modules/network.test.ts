@@ -40,6 +40,10 @@ afterAll(() => workspace?.dispose());
 const planOf = (name: keyof typeof CASES) => plans.get(name) as ExamplePlan;
 
 describe("network example plans offline", () => {
+  test("terraform validate finds nothing to report", () => {
+    expect(example.validation).toEqual([]);
+  });
+
   test("with only the required variables (and the example's own), it plans", () => {
     expect(planOf("default").errors).toEqual([]);
     expect(planOf("default").ok).toBe(true);
