@@ -388,9 +388,19 @@ export function referencesOf(resource: PlannedResource, attribute?: string): str
   return referencesIn(attribute === undefined ? resource.config : resource.config[attribute]);
 }
 
+/** A resource's address at the start of a reference: `module.edge.aws_vpc.main` of `module.edge.aws_vpc.main.id`. */
+const RESOURCE_ADDRESS =
+  /^((?:module\.[A-Za-z0-9_-]+\.)*(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)/;
+
+/** True when `reference` names a resource of `type`, in the root module or in a module it calls. */
+export function refersTo(reference: string, type: string): boolean {
+  return new RegExp(`^(module\\.[A-Za-z0-9_-]+\\.)*${type}\\.`).test(reference);
+}
+
 /** The resource at `address` (a reference may include an attribute: `aws_vpc.main.id`). */
 export function lookup(stack: StackModel, address: string): PlannedResource | undefined {
-  return stack.byAddress.get(address) ?? stack.byAddress.get(address.split(".").slice(0, 2).join("."));
+  const resource = RESOURCE_ADDRESS.exec(address)?.[1];
+  return stack.byAddress.get(address) ?? (resource === undefined ? undefined : stack.byAddress.get(resource));
 }
 
 /**
@@ -406,9 +416,12 @@ export function attachedTo(
   keys: readonly string[] = ["id"],
 ): PlannedResource[] {
   const literals = keys.map((k) => target.values[k]).filter((v): v is string => typeof v === "string");
+  const withoutKey = target.address.replace(/\[[^\]]*\]$/, "");
   return stack.resources.filter((r) => {
     if (!types.includes(r.type)) return false;
-    if (referencesOf(r, attribute).includes(target.address)) return true;
+    // A counted or for_each target is referred to without its instance key (`aws_s3_bucket.b`).
+    const references = referencesOf(r, attribute);
+    if (references.includes(target.address) || references.includes(withoutKey)) return true;
     const value = r.values[attribute];
     return typeof value === "string" && literals.includes(value);
   });

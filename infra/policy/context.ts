@@ -12,6 +12,7 @@ import {
   lookup,
   type PlannedResource,
   referencesOf,
+  refersTo,
   type StackModel,
 } from "../plan/plan-model.js";
 
@@ -37,7 +38,7 @@ function vpcOfSubnet(stack: StackModel, subnetRef: string): string | undefined {
   const subnet = lookup(stack, subnetRef);
   if (subnet?.type !== "aws_subnet") return undefined;
   return (
-    referencesOf(subnet, "vpc_id").find((r) => r.startsWith("aws_vpc.")) ?? knownString(subnet.values.vpc_id)
+    referencesOf(subnet, "vpc_id").find((r) => refersTo(r, "aws_vpc")) ?? knownString(subnet.values.vpc_id)
   );
 }
 
@@ -67,7 +68,7 @@ export function subnetsHaveNat(stack: StackModel, subnetRefs: readonly string[])
 export const loadBalancerGroups = memo((stack: StackModel): ReadonlySet<string> => {
   const groups = new Set<string>();
   for (const lb of stack.resources.filter((r) => r.type === "aws_lb" || r.type === "aws_alb")) {
-    for (const ref of referencesOf(lb, "security_groups")) groups.add(ref.split(".").slice(0, 2).join("."));
+    for (const ref of referencesOf(lb, "security_groups")) groups.add(ref);
     for (const id of list(lb.values.security_groups)) if (typeof id === "string") groups.add(id);
   }
   return groups;
@@ -75,7 +76,7 @@ export const loadBalancerGroups = memo((stack: StackModel): ReadonlySet<string> 
 
 /** The security group (address or literal id) a standalone rule resource belongs to. */
 export function groupOfRule(rule: PlannedResource): string | undefined {
-  const ref = referencesOf(rule, "security_group_id").find((r) => r.startsWith("aws_security_group."));
+  const ref = referencesOf(rule, "security_group_id").find((r) => refersTo(r, "aws_security_group"));
   return ref ?? knownString(rule.values.security_group_id);
 }
 

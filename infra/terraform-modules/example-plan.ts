@@ -63,10 +63,21 @@ export interface ExamplePlan {
   readonly model?: StackModel;
 }
 
-/** `terraform init` of `modules/terraform/examples/<name>` in the workspace; throws when init fails. */
-export async function initExample(workspace: Workspace, name: string): Promise<Example> {
+/**
+ * `terraform init` of `modules/terraform/examples/<name>` in the workspace; throws when init fails.
+ * `aliases`: the example's provider aliases (`us_east_1`), each given fake credentials as well.
+ */
+export async function initExample(
+  workspace: Workspace,
+  name: string,
+  aliases: readonly string[] = [],
+): Promise<Example> {
   const dir = join(workspace.root, "terraform", "examples", name);
-  writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify(offlineOverride({}), null, 2)}\n`);
+  const providers = { aws: [{}, ...aliases.map((alias) => ({ alias }))] };
+  writeFileSync(
+    join(dir, OVERRIDE_FILE),
+    `${JSON.stringify(offlineOverride({ provider: providers }), null, 2)}\n`,
+  );
   const init = await terraform(workspace.toolchain, dir, ["init", "-input=false", "-no-color"]);
   if (init.code !== 0)
     throw new Error(`terraform init of examples/${name} failed:\n${init.stderr || init.stdout}`);

@@ -31,7 +31,8 @@ export function matches(ref: string, pattern: RegExp): string {
 
 /** `ref` is null, or satisfies `rule`. */
 export function optional(ref: string, rule: Rule): Rule {
-  return { condition: `${ref} == null || (${rule.condition})`, message: rule.message };
+  // A conditional, not `||`: Terraform evaluates both sides of `||`, and the rule errs on null.
+  return { condition: `${ref} == null ? true : (${rule.condition})`, message: rule.message };
 }
 
 /** One of a closed set of values. */

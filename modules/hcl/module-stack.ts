@@ -91,6 +91,10 @@ export class TerraformModuleStack extends TerraformStack {
    */
   readonly providerAliases: string[] = [];
   private readonly variables = new Map<string, TerraformVariable>();
+  /** `<Interface>.<prop path>` (`NetworkProps.natMode`) → the variable that carries that prop. */
+  private readonly propVariables = new Map<string, string>();
+  /** Each input's props interface, when its description comes from a prop. */
+  private readonly inputInterfaces = new Map<string, string>();
 
   constructor(scope: App, id: string) {
     super(scope, id);
@@ -136,6 +140,11 @@ export class TerraformModuleStack extends TerraformStack {
     // cdktf cannot write a null default itself (it snake-cases the config's keys).
     if (spec.default === null) variable.addOverride("default", null);
     this.variables.set(name, variable);
+    const propPath = spec.doc?.split("#")[1];
+    if (propPath) {
+      this.propVariables.set(propPath, name);
+      this.inputInterfaces.set(name, propPath.split(".")[0] as string);
+    }
     this.inputs.push({
       name,
       description,
@@ -168,6 +177,7 @@ export class TerraformModuleStack extends TerraformStack {
   /** Synthesises the stack and splits it into the module's four files. */
   files(): ModuleFiles {
     this.mergeTags();
+    this.renamePropsInDescriptions();
     const json = JSON.parse(Testing.synth(this)) as Record<string, unknown>;
     const clean = stripComments(json) as Record<string, unknown>;
     // The backend (cdktf's default local one) and any provider block are the caller's to set.
@@ -185,13 +195,40 @@ export class TerraformModuleStack extends TerraformStack {
               source: "hashicorp/aws",
               version: AWS_PROVIDER_CONSTRAINT,
               ...(this.providerAliases.length
-                ? { configuration_aliases: this.providerAliases.map((alias) => `\${aws.${alias}}`) }
+                ? // A static reference, not a template: Terraform refuses `${aws.x}` here.
+                  { configuration_aliases: this.providerAliases.map((alias) => `aws.${alias}`) }
                 : {}),
             },
           },
         },
       },
     };
+  }
+
+  /**
+   * Descriptions come from the props' doc comments, which name other props in camelCase
+   * (`` `natMode` ``): where a variable carries that prop, they name the variable instead.
+   */
+  private renamePropsInDescriptions(): void {
+    const variableOf = (input: string, prop: string): string | undefined => {
+      const own = this.inputInterfaces.get(input);
+      const inOwn = own === undefined ? undefined : this.propVariables.get(`${own}.${prop}`);
+      if (inOwn) return inOwn;
+      // Another interface's prop of that name, when only one has it.
+      const elsewhere = [...this.propVariables].filter(
+        ([path]) => path.slice(path.indexOf(".") + 1) === prop,
+      );
+      return elsewhere.length === 1 ? elsewhere[0]?.[1] : undefined;
+    };
+    this.inputs.forEach((input, i) => {
+      const renamed = input.description.replace(/`([a-z][A-Za-z0-9.]*)`/g, (whole, prop: string) => {
+        const variable = variableOf(input.name, prop);
+        return variable ? `\`${variable}\`` : whole;
+      });
+      if (renamed === input.description) return;
+      this.inputs[i] = { ...input, description: renamed };
+      this.variables.get(input.name)?.addOverride("description", renamed);
+    });
   }
 
   private addRule(variable: TerraformVariable, name: string, rule: Rule): void {

@@ -109,7 +109,7 @@ describe("assertDnsName", () => {
     `${"a".repeat(64)}.com`,
   ])("%s is refused, naming the field", (name) => {
     expect(refusal(() => assertDnsName(name, "edge.cdn.domainName")).message).toBe(
-      `edge.cdn.domainName: "${name}" is not a lowercase DNS name (a leading *. is allowed)`,
+      `edge.cdn.domainName: "${name}" must be a lowercase DNS name of at most 253 characters (a leading *. is allowed)`,
     );
   });
 
@@ -120,7 +120,7 @@ describe("assertDnsName", () => {
 
   test("a wildcard is refused where a single host is needed", () => {
     expect(refusal(() => assertDnsName("*.example.com", "edge.cdn.domainName", false)).message).toBe(
-      'edge.cdn.domainName: "*.example.com" is not a lowercase DNS name',
+      'edge.cdn.domainName: "*.example.com" must be a lowercase DNS name of at most 253 characters',
     );
     expect(isDnsName("*.example.com", false)).toBe(false);
   });

@@ -79,7 +79,7 @@ export function assertLogRetentionDays(days: number, field: string): void {
 // DNS names
 
 /** A DNS name, optionally a wildcard (`*.preview.dev.example.com`); lowercase, as ACM and Route 53 store it. */
-const DNS_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+export const DNS_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 
 /** True when `name` is a lowercase DNS name of at most 253 characters (a leading `*.` allowed if `wildcard`). */
 export function isDnsName(name: string, wildcard = true): boolean {
@@ -89,10 +89,12 @@ export function isDnsName(name: string, wildcard = true): boolean {
 /** Throws a `PropError` naming `field` unless `name` is a lowercase DNS name (a leading `*.` allowed if `wildcard`). */
 export function assertDnsName(name: string, field: string, wildcard = true): void {
   if (Token.isUnresolved(name) || isDnsName(name, wildcard)) return;
-  throw new PropError(
-    field,
-    `"${name}" is not a lowercase DNS name${wildcard ? " (a leading *. is allowed)" : ""}`,
-  );
+  throw new PropError(field, `"${name}" ${dnsNameRule(wildcard)}`);
+}
+
+/** The rule `assertDnsName` checks, in words. */
+export function dnsNameRule(wildcard = true): string {
+  return `must be a lowercase DNS name of at most 253 characters${wildcard ? " (a leading *. is allowed)" : ""}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /** NAT gateways, public IPv4 addresses, VPC endpoints. */
-import { type PlannedResource, referencesOf, Unresolved } from "../../plan/plan-model.js";
+import { type PlannedResource, referencesOf, refersTo, Unresolved } from "../../plan/plan-model.js";
 import { hourly, notPriced, type Pricer, usage } from "../line.js";
 
 /**
@@ -8,7 +8,7 @@ import { hourly, notPriced, type Pricer, usage } from "../line.js";
  * comes from elsewhere (another stack's state) and its length is unknown.
  */
 export function subnetCount(resource: PlannedResource, attribute: string): number | undefined {
-  const refs = referencesOf(resource, attribute).filter((r) => r.startsWith("aws_subnet."));
+  const refs = referencesOf(resource, attribute).filter((r) => refersTo(r, "aws_subnet"));
   if (refs.length) return refs.length;
   const value = resource.values[attribute];
   if (Array.isArray(value) && value.length) return value.length;

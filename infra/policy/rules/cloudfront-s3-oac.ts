@@ -1,4 +1,4 @@
-import { blocks, isUnset, knownString, referencesIn, show } from "../../plan/plan-model.js";
+import { blocks, isUnset, knownString, referencesIn, refersTo, show } from "../../plan/plan-model.js";
 import { defineRule, fail, pass, type Verdict, worst } from "../rule.js";
 
 /** A bucket's REST endpoint (`b.s3.amazonaws.com`, `b.s3.us-east-1.amazonaws.com`). */
@@ -23,7 +23,7 @@ export const cloudfrontS3Oac = defineRule({
         )?.domain_name;
         const isS3 =
           (domain !== undefined && S3_REST.test(domain)) ||
-          referencesIn(configured ?? origin.domain_name).some((r) => r.startsWith("aws_s3_bucket."));
+          referencesIn(configured ?? origin.domain_name).some((r) => refersTo(r, "aws_s3_bucket"));
         if (!isS3) return pass();
         if (!isUnset(origin.origin_access_control_id) && origin.origin_access_control_id !== "")
           return pass();

@@ -1,4 +1,4 @@
-import { isUnset, referencesIn, show, Unresolved } from "../../plan/plan-model.js";
+import { isUnset, referencesIn, refersTo, show, Unresolved } from "../../plan/plan-model.js";
 import { firstBlock, subnetsHaveNat } from "../context.js";
 import { defineRule, fail, pass, unverified } from "../rule.js";
 
@@ -14,7 +14,7 @@ export const ecsPublicIpWithNat = defineRule({
       return unverified(`assign_public_ip is ${show(assign)}`);
     if (assign !== true) return pass();
     const subnets = referencesIn(service.config.network_configuration).filter((r) =>
-      r.startsWith("aws_subnet."),
+      refersTo(r, "aws_subnet"),
     );
     // Without NAT (dev's natMode "none") a public IP is how tasks reach ECR and AWS APIs.
     if (!subnetsHaveNat(stack, subnets)) return pass();
