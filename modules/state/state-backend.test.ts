@@ -1,5 +1,7 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { TerraformVariable } from "cdktf";
 import { describe, expect, test } from "vitest";
+import { Naming } from "../naming/naming.js";
 import { policy, synthesise, testNaming } from "../testing/synthesised.js";
 import { StateBackend } from "./state-backend.js";
 
@@ -112,5 +114,47 @@ describe("state access grants", () => {
         }),
       ).toThrow("state.keyPrefix");
     }
+  });
+});
+
+describe("props given as Terraform references (a module's variables)", () => {
+  const tokens = synthesise((scope) => {
+    const variable = (name: string, type: string) => new TerraformVariable(scope, name, { type });
+    new StateBackend(scope, "state", {
+      naming: Naming.fromPrefix({
+        prefix: variable("name", "string").stringValue,
+        accountId: "123456789012",
+        region: "eu-west-1",
+      }),
+      noncurrentVersionExpirationDays: variable("days", "number").numberValue,
+      keepNoncurrentVersions: variable("keep", "number").numberValue,
+      kmsKeyArn: variable("kms", "string").stringValue,
+      protect: variable("protect", "bool").booleanValue as unknown as boolean,
+    });
+  });
+
+  test("names are built on the prefix reference", () => {
+    expect(tokens.only("aws_s3_bucket").bucket).toBe(`\${var.name}-tfstate-123456789012-eu-west-1`);
+    expect(tokens.only("aws_dynamodb_table").name).toBe(`\${var.name}-tfstate-lock`);
+  });
+
+  test("protect switches the table's deletion protection; prevent_destroy, literal only, stays on", () => {
+    expect(tokens.only("aws_dynamodb_table")).toMatchObject({
+      deletion_protection_enabled: `\${var.protect}`,
+      lifecycle: { prevent_destroy: true },
+      server_side_encryption: { enabled: true, kms_key_arn: `\${var.kms}` },
+    });
+    expect(tokens.only("aws_s3_bucket").lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("superseded versions follow the references", () => {
+    const rules = tokens.only("aws_s3_bucket_lifecycle_configuration").rule as Array<Record<string, unknown>>;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        noncurrent_version_expiration: [
+          { noncurrent_days: `\${var.days}`, newer_noncurrent_versions: `\${var.keep}` },
+        ],
+      }),
+    );
   });
 });

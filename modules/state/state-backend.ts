@@ -1,5 +1,6 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table/index.js";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { attachPolicy, type PolicyStatement } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
@@ -70,13 +71,16 @@ export class StateBackend extends Construct {
   constructor(scope: Construct, id: string, props: StateBackendProps) {
     super(scope, id);
     const protect = props.protect ?? true;
+    // Terraform takes only literals in `lifecycle.prevent_destroy`: a `protect` known only at plan
+    // (a module's variable) keeps it on, and switches the table's deletion protection alone.
+    const preventDestroy = Token.isUnresolved(protect) || protect;
     this.bucket = new Bucket(this, "bucket", {
       naming: props.naming,
       purpose: "tfstate",
       kmsKeyArn: props.kmsKeyArn,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 90,
       keepNoncurrentVersions: props.keepNoncurrentVersions ?? 20,
-      preventDestroy: protect,
+      preventDestroy,
     });
     this.bucketName = this.bucket.bucketName;
     this.bucketArn = this.bucket.bucketArn;
@@ -89,7 +93,7 @@ export class StateBackend extends Construct {
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
       deletionProtectionEnabled: protect,
-      lifecycle: protect ? { preventDestroy: true } : undefined,
+      lifecycle: preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.lockTableName = this.lockTable.name;
     this.lockTableArn = this.lockTable.arn;

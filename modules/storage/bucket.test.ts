@@ -1,7 +1,20 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { TerraformVariable, Token } from "cdktf";
 import { describe, expect, test } from "vitest";
 import { policy, synthesise, testNaming } from "../testing/synthesised.js";
-import { Bucket } from "./bucket.js";
+import {
+  BUCKET_KMS_KEY_ARN_RULE,
+  BUCKET_NAME_RULE,
+  Bucket,
+  type BucketCorsRule,
+  type BucketLifecycleRule,
+  type BucketObjectLock,
+  type BucketProps,
+  CORS_METHODS_RULE,
+  isBucketName,
+  LIFECYCLE_RULE_ID_RULE,
+  PREVENT_DESTROY_RULE,
+} from "./bucket.js";
 
 const trust = JSON.stringify({ Version: "2012-10-17", Statement: [] });
 
@@ -271,5 +284,153 @@ describe("grants", () => {
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Resource: key,
     });
+  });
+});
+
+describe("an exact name", () => {
+  test("bucketName names the bucket as given, instead of the naming's computed name", () => {
+    const s = synthesise((scope) => {
+      new Bucket(scope, "b", { naming: testNaming, purpose: "b", bucketName: "acme.reports-2024" });
+    });
+    expect(s.only("aws_s3_bucket").bucket).toBe("acme.reports-2024");
+  });
+
+  test.each(["Bad_Name", "ab", "a".repeat(64), "-acme", "acme-", "acme..reports", "192.168.5.4"])(
+    "%s is refused with S3's naming rules",
+    (bucketName) => {
+      expect(isBucketName(bucketName)).toBe(false);
+      expect(() =>
+        synthesise((scope) => {
+          new Bucket(scope, "b", { naming: testNaming, purpose: "b", bucketName });
+        }),
+      ).toThrow(`storage.bucketName: "${bucketName}" ${BUCKET_NAME_RULE}`);
+    },
+  );
+});
+
+describe("bad props are refused naming the field", () => {
+  const bucket = (props: Partial<BucketProps>) => () =>
+    synthesise((scope) => {
+      new Bucket(scope, "b", { naming: testNaming, purpose: "b", ...props });
+    });
+
+  test.each([
+    [
+      { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/s3" },
+      `storage.kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/s3" ${BUCKET_KMS_KEY_ARN_RULE}`,
+    ],
+    [{ noncurrentVersionExpirationDays: 0 }, "storage.noncurrentVersionExpirationDays"],
+    [{ keepNoncurrentVersions: 0 }, "storage.keepNoncurrentVersions"],
+    [{ keepNoncurrentVersions: 101 }, "storage.keepNoncurrentVersions"],
+    [{ lifecycleRules: [{ id: "old", expirationDays: 0 }] }, "storage.lifecycleRules[0].expirationDays"],
+    [
+      { lifecycleRules: [{ id: "expire-noncurrent-versions", expirationDays: 1 }] },
+      `storage.lifecycleRules[0].id: "expire-noncurrent-versions": ${LIFECYCLE_RULE_ID_RULE}`,
+    ],
+    [
+      {
+        lifecycleRules: [
+          { id: "old", expirationDays: 1 },
+          { id: "old", expirationDays: 2 },
+        ],
+      },
+      "storage.lifecycleRules[1].id",
+    ],
+    [
+      { cors: [{ allowedOrigins: ["https://app.example.com"], allowedMethods: [] }] },
+      `storage.cors.allowedMethods: ${CORS_METHODS_RULE}`,
+    ],
+    [{ objectLock: { mode: "LEGAL" as "GOVERNANCE", retentionDays: 1 } }, "storage.objectLock.mode"],
+  ] as const)("%j", (props, message) => {
+    expect(bucket(props as Partial<BucketProps>)).toThrow(message);
+  });
+});
+
+describe("props given as Terraform references (a module's variables)", () => {
+  const tokens = synthesise((scope) => {
+    const variable = (name: string, type: string) => new TerraformVariable(scope, name, { type });
+    new Bucket(scope, "b", {
+      naming: testNaming,
+      purpose: "b",
+      bucketName: variable("name", "string").stringValue,
+      versioned: variable("versioning", "bool").booleanValue as unknown as boolean,
+      noncurrentVersionExpirationDays: variable("days", "number").numberValue,
+      keepNoncurrentVersions: variable("keep", "number").numberValue,
+      lifecycleRules: Token.asAny(variable("rules", "any").value) as unknown as BucketLifecycleRule[],
+      cors: Token.asAny(variable("cors", "any").value) as unknown as BucketCorsRule[],
+      objectLock: Token.asAny(variable("lock", "any").value) as unknown as BucketObjectLock,
+    });
+  });
+
+  test("name, noncurrent expiry and kept versions are the references", () => {
+    expect(tokens.only("aws_s3_bucket").bucket).toBe(`\${var.name}`);
+    const rules = tokens.only("aws_s3_bucket_lifecycle_configuration").rule as Array<Record<string, unknown>>;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        noncurrent_version_expiration: [
+          { noncurrent_days: `\${var.days}`, newer_noncurrent_versions: `\${var.keep}` },
+        ],
+      }),
+    );
+  });
+
+  test("versioning follows the flag at plan: Enabled or Suspended", () => {
+    expect(tokens.only("aws_s3_bucket_versioning").versioning_configuration).toEqual({
+      status: `\${var.versioning ? "Enabled" : "Suspended"}`,
+    });
+  });
+
+  test("extra lifecycle rules are a dynamic block beside the bucket's own two", () => {
+    const lifecycle = tokens.only("aws_s3_bucket_lifecycle_configuration");
+    expect((lifecycle.rule as Array<Record<string, unknown>>).map((r) => r.id)).toEqual([
+      "abort-incomplete-multipart-uploads",
+      "expire-noncurrent-versions",
+    ]);
+    expect(lifecycle.dynamic).toEqual({
+      rule: {
+        for_each: `\${var.rules}`,
+        iterator: "each",
+        content: {
+          id: `\${each.value.id}`,
+          status: "Enabled",
+          filter: [{ prefix: `\${each.value.prefix}` }],
+          expiration: [{ days: `\${each.value.expirationDays}` }],
+        },
+      },
+    });
+  });
+
+  test("CORS is configured only when the list has rules, one block per rule", () => {
+    const cors = tokens.only("aws_s3_bucket_cors_configuration");
+    expect(cors.count).toBe(`\${(length(var.cors) >= 1) ? 1 : 0}`);
+    expect(cors.dynamic).toMatchObject({
+      cors_rule: {
+        content: expect.objectContaining({
+          allowed_origins: `\${each.value.allowedOrigins}`,
+          max_age_seconds: `\${each.value.maxAgeSeconds}`,
+        }),
+      },
+    });
+  });
+
+  test("Object Lock is switched on, and configured, only when the object is not null", () => {
+    expect(tokens.only("aws_s3_bucket").object_lock_enabled).toBe(`\${(var.lock != null)}`);
+    expect(tokens.only("aws_s3_bucket_object_lock_configuration")).toMatchObject({
+      count: `\${(var.lock != null) ? 1 : 0}`,
+      rule: { default_retention: { mode: `\${var.lock.mode}`, days: `\${var.lock.retentionDays}` } },
+    });
+  });
+
+  test("preventDestroy must be a literal: Terraform takes no references there", () => {
+    expect(() =>
+      synthesise((scope) => {
+        const flag = new TerraformVariable(scope, "protect", { type: "bool" });
+        new Bucket(scope, "b", {
+          naming: testNaming,
+          purpose: "b",
+          preventDestroy: flag.booleanValue as unknown as boolean,
+        });
+      }),
+    ).toThrow(`storage.preventDestroy: ${PREVENT_DESTROY_RULE}`);
   });
 });
