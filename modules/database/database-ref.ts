@@ -6,7 +6,8 @@
  */
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
-import { Token } from "cdktf";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
+import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { attachPolicy, type PolicyStatement } from "../iam/policy.js";
 import {
@@ -100,7 +101,7 @@ export class DatabaseAccess {
       from: source,
       to: { id: database.securityGroupId },
       port: database.port,
-      description: description ?? `PostgreSQL clients to ${database.identifier}`,
+      description: description ?? clientsDescription(database),
       egressOnSource: egressOnSource ?? true,
     });
   }
@@ -162,6 +163,40 @@ export class DatabaseAccess {
   private policyPrefix(): string {
     return `rds-${this.target.purpose}`;
   }
+}
+
+/** The description `allowFrom` gives its rules unless told otherwise. */
+function clientsDescription(database: DatabaseRef): string {
+  return `PostgreSQL clients to ${database.identifier}`;
+}
+
+/**
+ * Ingress on the database's port from every group in `sourceIds`, a list known only at plan (a
+ * Terraform module's variable): one rule with `for_each`, keyed by position in the list so that ids
+ * unknown until apply (a group created in the same run) still plan. The rules are `allowFrom`'s,
+ * ingress only: the sources' groups, and their egress, are the caller's.
+ */
+export function allowFromEach(
+  scope: Construct,
+  id: string,
+  database: DatabaseRef,
+  sourceIds: readonly string[],
+): VpcSecurityGroupIngressRule {
+  const sources = TerraformIterator.fromMap(
+    Fn.zipmap(Fn.range(0, Fn.lengthOf(sourceIds)), sourceIds as string[]) as unknown as Record<
+      string,
+      string
+    >,
+  );
+  return new VpcSecurityGroupIngressRule(scope, id, {
+    forEach: sources,
+    securityGroupId: database.securityGroupId,
+    referencedSecurityGroupId: Token.asString(sources.value),
+    description: clientsDescription(database),
+    ipProtocol: "tcp",
+    fromPort: database.port,
+    toPort: database.port,
+  });
 }
 
 /**

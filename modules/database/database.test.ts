@@ -1,8 +1,15 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { TerraformVariable } from "cdktf";
 import { describe, expect, test } from "vitest";
 import { createSecurityGroup } from "../network/security-group.js";
 import { policy, type Synthesised, synthesise, testNaming } from "../testing/synthesised.js";
-import { Database, type DatabaseProps } from "./database.js";
+import {
+  Database,
+  type DatabaseParameter,
+  type DatabaseProps,
+  defaultMaxAllocatedStorageGb,
+} from "./database.js";
+import { allowFromEach } from "./database-ref.js";
 
 const trust = JSON.stringify({ Version: "2012-10-17", Statement: [] });
 const network = { naming: testNaming, vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] };
@@ -65,6 +72,8 @@ const statementsOf = (s: Synthesised, name: string) => {
   if (!grant) throw new Error(`no policy ${name}`);
   return policy(grant.policy).Statement;
 };
+/** A Terraform expression as cdktf writes it into a string: `${expression}`. */
+const tf = (expression: string) => `\${${expression}}`;
 /** `${type.name.attr}` of the only resource of `type`: how another resource refers to it. */
 const ref = (s: Synthesised, type: string, attr: string) => {
   const names = Object.keys(s.resources(type));
@@ -376,7 +385,11 @@ describe("options", () => {
 
 describe("invalid props fail at synth, naming the field", () => {
   test.each<[string, Partial<DatabaseProps>, string]>([
-    ["a major version older than 16", { engineVersion: "15" }, "database.engineVersion: PostgreSQL 15"],
+    [
+      "a major version older than 16",
+      { engineVersion: "15" },
+      'database.engineVersion: "15" must be PostgreSQL 16 or newer',
+    ],
     ["a version that is not one", { engineVersion: "latest" }, "database.engineVersion:"],
     ["an instance class that is not one", { instanceClass: "t4g.micro" }, "database.instanceClass:"],
     ["one subnet", { subnetIds: ["subnet-a"] }, "database.subnetIds: 1 given"],
@@ -409,9 +422,128 @@ describe("invalid props fail at synth, naming the field", () => {
     [
       "turning TLS off through parameters",
       { parameters: [{ name: "rds.force_ssl", value: "0" }] },
-      "database.parameters: rds.force_ssl is set by the module",
+      "database.parameters: rds.force_ssl given; must not set rds.force_ssl",
     ],
   ])("%s", (_, props, message) => {
     expect(buildWith(props)).toThrow(message);
+  });
+});
+
+describe("props known only at plan (a Terraform module's variables)", () => {
+  // Every prop a variable, as modules/hcl/database.ts passes them: nothing can be checked at synth
+  // (the variables' validation blocks check the same rules), and what the props decide is written
+  // as Terraform expressions.
+  const atPlan = synthesise((scope) => {
+    const variable = (name: string, type: string) => new TerraformVariable(scope, name, { type });
+    const db = new Database(scope, "db", {
+      naming: testNaming,
+      vpcId: variable("vpc_id", "string").stringValue,
+      subnetIds: variable("subnet_ids", "list(string)").listValue,
+      engineVersion: variable("engine_version", "string").stringValue,
+      instanceClass: variable("instance_class", "string").stringValue,
+      allocatedStorageGb: variable("allocated", "number").numberValue,
+      maxAllocatedStorageGb: variable("max", "number").numberValue,
+      multiAz: variable("multi_az", "bool").booleanValue as unknown as boolean,
+      backupRetentionDays: variable("backups", "number").numberValue,
+      deletionProtection: variable("protect", "bool").booleanValue as unknown as boolean,
+      databaseName: variable("database_name", "string").stringValue,
+      masterUsername: variable("master_username", "string").stringValue,
+      logRetentionDays: variable("log_days", "number").numberValue,
+      slowQueryThresholdMs: variable("slow_ms", "number").numberValue,
+      performanceInsightsRetentionDays: variable("pi_days", "number").numberValue,
+      kmsKeyArn: variable("kms", "string").stringValue,
+      backupWindow: variable("backup_window", "string").stringValue,
+      maintenanceWindow: variable("maintenance_window", "string").stringValue,
+      parameters: variable(
+        "parameters",
+        "list(object({ name = string, value = string, apply_method = string }))",
+      ).value as DatabaseParameter[],
+    });
+    allowFromEach(db, "allow-from", db, variable("allowed", "list(string)").listValue);
+  });
+
+  test("the settings are the variables", () => {
+    expect(instanceOf(atPlan)).toMatchObject({
+      engine_version: tf("var.engine_version"),
+      instance_class: tf("var.instance_class"),
+      allocated_storage: tf("var.allocated"),
+      multi_az: tf("var.multi_az"),
+      backup_retention_period: tf("var.backups"),
+      db_name: tf("var.database_name"),
+      username: tf("var.master_username"),
+      performance_insights_retention_period: tf("var.pi_days"),
+      kms_key_id: tf("var.kms"),
+      master_user_secret_kms_key_id: tf("var.kms"),
+      backup_window: tf("var.backup_window"),
+      maintenance_window: tf("var.maintenance_window"),
+      // The secure settings no prop decides stay literal.
+      storage_encrypted: true,
+      publicly_accessible: false,
+      iam_database_authentication_enabled: true,
+    });
+    expect(atPlan.only("aws_db_subnet_group").subnet_ids).toBe(tf("var.subnet_ids"));
+    for (const group of atPlan.list("aws_cloudwatch_log_group")) {
+      expect(group.retention_in_days).toBe(tf("var.log_days"));
+    }
+  });
+
+  test("deletion protection decides snapshots, backups and when changes apply, in Terraform", () => {
+    expect(instanceOf(atPlan)).toMatchObject({
+      deletion_protection: tf("var.protect"),
+      skip_final_snapshot: tf("!var.protect"),
+      delete_automated_backups: tf("!var.protect"),
+      apply_immediately: tf("!var.protect"),
+      final_snapshot_identifier: tf('var.protect ? "acme-test-db-final" : null'),
+    });
+  });
+
+  test("storage autoscaling is on only when the ceiling is above the initial storage", () => {
+    expect(instanceOf(atPlan).max_allocated_storage).toBe(tf("(var.max > var.allocated) ? var.max : null"));
+  });
+
+  test("the parameter group family and name follow the major version of engine_version", () => {
+    const major = tf('element(split(".", var.engine_version), 0)');
+    expect(atPlan.only("aws_db_parameter_group")).toMatchObject({
+      family: `postgres${major}`,
+      name: `acme-test-db-postgres${major}`,
+    });
+  });
+
+  test("TLS and slow-query logging come first, then the given parameters, as one dynamic block", () => {
+    const group = atPlan.only("aws_db_parameter_group");
+    expect(group.parameter).toBeUndefined();
+    expect(group.dynamic).toEqual({
+      parameter: {
+        for_each: tf(
+          'toset(concat([{"name" = "rds.force_ssl", "value" = "1", "apply_method" = "pending-reboot"}, {"name" = "log_min_duration_statement", "value" = tostring(var.slow_ms), "apply_method" = "immediate"}], var.parameters))',
+        ),
+        iterator: "each",
+        content: {
+          name: tf("each.value.name"),
+          value: tf("each.value.value"),
+          apply_method: tf("each.value.apply_method"),
+        },
+      },
+    });
+  });
+
+  test("allowFromEach: one ingress rule per group, keyed by position, on 5432, described as allowFrom's", () => {
+    const rule = atPlan.only("aws_vpc_security_group_ingress_rule");
+    expect(rule).toMatchObject({
+      for_each: tf("zipmap(range(0, length(var.allowed), 1), var.allowed)"),
+      referenced_security_group_id: tf("each.value"),
+      security_group_id: ref(atPlan, "aws_security_group", "id"),
+      ip_protocol: "tcp",
+      from_port: 5432,
+      to_port: 5432,
+      description: "PostgreSQL clients to acme-test-db",
+    });
+    expect(atPlan.list("aws_vpc_security_group_egress_rule")).toEqual([]);
+  });
+});
+
+describe("defaultMaxAllocatedStorageGb", () => {
+  test("100 GiB, or twice the initial storage when that is more, at most 65536", () => {
+    expect([20, 50, 200, 40000].map(defaultMaxAllocatedStorageGb)).toEqual([100, 100, 400, 65536]);
   });
 });

@@ -1,5 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
-import { DbInstance } from "@cdktf/provider-aws/lib/db-instance/index.js";
+import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-instance/index.js";
 import {
   DbParameterGroup,
   type DbParameterGroupParameter,
@@ -8,16 +8,22 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group/index.js"
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
-import { Token } from "cdktf";
+import { conditional, Fn, type IResolvable, Op, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
-import type { Naming } from "../naming/naming.js";
+import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import {
   type AllowFromOptions,
   createSecurityGroup,
   type SecurityGroupRef,
 } from "../network/security-group.js";
 import { PropError } from "../validation/prop-error.js";
-import { ARN_KINDS, assertIntegerInRange, assertLogRetentionDays, isArn } from "../validation/validators.js";
+import {
+  ARN_KINDS,
+  assertIntegerInRange,
+  assertLogRetentionDays,
+  type IntegerRange,
+  isArn,
+} from "../validation/validators.js";
 import {
   DatabaseAccess,
   type DatabaseAttributes,
@@ -29,22 +35,55 @@ import {
 export { POSTGRES_PORT } from "./database-ref.js";
 
 /** RDS DB instance identifiers: 1–63 characters (letters, digits, hyphens). */
-const RDS_IDENTIFIER_MAX = 63;
-
-/** The oldest major version the module deploys. */
-const MINIMUM_MAJOR_VERSION = 16;
+export const RDS_IDENTIFIER_MAX = 63;
 
 /** Log types RDS for PostgreSQL exports to CloudWatch Logs; each gets a log group with a retention. */
 export const EXPORTED_LOGS = ["postgresql", "upgrade"] as const;
+
+// The rules on a database's props, each written once: the synth-time checks below and the Terraform
+// module's variable validation blocks (modules/hcl/database.ts) both say them in these words.
+
+/** An engine version: a major (`16`) or major.minor (`16.4`). */
+export const ENGINE_VERSION = /^(\d+)(\.\d+)?$/;
+/** What an engine version must look like. */
+export const ENGINE_VERSION_RULE = 'must be a major or major.minor version, e.g. "16" or "16.4"';
+/** The oldest major version the module deploys. */
+export const MINIMUM_MAJOR_VERSION = 16;
+/** What the major version must be. */
+export const ENGINE_MAJOR_RULE = `must be PostgreSQL ${MINIMUM_MAJOR_VERSION} or newer`;
+/** An RDS instance class (`db.t4g.micro`). */
+export const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
+/** What an instance class must look like. */
+export const INSTANCE_CLASS_RULE = "must be an RDS instance class such as db.t4g.micro";
+/** Why fewer than two subnets are refused. */
+export const SUBNET_COUNT_RULE = "RDS needs subnets in at least two availability zones";
+/** Why a subnet listed twice is refused. */
+export const SUBNET_DUPLICATE_RULE = "lists a subnet twice; give one database subnet per availability zone";
+/** Initial storage, GiB (gp3's minimum to RDS's maximum). */
+export const ALLOCATED_STORAGE_GB: IntegerRange = { min: 20, max: 65536 };
+/** Days of automated backups RDS keeps. */
+export const BACKUP_RETENTION_DAYS: IntegerRange = { min: 1, max: 35 };
+/** The fewest days of backups a protected database keeps. */
+export const PROTECTED_BACKUP_DAYS = 7;
+/** Why a protected database keeps at least `PROTECTED_BACKUP_DAYS` of backups. */
+export const PROTECTED_BACKUP_RULE = `is too short for a protected database; keep at least ${PROTECTED_BACKUP_DAYS} days (or turn deletion protection off for a throwaway environment)`;
+/** `log_min_duration_statement`, milliseconds: 0 logs every statement; PostgreSQL's integer limit. */
+export const SLOW_QUERY_THRESHOLD_MS: IntegerRange = { min: 0, max: 2147483647 };
 
 /**
  * Performance Insights keeps 7 days free; longer retention is 1–23 months (31 × months) or 731 days.
  * Source: RDS API reference, `PerformanceInsightsRetentionPeriod`.
  */
-const PERFORMANCE_INSIGHTS_RETENTION = [7, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)), 731];
+export const PERFORMANCE_INSIGHTS_RETENTION: readonly number[] = [
+  7,
+  ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)),
+  731,
+];
+/** What a Performance Insights retention must be. */
+export const PERFORMANCE_INSIGHTS_RETENTION_RULE = "must be 7 (free), a multiple of 31 up to 713, or 731";
 
 /** Names PostgreSQL or RDS keep for themselves; a database or master user cannot take them. */
-const RESERVED_NAMES = new Set([
+export const RESERVED_NAMES: readonly string[] = [
   "postgres",
   "admin",
   "administrator",
@@ -56,10 +95,37 @@ const RESERVED_NAMES = new Set([
   "template1",
   "public",
   "user",
-]);
+];
+/** A database or master user name: 1–63 lowercase characters. */
+export const POSTGRES_IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
+/** What a database or master user name must look like. */
+export const POSTGRES_IDENTIFIER_RULE =
+  "must be 1–63 lowercase letters, digits and underscores, starting with a letter";
+/** Why a reserved name is refused. */
+export const RESERVED_NAME_RULE = `must not be reserved or too easily guessed (${RESERVED_NAMES.join(", ")})`;
+
+/** What a customer-managed key must be. */
+export const KMS_KEY_ARN_RULE =
+  "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or id";
+
+/** A daily backup window, UTC. */
+export const BACKUP_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+/** What a backup window must look like. */
+export const BACKUP_WINDOW_RULE = "must look like 03:00-04:00 (UTC)";
+const DAY_TIME = "(mon|tue|wed|thu|fri|sat|sun):([01]\\d|2[0-3]):[0-5]\\d";
+/** A weekly maintenance window, UTC. */
+export const MAINTENANCE_WINDOW = new RegExp(`^${DAY_TIME}-${DAY_TIME}$`);
+/** What a maintenance window must look like. */
+export const MAINTENANCE_WINDOW_RULE = "must look like sun:04:30-sun:05:30 (UTC)";
 
 /** Parameters the module sets itself, from props; `parameters` may not override them. */
-const MANAGED_PARAMETERS = new Set(["rds.force_ssl", "log_min_duration_statement"]);
+export const MANAGED_PARAMETERS: readonly string[] = ["rds.force_ssl", "log_min_duration_statement"];
+/** Why `parameters` may not set a managed parameter. */
+export const MANAGED_PARAMETER_RULE = `must not set ${MANAGED_PARAMETERS.join(" or ")}: the module sets them (TLS cannot be turned off; the slow-query threshold has its own setting)`;
+/** Why a parameter given twice is refused. */
+export const PARAMETER_TWICE_RULE = "must name each parameter once";
+/** How a parameter change is applied. */
+export const APPLY_METHODS = ["immediate", "pending-reboot"] as const;
 
 /** One setting of the database's parameter group. */
 export interface DatabaseParameter {
@@ -235,29 +301,40 @@ export class Database extends Construct implements DatabaseRef {
     });
 
     const family = `postgres${settings.major}`;
-    const parameterGroupName = naming.name(`${purpose}-${family}`);
+    // A major known only at plan (a Terraform variable) cannot be checked as part of a name: the
+    // name is put together around it, with room kept for its digits.
+    const parameterGroupName = Token.isUnresolved(settings.major)
+      ? `${naming.name(`${purpose}-postgres`, NAME_LIMITS.default - 3)}${settings.major}`
+      : naming.name(`${purpose}-${family}`);
+    const managedParameters: DbParameterGroupParameter[] = [
+      // Already 1 by default from PostgreSQL 15, but stated so a changed default cannot turn TLS off.
+      // pending-reboot is accepted for static and dynamic parameters alike, and is the apply method
+      // RDS reports for this one while it equals the default; "immediate" would leave a permanent diff.
+      { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
+      {
+        name: "log_min_duration_statement",
+        value: Token.isUnresolved(settings.slowQueryThresholdMs)
+          ? Token.asString(Fn.tostring(settings.slowQueryThresholdMs))
+          : String(settings.slowQueryThresholdMs),
+        applyMethod: "immediate",
+      },
+    ];
     this.parameterGroup = new DbParameterGroup(this, "parameter-group", {
       name: parameterGroupName,
       family,
       description: `${this.identifier}: TLS required, slow queries logged`,
-      parameter: [
-        // Already 1 by default from PostgreSQL 15, but stated so a changed default cannot turn TLS off.
-        // pending-reboot is accepted for static and dynamic parameters alike, and is the apply method
-        // RDS reports for this one while it equals the default; "immediate" would leave a permanent diff.
-        { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
-        {
-          name: "log_min_duration_statement",
-          value: String(settings.slowQueryThresholdMs),
-          applyMethod: "immediate",
-        },
-        ...settings.parameters.map(
-          (p): DbParameterGroupParameter => ({
-            name: p.name,
-            value: p.value,
-            applyMethod: p.applyMethod ?? "immediate",
-          }),
-        ),
-      ],
+      parameter: Token.isUnresolved(settings.parameters)
+        ? parametersAtPlan(managedParameters, settings.parameters)
+        : [
+            ...managedParameters,
+            ...settings.parameters.map(
+              (p): DbParameterGroupParameter => ({
+                name: p.name,
+                value: p.value,
+                applyMethod: p.applyMethod ?? "immediate",
+              }),
+            ),
+          ],
       tags: { Name: parameterGroupName },
       // The name carries the family, so a major upgrade creates the new group before dropping the old.
       lifecycle: { createBeforeDestroy: true },
@@ -274,6 +351,15 @@ export class Database extends Construct implements DatabaseRef {
     this.logGroups = logGroups;
 
     const protectedData = settings.deletionProtection;
+    const protection = Token.isUnresolved(protectedData)
+      ? protectionAtPlan(protectedData, naming.name(`${purpose}-final`))
+      : {
+          deletionProtection: protectedData,
+          skipFinalSnapshot: !protectedData,
+          ...(protectedData ? { finalSnapshotIdentifier: naming.name(`${purpose}-final`) } : {}),
+          deleteAutomatedBackups: !protectedData,
+          applyImmediately: !protectedData,
+        };
     this.instance = new DbInstance(this, "instance", {
       identifier: this.identifier,
       engine: "postgres",
@@ -296,9 +382,7 @@ export class Database extends Construct implements DatabaseRef {
 
       storageType: "gp3",
       allocatedStorage: settings.allocatedStorageGb,
-      ...(settings.maxAllocatedStorageGb > settings.allocatedStorageGb
-        ? { maxAllocatedStorage: settings.maxAllocatedStorageGb }
-        : {}),
+      ...storageCeiling(settings.allocatedStorageGb, settings.maxAllocatedStorageGb),
       storageEncrypted: true,
       ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
 
@@ -306,11 +390,7 @@ export class Database extends Construct implements DatabaseRef {
       ...(props.backupWindow ? { backupWindow: props.backupWindow } : {}),
       ...(props.maintenanceWindow ? { maintenanceWindow: props.maintenanceWindow } : {}),
       copyTagsToSnapshot: true,
-      deletionProtection: protectedData,
-      skipFinalSnapshot: !protectedData,
-      ...(protectedData ? { finalSnapshotIdentifier: naming.name(`${purpose}-final`) } : {}),
-      deleteAutomatedBackups: !protectedData,
-      applyImmediately: !protectedData,
+      ...protection,
 
       performanceInsightsEnabled: true,
       performanceInsightsRetentionPeriod: settings.performanceInsightsRetentionDays,
@@ -367,7 +447,8 @@ interface Settings {
   readonly naming: Naming;
   readonly purpose: string;
   readonly engineVersion: string;
-  readonly major: number;
+  /** The major version, as text (`"16"`): it names the parameter group family. */
+  readonly major: string;
   readonly instanceClass: string;
   readonly allocatedStorageGb: number;
   readonly maxAllocatedStorageGb: number;
@@ -382,57 +463,80 @@ interface Settings {
   readonly parameters: readonly DatabaseParameter[];
 }
 
-/** Applies defaults and checks every prop, throwing with the field's name and what to do. */
+/**
+ * The storage autoscaling ceiling when none is given: 100 GiB, or twice the initial storage when
+ * that is more (at most 65536). For a Terraform reference, the same as a Terraform expression.
+ */
+export function defaultMaxAllocatedStorageGb(allocatedStorageGb: number): number {
+  const max = ALLOCATED_STORAGE_GB.max as number;
+  if (Token.isUnresolved(allocatedStorageGb)) {
+    return Token.asNumber(Fn.min([max, Fn.max([100, Op.mul(2, allocatedStorageGb)])]));
+  }
+  return Math.min(max, Math.max(100, 2 * allocatedStorageGb));
+}
+
+/**
+ * Applies defaults and checks every prop, throwing with the field's name and what to do. A prop
+ * given as a Terraform reference (a module's variable) is known only at plan: it is let through,
+ * and the variable's validation blocks check the same rules in the same words.
+ */
 function resolveSettings(props: DatabaseProps): Settings {
   const fail = (field: string, message: string): never => {
     throw new PropError(`database.${field}`, message);
   };
-  const wholeNumber = (field: string, value: number, min: number, max: number): number =>
-    assertIntegerInRange(value, `database.${field}`, { min, max });
+  const wholeNumber = (field: string, value: number, range: IntegerRange): number =>
+    assertIntegerInRange(value, `database.${field}`, range);
+  const literal = (value: unknown) => !Token.isUnresolved(value);
 
   const purpose = props.purpose ?? "db";
   const engineVersion = props.engineVersion ?? "16";
-  const versionMatch = /^(\d+)(\.\d+)?$/.exec(engineVersion);
-  if (!versionMatch)
-    fail("engineVersion", `"${engineVersion}" must be a major or major.minor version, e.g. "16" or "16.4"`);
-  const major = Number(versionMatch?.[1]);
-  if (major < MINIMUM_MAJOR_VERSION) {
-    fail(
-      "engineVersion",
-      `PostgreSQL ${engineVersion} is older than ${MINIMUM_MAJOR_VERSION}; use ${MINIMUM_MAJOR_VERSION} or newer`,
-    );
+  let major: string;
+  if (literal(engineVersion)) {
+    const versionMatch = ENGINE_VERSION.exec(engineVersion);
+    if (!versionMatch) fail("engineVersion", `"${engineVersion}" ${ENGINE_VERSION_RULE}`);
+    const number = Number(versionMatch?.[1]);
+    if (number < MINIMUM_MAJOR_VERSION) fail("engineVersion", `"${engineVersion}" ${ENGINE_MAJOR_RULE}`);
+    major = String(number);
+  } else {
+    major = Token.asString(Fn.element(Fn.split(".", engineVersion), 0));
   }
 
   const instanceClass = props.instanceClass ?? "db.t4g.micro";
-  if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass)) {
-    fail("instanceClass", `"${instanceClass}" is not an RDS instance class such as db.t4g.micro`);
+  if (literal(instanceClass) && !INSTANCE_CLASS.test(instanceClass)) {
+    fail("instanceClass", `"${instanceClass}" ${INSTANCE_CLASS_RULE}`);
   }
 
-  if (props.subnetIds.length < 2) {
-    fail(
-      "subnetIds",
-      `${props.subnetIds.length} given; RDS needs subnets in at least two availability zones`,
-    );
-  }
-  if (new Set(props.subnetIds).size !== props.subnetIds.length) {
-    fail("subnetIds", "lists a subnet twice; give one database subnet per availability zone");
+  if (literal(props.subnetIds)) {
+    if (props.subnetIds.length < 2) {
+      fail("subnetIds", `${props.subnetIds.length} given; ${SUBNET_COUNT_RULE}`);
+    }
+    if (new Set(props.subnetIds).size !== props.subnetIds.length) fail("subnetIds", SUBNET_DUPLICATE_RULE);
   }
 
-  const allocatedStorageGb = wholeNumber("allocatedStorageGb", props.allocatedStorageGb ?? 20, 20, 65536);
+  const allocatedStorageGb = wholeNumber(
+    "allocatedStorageGb",
+    props.allocatedStorageGb ?? 20,
+    ALLOCATED_STORAGE_GB,
+  );
   const maxAllocatedStorageGb = wholeNumber(
     "maxAllocatedStorageGb",
-    props.maxAllocatedStorageGb ?? Math.min(65536, Math.max(100, 2 * allocatedStorageGb)),
-    allocatedStorageGb,
-    65536,
+    props.maxAllocatedStorageGb ?? defaultMaxAllocatedStorageGb(allocatedStorageGb),
+    { min: allocatedStorageGb, max: ALLOCATED_STORAGE_GB.max },
   );
 
   const deletionProtection = props.deletionProtection ?? true;
-  const backupRetentionDays = wholeNumber("backupRetentionDays", props.backupRetentionDays ?? 7, 1, 35);
-  if (deletionProtection && backupRetentionDays < 7) {
-    fail(
-      "backupRetentionDays",
-      `${backupRetentionDays} is too short for a protected database; keep at least 7 days (or turn deletionProtection off for a throwaway environment)`,
-    );
+  const backupRetentionDays = wholeNumber(
+    "backupRetentionDays",
+    props.backupRetentionDays ?? 7,
+    BACKUP_RETENTION_DAYS,
+  );
+  if (
+    literal(deletionProtection) &&
+    literal(backupRetentionDays) &&
+    deletionProtection &&
+    backupRetentionDays < PROTECTED_BACKUP_DAYS
+  ) {
+    fail("backupRetentionDays", `${backupRetentionDays} ${PROTECTED_BACKUP_RULE}`);
   }
 
   const databaseName = props.databaseName ?? "app";
@@ -446,47 +550,51 @@ function resolveSettings(props: DatabaseProps): Settings {
   const slowQueryThresholdMs = wholeNumber(
     "slowQueryThresholdMs",
     props.slowQueryThresholdMs ?? 1000,
-    0,
-    2147483647,
+    SLOW_QUERY_THRESHOLD_MS,
   );
 
   const performanceInsightsRetentionDays = props.performanceInsightsRetentionDays ?? 7;
-  if (!PERFORMANCE_INSIGHTS_RETENTION.includes(performanceInsightsRetentionDays)) {
+  if (
+    literal(performanceInsightsRetentionDays) &&
+    !PERFORMANCE_INSIGHTS_RETENTION.includes(performanceInsightsRetentionDays)
+  ) {
     fail(
       "performanceInsightsRetentionDays",
-      `${performanceInsightsRetentionDays} is not accepted; use 7 (free), a multiple of 31 up to 713, or 731`,
+      `${performanceInsightsRetentionDays} ${PERFORMANCE_INSIGHTS_RETENTION_RULE}`,
     );
   }
 
   if (
     props.kmsKeyArn !== undefined &&
-    !Token.isUnresolved(props.kmsKeyArn) &&
+    literal(props.kmsKeyArn) &&
     !isArn(props.kmsKeyArn, ARN_KINDS.kmsKey)
   ) {
-    fail(
-      "kmsKeyArn",
-      `"${props.kmsKeyArn}" must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or id`,
-    );
+    fail("kmsKeyArn", `"${props.kmsKeyArn}" ${KMS_KEY_ARN_RULE}`);
   }
   if (
     props.backupWindow !== undefined &&
-    !/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/.test(props.backupWindow)
+    literal(props.backupWindow) &&
+    !BACKUP_WINDOW.test(props.backupWindow)
   ) {
-    fail("backupWindow", `"${props.backupWindow}" must look like 03:00-04:00 (UTC)`);
+    fail("backupWindow", `"${props.backupWindow}" ${BACKUP_WINDOW_RULE}`);
   }
-  const day = "(mon|tue|wed|thu|fri|sat|sun):([01]\\d|2[0-3]):[0-5]\\d";
-  if (props.maintenanceWindow !== undefined && !new RegExp(`^${day}-${day}$`).test(props.maintenanceWindow)) {
-    fail("maintenanceWindow", `"${props.maintenanceWindow}" must look like sun:04:30-sun:05:30 (UTC)`);
+  if (
+    props.maintenanceWindow !== undefined &&
+    literal(props.maintenanceWindow) &&
+    !MAINTENANCE_WINDOW.test(props.maintenanceWindow)
+  ) {
+    fail("maintenanceWindow", `"${props.maintenanceWindow}" ${MAINTENANCE_WINDOW_RULE}`);
   }
 
   const parameters = props.parameters ?? [];
-  const seen = new Set<string>();
-  for (const p of parameters) {
-    if (MANAGED_PARAMETERS.has(p.name)) {
-      fail("parameters", `${p.name} is set by the module; use the dedicated prop (TLS cannot be turned off)`);
+  if (literal(parameters)) {
+    const seen = new Set<string>();
+    for (const p of parameters) {
+      if (MANAGED_PARAMETERS.includes(p.name))
+        fail("parameters", `${p.name} given; ${MANAGED_PARAMETER_RULE}`);
+      if (seen.has(p.name)) fail("parameters", `${p.name} given twice; ${PARAMETER_TWICE_RULE}`);
+      seen.add(p.name);
     }
-    if (seen.has(p.name)) fail("parameters", `${p.name} is given twice`);
-    seen.add(p.name);
   }
 
   return {
@@ -515,10 +623,62 @@ function checkIdentifier(
   value: string,
   fail: (field: string, message: string) => never,
 ): void {
-  if (!/^[a-z][a-z0-9_]{0,62}$/.test(value)) {
-    fail(field, `"${value}" must be 1–63 lowercase letters, digits and underscores, starting with a letter`);
+  if (Token.isUnresolved(value)) return;
+  if (!POSTGRES_IDENTIFIER.test(value)) fail(field, `"${value}" ${POSTGRES_IDENTIFIER_RULE}`);
+  if (RESERVED_NAMES.includes(value)) fail(field, `"${value}" ${RESERVED_NAME_RULE}`);
+}
+
+/** `max_allocated_storage` when it is above the initial storage; equal turns autoscaling off (unset). */
+function storageCeiling(allocated: number, max: number): { maxAllocatedStorage?: number } {
+  if (Token.isUnresolved(allocated) || Token.isUnresolved(max)) {
+    return { maxAllocatedStorage: Token.asNumber(conditional(Op.gt(max, allocated), max, null)) };
   }
-  if (RESERVED_NAMES.has(value)) {
-    fail(field, `"${value}" is reserved or too easily guessed; choose another name`);
-  }
+  return max > allocated ? { maxAllocatedStorage: max } : {};
+}
+
+/**
+ * What `deletionProtection` decides, when it is a Terraform reference known only at plan: the same
+ * settings as for a literal, as Terraform expressions.
+ */
+function protectionAtPlan(
+  protectedData: boolean,
+  finalSnapshotIdentifier: string,
+): Pick<
+  DbInstanceConfig,
+  | "deletionProtection"
+  | "skipFinalSnapshot"
+  | "finalSnapshotIdentifier"
+  | "deleteAutomatedBackups"
+  | "applyImmediately"
+> {
+  const unprotected = Op.not(protectedData);
+  return {
+    deletionProtection: protectedData,
+    skipFinalSnapshot: unprotected,
+    finalSnapshotIdentifier: Token.asString(conditional(protectedData, finalSnapshotIdentifier, null)),
+    deleteAutomatedBackups: unprotected,
+    applyImmediately: unprotected,
+  };
+}
+
+/**
+ * The parameter group's settings when `parameters` is a Terraform reference (a module's variable): a
+ * list of objects `{ name, value, apply_method }`, known only at plan. The module's own settings
+ * come first, then the given ones, as one `dynamic "parameter"` block.
+ */
+function parametersAtPlan(
+  managed: readonly DbParameterGroupParameter[],
+  given: readonly DatabaseParameter[],
+): IResolvable {
+  const all = TerraformIterator.fromList(
+    Fn.concat([
+      managed.map((p) => ({ name: p.name, value: p.value, apply_method: p.applyMethod })),
+      given as unknown as unknown[],
+    ]),
+  );
+  return all.dynamic({
+    name: all.getString("name"),
+    value: all.getString("value"),
+    apply_method: all.getString("apply_method"),
+  });
 }
