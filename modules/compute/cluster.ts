@@ -1,6 +1,16 @@
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster/index.js";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Naming } from "../naming/naming.js";
+import { PropError } from "../validation/prop-error.js";
+import { oneOfRule } from "../validation/validators.js";
+
+/** The Container Insights levels a cluster may have: never off (the alarms and dashboards read its metrics). */
+export const CONTAINER_INSIGHTS = ["enabled", "enhanced"] as const;
+/** An ECS cluster's ARN, whose last part is its name. */
+export const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
+/** What a cluster ARN must be. */
+export const CLUSTER_ARN_RULE = "must be an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)";
 
 /**
  * An ECS cluster by its address: a `Cluster` of this stack, or the ARN and name of one read from
@@ -22,6 +32,12 @@ export interface ClusterProps {
    * @default "cluster"
    */
   readonly name?: string;
+  /**
+   * Container Insights: `"enabled"` (per-task CPU, memory and network metrics), or `"enhanced"`
+   * (adds container-level metrics, at a higher CloudWatch cost). Never off.
+   * @default "enabled"
+   */
+  readonly containerInsights?: (typeof CONTAINER_INSIGHTS)[number];
 }
 
 /**
@@ -39,9 +55,16 @@ export class Cluster extends Construct implements ClusterRef {
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
     const name = props.naming.name(props.name ?? "cluster");
+    const insights = props.containerInsights ?? "enabled";
+    if (!Token.isUnresolved(insights) && !CONTAINER_INSIGHTS.includes(insights)) {
+      throw new PropError(
+        "compute.cluster.containerInsights",
+        `"${insights}" ${oneOfRule(CONTAINER_INSIGHTS)}`,
+      );
+    }
     this.cluster = new EcsCluster(this, "cluster", {
       name,
-      setting: [{ name: "containerInsights", value: "enabled" }],
+      setting: [{ name: "containerInsights", value: insights }],
       tags: { Name: name },
     });
     this.clusterArn = this.cluster.arn;

@@ -24,14 +24,18 @@ export interface ContainerSecret {
   readonly kmsKeyArn?: string;
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An environment variable's name. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** What an environment variable's (or an injected secret's) name must be. */
+export const ENV_NAME_RULE = "a variable name must be letters, digits and _, not starting with a digit";
 /** Names that say "this is a credential". */
-const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|CREDENTIAL/i;
+export const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|CREDENTIAL/i;
 /** Names that are a setting *of* a secret, measured in units (`TOKEN_TTL_SECONDS=900`). */
-const SETTING_NAME = /_(TTL|SECONDS|MS|MINUTES|HOURS|DAYS|LENGTH|BYTES|COUNT)$/i;
-const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
-/** Values that are credentials whatever the variable is called. */
-const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
+export const SETTING_NAME = /_(TTL|SECONDS|MS|MINUTES|HOURS|DAYS|LENGTH|BYTES|COUNT)$/i;
+/** A value that is an ARN: a reference to a secret, not the secret. */
+export const ARN_VALUE = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
+/** Values that are credentials whatever the variable is called, and what each is. */
+export const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/, "an AWS access key id"],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
   [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, "a URL with a password in it"],
@@ -39,6 +43,21 @@ const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
 
 const USE_SECRETS =
   "pass it in `secrets` (injected from Secrets Manager at start, never stored in the task definition)";
+
+/** Why a value holding `what` (one of `SECRET_VALUES`) is refused. */
+export function secretValueRule(what: string): string {
+  return `must not contain ${what}; ${USE_SECRETS}`;
+}
+
+/** Why a name that looks like a secret needs a reference (an ARN) or a number as its value. */
+export const SECRET_NAME_RULE = `a name that looks like a secret (*PASSWORD*, *SECRET*, *TOKEN*, *API_KEY*, *ACCESS_KEY*, …) may hold only an ARN, a reference in a name ending in _ARN, or a number in a name ending in a unit such as _SECONDS; otherwise ${USE_SECRETS}`;
+/** Why a name may not be both a secret and a plain variable. */
+export const SECRET_IN_ENVIRONMENT_RULE =
+  "a name must not also be set in environment; a variable comes from one place only";
+/** A JSON key of a secret. */
+export const JSON_KEY = /^[^:\s]+$/;
+/** What a secret's `jsonKey` must be. */
+export const JSON_KEY_RULE = 'must be a non-empty key without ":" or spaces';
 
 /**
  * Throws, naming the variable (never its value), when a plain environment variable looks like a
@@ -52,23 +71,16 @@ const USE_SECRETS =
 export function assertPlainEnvironment(environment: Readonly<Record<string, string>>, field: string): void {
   for (const [name, value] of Object.entries(environment)) {
     const at = `${field}.${name}`;
-    if (!ENV_NAME.test(name)) {
-      throw new PropError(at, "not a valid variable name (letters, digits and _, not starting with a digit)");
-    }
+    if (!ENV_NAME.test(name)) throw new PropError(at, ENV_NAME_RULE);
     // Checked on the text even when it embeds a reference: `postgres://app:${password}@host` is caught.
     for (const [pattern, what] of SECRET_VALUES) {
-      if (pattern.test(value)) throw new PropError(at, `the value contains ${what}; ${USE_SECRETS}`);
+      if (pattern.test(value)) throw new PropError(at, `the value ${secretValueRule(what)}`);
     }
     const unresolved = Token.isUnresolved(value);
     if (!SECRET_NAME.test(name)) continue;
-    const isReference = unresolved ? /_ARN$/i.test(name) : ARN.test(value);
+    const isReference = unresolved ? /_ARN$/i.test(name) : ARN_VALUE.test(value);
     const isSetting = !unresolved && SETTING_NAME.test(name) && /^\d+$/.test(value);
-    if (!isReference && !isSetting) {
-      throw new PropError(
-        at,
-        `looks like a secret; ${USE_SECRETS}, or pass the secret's ARN in a variable ending in _ARN`,
-      );
-    }
+    if (!isReference && !isSetting) throw new PropError(at, SECRET_NAME_RULE);
   }
 }
 
@@ -80,18 +92,11 @@ export function assertSecrets(
 ): void {
   for (const [name, secret] of Object.entries(secrets)) {
     const at = `${field}.${name}`;
-    if (!ENV_NAME.test(name)) {
-      throw new PropError(at, "not a valid variable name (letters, digits and _, not starting with a digit)");
-    }
-    if (name in environment) {
-      throw new PropError(at, "also set in environment; a variable comes from one place only");
-    }
+    if (!ENV_NAME.test(name)) throw new PropError(at, ENV_NAME_RULE);
+    if (name in environment) throw new PropError(at, SECRET_IN_ENVIRONMENT_RULE);
     assertSecretArn(secret.secretArn, `${at}.secretArn`);
-    if (secret.jsonKey !== undefined && !/^[^:\s]+$/.test(secret.jsonKey)) {
-      throw new PropError(
-        `${at}.jsonKey`,
-        `"${secret.jsonKey}" must be a non-empty key without ":" or spaces`,
-      );
+    if (secret.jsonKey !== undefined && !JSON_KEY.test(secret.jsonKey)) {
+      throw new PropError(`${at}.jsonKey`, `"${secret.jsonKey}" ${JSON_KEY_RULE}`);
     }
     if (secret.kmsKeyArn !== undefined) assertKmsKeyArn(secret.kmsKeyArn, `${at}.kmsKeyArn`);
   }

@@ -1,5 +1,6 @@
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule/index.js";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret/index.js";
+import { TerraformLocal, TerraformVariable, Token } from "cdktf";
 import { describe, expect, test } from "vitest";
 import { Bucket } from "../storage/bucket.js";
 import {
@@ -463,7 +464,7 @@ describe("secrets", () => {
   test("a secret given both as a plain variable and as a secret is refused", () => {
     expect(() =>
       build({ environment: { DB_HOST: "db" }, secrets: { DB_HOST: { secretArn: dbSecretArn } } }),
-    ).toThrow("compute.service.secrets.DB_HOST: also set in environment");
+    ).toThrow("compute.service.secrets.DB_HOST: a name must not also be set in environment");
   });
 
   test("a wildcard secret ARN is refused: the execution role reads exact secrets only", () => {
@@ -757,5 +758,152 @@ describe("invalid combinations fail at synth, naming the field", () => {
     ],
   ])("%s", (_, overrides, field) => {
     expect(() => build(overrides)).toThrow(`${field}:`);
+  });
+});
+
+/**
+ * Props given as Terraform references, as the Terraform module (`modules/hcl/compute.ts`) gives its
+ * variables: the same resources, with what the values decide written in Terraform.
+ */
+describe("props given as Terraform references (a module's variables)", () => {
+  const atPlan = synthesise((scope) => {
+    const variable = (name: string, type: string) => new TerraformVariable(scope, name, { type });
+    const optionalPart = (name: string, expression: string) =>
+      Token.asAny(new TerraformLocal(scope, name, `\${${expression}}`).fqn);
+    new FargateService(scope, "service", {
+      ...minimal,
+      imageTag: variable("tag", "string").stringValue,
+      cpu: variable("cpu", "number").numberValue,
+      memoryMiB: variable("memory", "number").numberValue,
+      containerPort: variable("port", "number").numberValue,
+      stopTimeoutSeconds: variable("stop", "number").numberValue,
+      healthCheckPath: variable("path", "string").stringValue,
+      user: variable("user", "string").stringValue,
+      desiredCount: variable("desired", "number").numberValue,
+      additionalSecurityGroupIds: variable("groups", "list(string)").listValue,
+      environment: Token.asStringMap(variable("env", "map(string)").value),
+      secrets: Token.asAnyMap(variable("secrets", "map(any)").value),
+      enableExecuteCommand: variable("exec", "bool").booleanValue as unknown as boolean,
+      loadBalancer: optionalPart(
+        "lb",
+        "{ targetGroupArn = var.tg, healthCheckGracePeriodSeconds = 60, requestCountResourceLabel = var.label }",
+      ) as never,
+      autoscaling: optionalPart("scaling", "null") as never,
+    });
+  });
+  const definition = taskDefinition(atPlan, "acme-test-app");
+
+  test("the container definition is jsonencode'd: numbers stay numbers, the maps become for expressions", () => {
+    const json = String(definition.container_definitions);
+    expect(json).toMatch(/^\$\{jsonencode\(\[\{/);
+    expect(json).toContain('"portMappings" = [{"containerPort" = var.port, "hostPort" = var.port');
+    expect(json).toContain('"stopTimeout" = var.stop');
+    expect(json).toContain('"environment" = [ for key, val in var.env: { name = key, value = val }]');
+    expect(json).toContain(
+      'valueFrom = val.jsonKey == null ? val.secretArn : format("%s:%s::", val.secretArn, val.jsonKey)',
+    );
+    expect(json).toContain(`fetch('http://127.0.0.1:\${var.port}\${var.path}'`);
+    // The hardening does not depend on any variable.
+    expect(json).toContain('"readonlyRootFilesystem" = true, "privileged" = false');
+    expect(definition).toMatchObject({ cpu: `\${var.cpu}`, memory: `\${var.memory}` });
+  });
+
+  test("a tag known only at plan: Terraform picks : or @ for a digest", () => {
+    expect(String(definition.container_definitions)).toContain(
+      `/acme-dev-app\${startswith(var.tag, "sha256:") ? "@" : ":"}\${var.tag}`,
+    );
+  });
+
+  test("ECS Exec at plan: its policy is counted, its volumes and mounts chosen in Terraform", () => {
+    const exec = atPlan.list("aws_iam_role_policy").find((p) => p.name === "ecs-exec");
+    expect(exec?.count).toBe(`\${var.exec ? 1 : 0}`);
+    expect(definition.dynamic).toMatchObject({
+      volume: { for_each: `\${toset(var.exec ? ["tmp", "ssm-state", "ssm-logs"] : ["tmp"])}` },
+    });
+    expect(String(definition.container_definitions)).toContain('"mountPoints" = concat([');
+  });
+
+  test("secrets at plan: read in a policy of their own, counted, never in the execution policy", () => {
+    const startTasks = atPlan.list("aws_iam_role_policy").find((p) => p.name === "start-tasks");
+    expect(policy(startTasks?.policy).Statement.map((s) => s.Sid)).toEqual([
+      "EcrLogin",
+      "PullImages",
+      "WriteLogs",
+    ]);
+    const read = atPlan.list("aws_iam_role_policy").find((p) => p.name === "read-secrets");
+    expect(read?.count).toBe(`\${(length(var.secrets) >= 1) ? 1 : 0}`);
+    expect(String(read?.policy)).toContain(
+      '"Resource" = distinct([ for key, val in var.secrets: val.secretArn])',
+    );
+    expect(atPlan.only("aws_ecs_service").depends_on).toContain(
+      `aws_iam_role_policy.${Object.keys(atPlan.resources("aws_iam_role_policy")).find((n) => n.includes("read-secrets"))}`,
+    );
+  });
+
+  test("a load balancer at plan: a dynamic block with one entry or none (a null target group), and the grace period only with it", () => {
+    const service = atPlan.only("aws_ecs_service");
+    expect(service.dynamic).toEqual({
+      load_balancer: {
+        for_each: `\${toset((local.lb.targetGroupArn == null) ? [] : [local.lb])}`,
+        iterator: "each",
+        content: {
+          target_group_arn: `\${each.value.targetGroupArn}`,
+          container_name: "app",
+          container_port: `\${var.port}`,
+        },
+      },
+    });
+    expect(service.load_balancer).toBeUndefined();
+    expect(service.health_check_grace_period_seconds).toBe(
+      `\${(local.lb.targetGroupArn == null) ? null : local.lb.healthCheckGracePeriodSeconds}`,
+    );
+  });
+
+  test("autoscaling at plan: the target and policies are counted; Terraform always ignores desired_count", () => {
+    expect(atPlan.only("aws_appautoscaling_target")).toMatchObject({
+      count: `\${(local.scaling == null) ? 0 : 1}`,
+      min_capacity: `\${local.scaling.minCount}`,
+    });
+    const policies = atPlan.list("aws_appautoscaling_policy");
+    expect(policies.map((p) => p.count)).toEqual([
+      `\${(local.scaling == null) ? 0 : 1}`,
+      `\${((local.scaling == null) || (local.lb.requestCountResourceLabel == null)) ? 0 : 1}`,
+    ]);
+    expect(atPlan.only("aws_ecs_service")).toMatchObject({
+      desired_count: `\${var.desired}`,
+      lifecycle: { ignore_changes: ["desired_count"] },
+    });
+  });
+
+  test("additional security groups at plan are concatenated to the service's own", () => {
+    expect(
+      (atPlan.only("aws_ecs_service").network_configuration as { security_groups: string }).security_groups,
+    ).toMatch(/^\$\{concat\(\[aws_security_group\.[\w-]+\.id\], var\.groups\)\}$/);
+    expect(atPlan.only("aws_security_group").description).toBe(
+      `acme-test-app tasks: ingress only from allowed groups on port \${var.port}`,
+    );
+  });
+
+  test("literal props keep their JSON and blocks (the static path)", () => {
+    expect(String(taskDefinition(defaults, "acme-test-app").container_definitions)).toMatch(
+      /^\[\{"name":"app"/,
+    );
+    expect(defaults.only("aws_ecs_service").dynamic).toBeUndefined();
+  });
+});
+
+describe("cluster", () => {
+  test("Container Insights is enabled by default, enhanced when asked, never off", () => {
+    const setting = (s: Synthesised) => s.only("aws_ecs_cluster").setting;
+    expect(setting(defaults)).toEqual([{ name: "containerInsights", value: "enabled" }]);
+    const enhanced = synthesise((scope) => {
+      new Cluster(scope, "cluster", { naming: testNaming, containerInsights: "enhanced" });
+    });
+    expect(setting(enhanced)).toEqual([{ name: "containerInsights", value: "enhanced" }]);
+    expect(() =>
+      synthesise((scope) => {
+        new Cluster(scope, "cluster", { naming: testNaming, containerInsights: "disabled" as "enabled" });
+      }),
+    ).toThrow('compute.cluster.containerInsights: "disabled" must be one of "enabled", "enhanced"');
   });
 });

@@ -11,6 +11,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service/index.js";
 import type { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition/index.js";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
+import { conditional, Fn, Op, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { attachPolicy, type PolicyStatement } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
@@ -23,6 +24,7 @@ import {
   type SecurityGroupRef,
 } from "../network/security-group.js";
 import { PropError } from "../validation/prop-error.js";
+import { atPlan, attribute, numberText } from "./at-plan.js";
 import { assertKmsKeyArn, assertSecretArn } from "./environment.js";
 import type { FargateServiceProps } from "./fargate-service-props.js";
 import type { RunTaskNetwork } from "./run-task.js";
@@ -115,14 +117,19 @@ export class FargateService extends Construct {
     this.migrationTaskRole = roles.migrationTaskRole;
     if (props.enableExecuteCommand) {
       // The SSM messages channel has no resource-level permissions: `*` is the only resource it takes.
-      attachPolicy(this, "execute-command-policy", this.taskRole, "ecs-exec", [ECS_EXEC_STATEMENT]);
+      const exec = attachPolicy(this, "execute-command-policy", this.taskRole, "ecs-exec", [
+        ECS_EXEC_STATEMENT,
+      ]);
+      // A switch known only at plan (a module's variable): the policy exists when it is on.
+      if (atPlan(props.enableExecuteCommand))
+        exec.count = Token.asNumber(conditional(props.enableExecuteCommand, 1, 0));
     }
 
     this.securityGroup = createSecurityGroup(this, "security-group", {
       naming,
       purpose: `${name}-tasks`,
       vpcId: props.vpcId,
-      description: `${naming.name(name)} tasks: ingress only from allowed groups on port ${settings.containerPort}`,
+      description: `${naming.name(name)} tasks: ingress only from allowed groups on port ${numberText(settings.containerPort)}`,
     });
     // No interface endpoints: ECR, CloudWatch Logs, Secrets Manager and S3 are reached over HTTPS.
     allowEgressToCidr(this, "egress-https", {
@@ -140,7 +147,10 @@ export class FargateService extends Construct {
     this.migrationTaskDefinition = definitions.migrationTaskDefinition;
 
     const lb = props.loadBalancer;
-    const securityGroupIds = [this.securityGroup.id, ...(props.additionalSecurityGroupIds ?? [])];
+    const additionalGroups = props.additionalSecurityGroupIds ?? [];
+    const securityGroupIds = atPlan(additionalGroups)
+      ? Token.asList(Fn.concat([[this.securityGroup.id], additionalGroups]))
+      : [this.securityGroup.id, ...additionalGroups];
     this.service = new EcsService(this, "service", {
       name: naming.name(name),
       cluster: props.cluster.clusterArn,
@@ -156,7 +166,8 @@ export class FargateService extends Construct {
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: settings.deploymentMinHealthyPercent,
       deploymentMaximumPercent: settings.deploymentMaxPercent,
-      ...(lb
+      ...(atPlan(lb) ? this.loadBalancerAtPlan(lb, settings.containerPort, settings) : {}),
+      ...(lb && !atPlan(lb)
         ? {
             loadBalancer: [
               {
@@ -172,7 +183,11 @@ export class FargateService extends Construct {
       enableEcsManagedTags: true,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
       // Tasks cannot start until the execution role may pull the image and write logs.
-      dependsOn: [roles.executionPolicy, ...(lb?.dependsOn ?? [])],
+      dependsOn: [
+        roles.executionPolicy,
+        ...(roles.secretsPolicy ? [roles.secretsPolicy] : []),
+        ...(atPlan(lb) ? [] : (lb?.dependsOn ?? [])),
+      ],
       ...(props.autoscaling ? { lifecycle: { ignoreChanges: ["desired_count"] } } : {}),
       tags: { Name: naming.name(name) },
     });
@@ -193,9 +208,37 @@ export class FargateService extends Construct {
         scaling: props.autoscaling,
         cpuTargetPercent: settings.cpuTargetPercent,
         requestsPerTarget: settings.requestsPerTarget,
-        requestCountResourceLabel: lb?.requestCountResourceLabel,
+        // Read even when there is no load balancer (then null): its count never waits on the
+        // target group's ARN, which is often known only at apply.
+        requestCountResourceLabel: atPlan(lb)
+          ? (attribute(lb, "requestCountResourceLabel") as string)
+          : lb?.requestCountResourceLabel,
       });
     }
+  }
+
+  /**
+   * The service's `load_balancer` block and grace period when `loadBalancer` is a reference (a
+   * module's variables): an object of `FargateLoadBalancerProps`' shape whose `targetGroupArn` is
+   * null when the service is behind no load balancer. A dynamic block with one entry, or none.
+   */
+  private loadBalancerAtPlan(
+    lb: unknown,
+    containerPort: number,
+    settings: { healthCheckGracePeriodSeconds: number },
+  ) {
+    const none = Op.eq(attribute(lb, "targetGroupArn"), Token.nullValue());
+    const entries = TerraformIterator.fromList(Token.asList(conditional(none, [], [lb])));
+    return {
+      loadBalancer: entries.dynamic({
+        target_group_arn: attribute(entries.value, "targetGroupArn"),
+        container_name: this.containerName,
+        container_port: containerPort,
+      }),
+      healthCheckGracePeriodSeconds: Token.asNumber(
+        conditional(none, Token.nullValue(), settings.healthCheckGracePeriodSeconds),
+      ),
+    };
   }
 
   /**

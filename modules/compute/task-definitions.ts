@@ -3,10 +3,15 @@
  * hardening every container gets: read-only root filesystem, a non-root user, no Linux
  * capabilities, a writable `/tmp`, non-blocking logs to the service's log group.
  */
-import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition/index.js";
-import { Token } from "cdktf";
+import {
+  EcsTaskDefinition,
+  type EcsTaskDefinitionVolume,
+} from "@cdktf/provider-aws/lib/ecs-task-definition/index.js";
+import { conditional, Fn, type IResolvable, TerraformIterator, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { secretValueFrom } from "./environment.js";
+import { PropError } from "../validation/prop-error.js";
+import { atPlan, numberText } from "./at-plan.js";
+import { type ContainerSecret, secretValueFrom } from "./environment.js";
 import type { FargateServiceProps } from "./fargate-service-props.js";
 import type { ServiceSettings } from "./service-settings.js";
 import type { TaskRoles } from "./task-roles.js";
@@ -37,41 +42,37 @@ export function createTaskDefinitions(
 ): TaskDefinitions {
   const { naming } = props;
   const { name } = settings;
-  const volumes: Record<string, string> = {
-    ...TMP_VOLUMES,
-    ...(props.enableExecuteCommand ? EXEC_VOLUMES : {}),
-  };
+  const storage = taskStorage(props.enableExecuteCommand);
+  // Values known only at plan (a module's variables) go through `jsonencode`, which writes numbers
+  // as numbers and escapes strings; literal values keep the JSON they have always had.
+  const encode = containerValuesAtPlan(props, settings)
+    ? (definition: Record<string, unknown>) => Fn.jsonencode([definition])
+    : (definition: Record<string, unknown>) => JSON.stringify([definition]);
   const container: ContainerBasics = {
     name,
     image: imageReference(props.repository.repositoryUrl, props.imageTag),
     environment: environmentList(props.environment ?? {}),
-    secrets: Object.entries(props.secrets ?? {})
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, secret]) => ({ name: key, valueFrom: secretValueFrom(secret) })),
+    secrets: secretList(props.secrets ?? {}),
     user: settings.user,
     stopTimeout: settings.stopTimeoutSeconds,
-    mountPoints: Object.entries(volumes).map(([volume, path]) => ({
-      sourceVolume: volume,
-      containerPath: path,
-      readOnly: false,
-    })),
+    mountPoints: storage.mountPoints,
   };
   const taskDefinitionBase = {
     requiresCompatibilities: ["FARGATE"],
     networkMode: "awsvpc",
-    cpu: String(settings.cpu),
-    memory: String(settings.memoryMiB),
+    cpu: numberText(settings.cpu),
+    memory: numberText(settings.memoryMiB),
     runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: settings.cpuArchitecture },
     executionRoleArn: run.roles.executionRole.arn,
     taskRoleArn: run.roles.taskRole.arn,
     // Empty bind mounts: Fargate task storage, writable although the root filesystem is not.
-    volume: Object.keys(volumes).map((volume) => ({ name: volume })),
+    volume: storage.volume,
   };
 
   const taskDefinition = new EcsTaskDefinition(scope, "task-definition", {
     family: naming.name(name),
     ...taskDefinitionBase,
-    containerDefinitions: JSON.stringify([
+    containerDefinitions: encode(
       containerDefinition(container, {
         logGroup: run.logGroupName,
         region: naming.region,
@@ -87,19 +88,27 @@ export function createTaskDefinitions(
           startPeriod: 30,
         },
       }),
-    ]),
+    ),
     // Keep superseded revisions registered: the circuit breaker rolls back to the previous one.
     skipDestroy: props.keepSupersededRevisions ?? true,
     tags: { Name: naming.name(name) },
   });
   if (!props.migration) return { taskDefinition };
 
-  const migrationEnvironment = { ...(props.environment ?? {}), ...(props.migration.environment ?? {}) };
+  if (atPlan(props.environment) && Object.keys(props.migration.environment ?? {}).length > 0) {
+    throw new PropError(
+      "compute.service.migration.environment",
+      "cannot be merged over an environment given as a Terraform reference; give the migration none",
+    );
+  }
+  const migrationEnvironment = atPlan(props.environment)
+    ? (props.environment as Record<string, string>)
+    : { ...(props.environment ?? {}), ...(props.migration.environment ?? {}) };
   const migrationTaskDefinition = new EcsTaskDefinition(scope, "migration-task-definition", {
     family: naming.name(`${name}-migrate`),
     ...taskDefinitionBase,
     taskRoleArn: (run.roles.migrationTaskRole ?? run.roles.taskRole).arn,
-    containerDefinitions: JSON.stringify([
+    containerDefinitions: encode(
       containerDefinition(
         {
           ...container,
@@ -108,7 +117,7 @@ export function createTaskDefinitions(
         },
         { logGroup: run.logGroupName, region: naming.region, streamPrefix: MIGRATION_STREAM_PREFIX },
       ),
-    ]),
+    ),
     // Like the service's: a destroy or replacement never deregisters (an account-wide action).
     skipDestroy: props.keepSupersededRevisions ?? true,
     tags: { Name: naming.name(`${name}-migrate`) },
@@ -116,32 +125,114 @@ export function createTaskDefinitions(
   return { taskDefinition, migrationTaskDefinition };
 }
 
-/** `<repository>:<tag>`, or `<repository>@sha256:…` for a digest. */
-function imageReference(repositoryUrl: string, imageTag: string): string {
-  return !Token.isUnresolved(imageTag) && imageTag.startsWith("sha256:")
-    ? `${repositoryUrl}@${imageTag}`
-    : `${repositoryUrl}:${imageTag}`;
+/**
+ * True when a value the container definition holds is a Terraform reference that `JSON.stringify`
+ * cannot carry: a number, a map, the ECS Exec switch, or a string a variable may fill with quotes.
+ */
+function containerValuesAtPlan(props: FargateServiceProps, settings: ServiceSettings): boolean {
+  return [
+    settings.containerPort,
+    settings.stopTimeoutSeconds,
+    settings.healthCheckPath,
+    settings.user,
+    props.environment,
+    props.secrets,
+    props.enableExecuteCommand,
+  ].some(atPlan);
 }
 
-/** Environment variables in the ECS API's shape, sorted by name; an `undefined` value removes one. */
-function environmentList(
-  environment: Readonly<Record<string, string | undefined>>,
-): Array<{ name: string; value: string }> {
+/**
+ * The writable volumes and where the container mounts them: `/tmp`, and ECS Exec's paths when it is
+ * on. A switch known only at plan chooses between the two sets in Terraform (a dynamic block).
+ */
+function taskStorage(enableExecuteCommand: boolean | undefined): {
+  volume: EcsTaskDefinitionVolume[] | IResolvable;
+  mountPoints: unknown;
+} {
+  const mounts = (volumes: Record<string, string>) =>
+    Object.entries(volumes).map(([volume, path]) => ({
+      sourceVolume: volume,
+      containerPath: path,
+      readOnly: false,
+    }));
+  if (!atPlan(enableExecuteCommand)) {
+    const volumes: Record<string, string> = { ...TMP_VOLUMES, ...(enableExecuteCommand ? EXEC_VOLUMES : {}) };
+    return {
+      volume: Object.keys(volumes).map((volume) => ({ name: volume })),
+      mountPoints: mounts(volumes),
+    };
+  }
+  const names = TerraformIterator.fromList(
+    Token.asList(
+      conditional(
+        enableExecuteCommand,
+        [...Object.keys(TMP_VOLUMES), ...Object.keys(EXEC_VOLUMES)],
+        Object.keys(TMP_VOLUMES),
+      ),
+    ),
+  );
+  return {
+    volume: names.dynamic({ name: names.value }),
+    mountPoints: Fn.concat([
+      mounts(TMP_VOLUMES),
+      conditional(enableExecuteCommand, mounts(EXEC_VOLUMES), []),
+    ]),
+  };
+}
+
+/**
+ * `<repository>:<tag>`, or `<repository>@sha256:…` for a digest; for a tag known only at plan,
+ * Terraform picks the separator.
+ */
+function imageReference(repositoryUrl: string, imageTag: string): string {
+  if (Token.isUnresolved(imageTag)) {
+    const separator = Token.asString(conditional(Fn.startswith(imageTag, "sha256:"), "@", ":"));
+    return `${repositoryUrl}${separator}${imageTag}`;
+  }
+  return imageTag.startsWith("sha256:") ? `${repositoryUrl}@${imageTag}` : `${repositoryUrl}:${imageTag}`;
+}
+
+/**
+ * Environment variables in the ECS API's shape, sorted by name; an `undefined` value removes one.
+ * A map given as a reference becomes a `for` expression (Terraform iterates maps in key order).
+ */
+function environmentList(environment: Readonly<Record<string, string | undefined>>): unknown {
+  if (atPlan(environment)) {
+    return TerraformIterator.fromMap(environment as Record<string, string>).forExpressionForList(
+      "{ name = key, value = val }",
+    );
+  }
   return Object.entries(environment)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => ({ name: key, value }));
 }
 
+/** Secrets in the ECS API's shape, sorted by name; a map given as a reference, as a `for` expression. */
+function secretList(secrets: Readonly<Record<string, ContainerSecret>>): unknown {
+  if (atPlan(secrets)) {
+    // `secretValueFrom` in Terraform: the ARN, or `<arn>:<json key>::`.
+    return TerraformIterator.fromMap(secrets as Record<string, ContainerSecret>).forExpressionForList(
+      '{ name = key, valueFrom = val.jsonKey == null ? val.secretArn : format("%s:%s::", val.secretArn, val.jsonKey) }',
+    );
+  }
+  return Object.entries(secrets)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, secret]) => ({ name: key, valueFrom: secretValueFrom(secret) }));
+}
+
 interface ContainerBasics {
   readonly name: string;
   readonly image: string;
   readonly command?: string[];
-  readonly environment: Array<{ name: string; value: string }>;
-  readonly secrets: Array<{ name: string; valueFrom: string }>;
+  /** A list of `{ name, value }`, or a reference to one. */
+  readonly environment: unknown;
+  /** A list of `{ name, valueFrom }`, or a reference to one. */
+  readonly secrets: unknown;
   readonly user: string;
   readonly stopTimeout: number;
-  readonly mountPoints: Array<{ sourceVolume: string; containerPath: string; readOnly: boolean }>;
+  /** A list of mount points, or a reference to one. */
+  readonly mountPoints: unknown;
 }
 
 interface ContainerExtras {
@@ -186,5 +277,5 @@ function containerDefinition(basics: ContainerBasics, extras: ContainerExtras): 
 
 /** A health check that needs only `node` (18+) in the image: exit 0 on a 2xx answer within 4 s. */
 function healthCheckScript(port: number, path: string): string {
-  return `fetch('http://127.0.0.1:${port}${path}',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+  return `fetch('http://127.0.0.1:${numberText(port)}${path}',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
 }

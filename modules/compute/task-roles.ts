@@ -3,10 +3,12 @@
  * role the application runs as, and the migration's own task role when it has one.
  */
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
-import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { conditional, Fn, Op, TerraformIterator, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { attachPolicy, type PolicyStatement, serviceTrustPolicy } from "../iam/policy.js";
 import { NAME_LIMITS } from "../naming/naming.js";
+import { atPlan } from "./at-plan.js";
 import type { ContainerSecret } from "./environment.js";
 import type { FargateServiceProps } from "./fargate-service-props.js";
 import { pullStatements } from "./repository.js";
@@ -22,6 +24,12 @@ export interface TaskRoles {
   readonly migrationTaskRole?: IamRole;
   /** The execution role's permissions: no task can start before they exist. */
   readonly executionPolicy: IamRolePolicy;
+  /**
+   * The execution role's read of `secrets` given as a Terraform reference (a module's variable):
+   * a policy of its own, created when the map is not empty. Literal secrets are read in
+   * `executionPolicy`.
+   */
+  readonly secretsPolicy?: IamRolePolicy;
 }
 
 /**
@@ -62,8 +70,11 @@ export function createTaskRoles(
       actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
       resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
     },
-    ...readSecretStatements(Object.values(props.secrets ?? {}), naming.region),
+    ...(atPlan(props.secrets) ? [] : readSecretStatements(Object.values(props.secrets ?? {}), naming.region)),
   ]);
+  const secretsPolicy = atPlan(props.secrets)
+    ? readSecretsAtPlan(scope, executionRole, props.secrets as Record<string, ContainerSecret>, naming.region)
+    : undefined;
   const migrationTaskRole = props.migration?.ownTaskRole
     ? new IamRole(scope, "migration-task-role", {
         name: naming.name(`${name}-migrate-task`, NAME_LIMITS.iamRole),
@@ -72,7 +83,52 @@ export function createTaskRoles(
         permissionsBoundary: props.permissionsBoundaryArn,
       })
     : undefined;
-  return { executionRole, taskRole, executionPolicy, ...(migrationTaskRole ? { migrationTaskRole } : {}) };
+  return {
+    executionRole,
+    taskRole,
+    executionPolicy,
+    ...(migrationTaskRole ? { migrationTaskRole } : {}),
+    ...(secretsPolicy ? { secretsPolicy } : {}),
+  };
+}
+
+/**
+ * `readSecretStatements` for a map of secrets known only at plan: the same statements, written in
+ * Terraform (`jsonencode`), in a policy that exists only when the map is not empty (IAM refuses a
+ * statement without resources); the decrypt statement only when a secret names a KMS key.
+ */
+function readSecretsAtPlan(
+  scope: Construct,
+  role: IamRole,
+  secrets: Record<string, ContainerSecret>,
+  region: string,
+): IamRolePolicy {
+  const each = TerraformIterator.fromMap(secrets);
+  const arns = Fn.distinct(Token.asList(each.forExpressionForList("val.secretArn")));
+  const keys = Fn.distinct(Token.asList(each.forExpressionForList("val.kmsKeyArn if val.kmsKeyArn != null")));
+  const read = {
+    Sid: "ReadSecrets",
+    Effect: "Allow",
+    Action: "secretsmanager:GetSecretValue",
+    Resource: arns,
+  };
+  const decrypt = {
+    Sid: "DecryptSecrets",
+    Effect: "Allow",
+    Action: "kms:Decrypt",
+    Resource: keys,
+    // `format`: cdktf cannot put a reference inside a string inside a conditional.
+    Condition: { StringEquals: { "kms:ViaService": Fn.format("secretsmanager.%s.amazonaws.com", [region]) } },
+  };
+  return new IamRolePolicy(scope, "read-secrets-policy", {
+    count: Token.asNumber(conditional(Op.gte(Fn.lengthOf(secrets), 1), 1, 0)),
+    role: role.name,
+    name: "read-secrets",
+    policy: Fn.jsonencode({
+      Version: "2012-10-17",
+      Statement: Fn.concat([[read], conditional(Op.gte(Fn.lengthOf(keys), 1), [decrypt], [])]),
+    }),
+  });
 }
 
 /** GetSecretValue on exactly these secrets, and decrypt with their keys only through Secrets Manager. */
