@@ -1,4 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import { TerraformVariable } from "cdktf";
 import { describe, expect, test } from "vitest";
 import { LOG_RETENTION_DAYS } from "../logs/retention.js";
 import { Bucket } from "../storage/bucket.js";
@@ -14,7 +15,9 @@ import {
   type CdnProps,
   CLOUDFRONT_HOSTED_ZONE_ID,
   CLOUDFRONT_MANAGED_POLICIES,
+  CSP_RULE,
   DEFAULT_CONTENT_SECURITY_POLICY,
+  UNSAFE_CSP_SOURCE,
 } from "./cdn.js";
 
 type Scope = Parameters<Parameters<typeof synthesise>[0]>[0];
@@ -298,5 +301,57 @@ describe("WAF and logs", () => {
     expect(distribution(options).web_acl_id).toBeUndefined();
     expect(options.list("aws_cloudwatch_log_group")).toEqual([]);
     expect(options.list("aws_cloudwatch_log_delivery")).toEqual([]);
+  });
+});
+
+describe("values known only at plan (a Terraform module's variables)", () => {
+  const atPlan = synthesise((scope) => {
+    const paths = new TerraformVariable(scope, "api_paths", { type: "list(string)" });
+    const domain = new TerraformVariable(scope, "domain_name", { type: "string" });
+    new Cdn(scope, "cdn", {
+      ...base(scope),
+      domainName: domain.stringValue,
+      apiOrigin: { domainName: "origin.platform.example.com" },
+      apiPaths: paths.listValue,
+    });
+  });
+
+  test("API paths: one behaviour per path, in order, as a dynamic block over the list", () => {
+    const d = distribution(atPlan);
+    expect(d.ordered_cache_behavior).toBeUndefined();
+    const headers = `\${aws_cloudfront_response_headers_policy.${Object.keys(atPlan.resources("aws_cloudfront_response_headers_policy"))[0]}.id}`;
+    expect(d.dynamic).toEqual({
+      ordered_cache_behavior: {
+        for_each: `\${var.api_paths}`,
+        content: {
+          path_pattern: `\${ordered_cache_behavior.value}`,
+          target_origin_id: "api",
+          viewer_protocol_policy: "redirect-to-https",
+          allowed_methods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+          cached_methods: ["GET", "HEAD"],
+          compress: true,
+          cache_policy_id: CLOUDFRONT_MANAGED_POLICIES.cachingDisabled,
+          origin_request_policy_id: CLOUDFRONT_MANAGED_POLICIES.allViewerExceptHostHeader,
+          response_headers_policy_id: headers,
+        },
+      },
+    });
+    // The literal path writes the same behaviour: the dynamic block's content is the static one's.
+    const [literal] = behaviours(defaults);
+    expect({ ...literal, path_pattern: `\${ordered_cache_behavior.value}` }).toEqual({
+      ...(d.dynamic as { ordered_cache_behavior: { content: Record<string, unknown> } })
+        .ordered_cache_behavior.content,
+      response_headers_policy_id: literal?.response_headers_policy_id,
+    });
+    expect(d.aliases).toEqual([`\${var.domain_name}`]);
+  });
+
+  test("an unsafe Content-Security-Policy is refused with the rule's words", () => {
+    expect(() =>
+      synthesise((scope) => {
+        new Cdn(scope, "cdn", { ...base(scope), contentSecurityPolicy: "script-src 'self' 'unsafe-eval'" });
+      }),
+    ).toThrow(`edge.cdn.contentSecurityPolicy: "'unsafe-eval'": ${CSP_RULE}`);
+    expect(UNSAFE_CSP_SOURCE.test(DEFAULT_CONTENT_SECURITY_POLICY)).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { CloudwatchLogDeliveryDestination } from "@cdktf/provider-aws/lib/cloudw
 import { CloudwatchLogDeliverySource } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-source/index.js";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertLogRetention } from "../logs/retention.js";
 import type { Naming } from "../naming/naming.js";
@@ -38,8 +39,17 @@ export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
 export const DEFAULT_CONTENT_SECURITY_POLICY =
   "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
+/** Source expressions that defeat a Content-Security-Policy; `contentSecurityPolicy` refuses them. */
+export const UNSAFE_CSP_SOURCE = /'unsafe-(inline|eval|hashes)'/;
+/** The rule on `contentSecurityPolicy`, in the words of its check. */
+export const CSP_RULE =
+  "must not allow 'unsafe-inline', 'unsafe-eval' or 'unsafe-hashes', which defeat the policy; move inline code to files (or use hashes)";
+
 /** Paths CloudFront sends to the API origin (the ALB) rather than the assets bucket. */
 export const DEFAULT_API_PATHS = ["/api/*", "/healthz", "/readyz"] as const;
+
+/** The methods CloudFront passes to the API origin. */
+const API_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] as const;
 
 /** Two years, the HSTS preload list's recommendation (its minimum is one). */
 const HSTS_MAX_AGE_SECONDS = 63_072_000;
@@ -132,15 +142,15 @@ export class Cdn extends Construct {
     assertDnsName(props.domainName, "edge.cdn.domainName", false);
     if (props.apiOrigin) assertDnsName(props.apiOrigin.domainName, "edge.cdn.apiOrigin.domainName", false);
     const csp = props.contentSecurityPolicy ?? DEFAULT_CONTENT_SECURITY_POLICY;
-    const unsafe = /'unsafe-(inline|eval|hashes)'/.exec(csp);
+    const unsafe = UNSAFE_CSP_SOURCE.exec(csp);
     if (unsafe) {
-      throw new PropError(
-        "edge.cdn.contentSecurityPolicy",
-        `${unsafe[0]} defeats the policy; move inline code to files (or use hashes)`,
-      );
+      throw new PropError("edge.cdn.contentSecurityPolicy", `"${unsafe[0]}": ${CSP_RULE}`);
     }
     const apiPaths = props.apiPaths ?? DEFAULT_API_PATHS;
-    if (props.apiOrigin) assertNonEmptyList(apiPaths, "edge.cdn.apiPaths", "path pattern for the API origin");
+    const pathsAtPlan = Token.isUnresolved(apiPaths);
+    if (props.apiOrigin && !pathsAtPlan) {
+      assertNonEmptyList(apiPaths, "edge.cdn.apiPaths", "path pattern for the API origin");
+    }
     const accessLogDays = props.accessLogRetentionDays ?? 30;
     if (accessLogDays !== false) assertLogRetention(accessLogDays, "edge.cdn.accessLogRetentionDays");
     this.domainName = props.domainName;
@@ -243,19 +253,20 @@ export class Cdn extends Construct {
         cachePolicyId: CLOUDFRONT_MANAGED_POLICIES.cachingOptimized,
         responseHeadersPolicyId,
       },
-      orderedCacheBehavior: props.apiOrigin
-        ? apiPaths.map((pathPattern) => ({
-            pathPattern,
-            targetOriginId: apiOrigin,
-            viewerProtocolPolicy: "redirect-to-https",
-            allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
-            cachedMethods: ["GET", "HEAD"],
-            compress: true,
-            cachePolicyId: CLOUDFRONT_MANAGED_POLICIES.cachingDisabled,
-            originRequestPolicyId: CLOUDFRONT_MANAGED_POLICIES.allViewerExceptHostHeader,
-            responseHeadersPolicyId,
-          }))
-        : undefined,
+      orderedCacheBehavior:
+        props.apiOrigin && !pathsAtPlan
+          ? apiPaths.map((pathPattern) => ({
+              pathPattern,
+              targetOriginId: apiOrigin,
+              viewerProtocolPolicy: "redirect-to-https",
+              allowedMethods: [...API_METHODS],
+              cachedMethods: ["GET", "HEAD"],
+              compress: true,
+              cachePolicyId: CLOUDFRONT_MANAGED_POLICIES.cachingDisabled,
+              originRequestPolicyId: CLOUDFRONT_MANAGED_POLICIES.allViewerExceptHostHeader,
+              responseHeadersPolicyId,
+            }))
+          : undefined,
       viewerCertificate: {
         acmCertificateArn: this.certificate.certificateArn,
         sslSupportMethod: "sni-only",
@@ -264,6 +275,23 @@ export class Cdn extends Construct {
       restrictions: { geoRestriction: { restrictionType: "none" } },
       tags: { Name: naming.name("cdn") },
     });
+    if (props.apiOrigin && pathsAtPlan) {
+      // Paths known only at plan (a module's variable): one behaviour per path, in order.
+      this.distribution.addOverride("dynamic.ordered_cache_behavior", {
+        for_each: apiPaths,
+        content: {
+          path_pattern: `\${ordered_cache_behavior.value}`,
+          target_origin_id: apiOrigin,
+          viewer_protocol_policy: "redirect-to-https",
+          allowed_methods: [...API_METHODS],
+          cached_methods: ["GET", "HEAD"],
+          compress: true,
+          cache_policy_id: CLOUDFRONT_MANAGED_POLICIES.cachingDisabled,
+          origin_request_policy_id: CLOUDFRONT_MANAGED_POLICIES.allViewerExceptHostHeader,
+          response_headers_policy_id: responseHeadersPolicyId,
+        },
+      });
+    }
     this.distributionId = this.distribution.id;
     this.distributionArn = this.distribution.arn;
     this.distributionDomainName = this.distribution.domainName;

@@ -1,4 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import { TerraformVariable } from "cdktf";
 import { describe, expect, test } from "vitest";
 import { synthesise } from "../testing/synthesised.js";
 import { DnsValidatedCertificate } from "./certificate.js";
@@ -84,5 +85,28 @@ describe("DnsValidatedCertificate", () => {
         }),
       ).toThrow(field);
     }
+  });
+});
+
+describe("names known only at plan (a Terraform module's variables)", () => {
+  const atPlan = synthesise((scope) => {
+    new DnsValidatedCertificate(scope, "cert", {
+      domainName: new TerraformVariable(scope, "domain_name", { type: "string" }).stringValue,
+      subjectAlternativeNames: new TerraformVariable(scope, "sans", { type: "list(string)" }).listValue,
+      hostedZoneId: zone,
+    });
+  });
+
+  test("the list goes through unchecked (the module's validation checks it)", () => {
+    expect(atPlan.only("aws_acm_certificate")).toMatchObject({
+      domain_name: `\${var.domain_name}`,
+      subject_alternative_names: `\${var.sans}`,
+    });
+  });
+
+  test("a wildcard whose base name is also on the certificate shares its record: dropped at plan", () => {
+    expect(atPlan.only("aws_route53_record").for_each).toBe(
+      `\${{ for dvo in ${certificate(atPlan)}.domain_validation_options : dvo.domain_name => dvo if !(startswith(dvo.domain_name, "*.") && contains(concat([var.domain_name], var.sans), trimprefix(dvo.domain_name, "*."))) }}`,
+    );
   });
 });

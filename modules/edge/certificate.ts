@@ -1,7 +1,7 @@
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate/index.js";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation/index.js";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record/index.js";
-import { TerraformIterator, type TerraformProvider, Token } from "cdktf";
+import { Fn, TerraformIterator, type TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 
 import { assertDnsName, assertNoDuplicates } from "../validation/validators.js";
@@ -48,10 +48,12 @@ export class DnsValidatedCertificate extends Construct {
     super(scope, id);
     const names = [props.domainName, ...(props.subjectAlternativeNames ?? [])];
     assertDnsName(props.domainName, "edge.certificate.domainName");
-    for (const name of props.subjectAlternativeNames ?? []) {
+    // A list given as a Terraform reference is checked by the module's variable validation.
+    const sansAtPlan = Token.isUnresolved(props.subjectAlternativeNames);
+    for (const name of sansAtPlan ? [] : (props.subjectAlternativeNames ?? [])) {
       assertDnsName(name, "edge.certificate.subjectAlternativeNames");
     }
-    assertNoDuplicates(names, "edge.certificate.subjectAlternativeNames");
+    if (!sansAtPlan) assertNoDuplicates(names, "edge.certificate.subjectAlternativeNames");
     this.names = names;
 
     this.certificate = new AcmCertificate(this, "certificate", {
@@ -70,8 +72,13 @@ export class DnsValidatedCertificate extends Construct {
     // `*.x` and `x` validate with the same record; keep the first name of each such pair.
     const base = (name: string) => name.replace(/^\*\./, "");
     const distinct = names.filter((name, i) => names.findIndex((other) => base(other) === base(name)) === i);
-    const filter =
-      distinct.length < names.length ? ` if contains(${JSON.stringify(distinct)}, dvo.domain_name)` : "";
+    // Names known only at plan (a module's variables): drop `*.x` when `x` is on the certificate too.
+    const atPlan = Token.isUnresolved(props.domainName) || sansAtPlan;
+    const filter = atPlan
+      ? ` if !(startswith(dvo.domain_name, "*.") && contains(${Token.asString(Fn.concat([[props.domainName], props.subjectAlternativeNames ?? []]))}, trimprefix(dvo.domain_name, "*.")))`
+      : distinct.length < names.length
+        ? ` if contains(${JSON.stringify(distinct)}, dvo.domain_name)`
+        : "";
     // Iterate the set itself. TerraformIterator.fromComplexList wraps it in tolist(), and tolist() of a
     // set whose elements are still unknown is unknown as a whole, so with two or more names the plan
     // fails ("for_each keys cannot be determined until apply"). Keyed by domain_name, known at plan.

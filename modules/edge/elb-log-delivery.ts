@@ -8,6 +8,7 @@
  * account; regions opened since then grant it to the `logdelivery.elasticloadbalancing.amazonaws.com`
  * service principal (the legacy account ids do not exist there).
  */
+import { Fn, Token } from "cdktf";
 import type { Principal } from "../iam/policy.js";
 
 /** The regional Elastic Load Balancing account of every region opened before August 2022. */
@@ -56,4 +57,25 @@ export function elbLogDeliveryPrincipal(region: string): Principal {
   return account
     ? { AWS: `arn:${partitionOf(region)}:iam::${account}:root` }
     : { Service: ELB_LOG_DELIVERY_SERVICE };
+}
+
+/**
+ * The principals to grant `s3:PutObject` on the log prefix to when the region is known only at plan
+ * (a Terraform module's provider region): the regional ELB account, looked up in
+ * `ELB_LOG_DELIVERY_ACCOUNTS` at plan, and the log-delivery service principal. A statement's
+ * principal type cannot change at plan, so both are granted; the one the region does not use writes
+ * nothing. Where the region has no ELB account, the lookup falls back to `accountId`'s own root,
+ * which the bucket owner's account holds anyway (it grants nothing new).
+ */
+export function elbLogDeliveryPrincipalsAtPlan(region: string, accountId: string): Principal[] {
+  const accounts = Object.fromEntries(
+    Object.entries(ELB_LOG_DELIVERY_ACCOUNTS).map(([name, account]) => [
+      name,
+      `arn:${partitionOf(name)}:iam::${account}:root`,
+    ]),
+  );
+  return [
+    { AWS: Token.asString(Fn.lookup(accounts, region, `arn:aws:iam::${accountId}:root`)) },
+    { Service: ELB_LOG_DELIVERY_SERVICE },
+  ];
 }

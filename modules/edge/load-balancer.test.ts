@@ -1,6 +1,7 @@
-import { TerraformStack, Testing } from "cdktf";
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, test } from "vitest";
 import { LOG_RETENTION_DAYS } from "../logs/retention.js";
+import { Naming } from "../naming/naming.js";
 import { Network } from "../network/network.js";
 import { allowTraffic, createSecurityGroup } from "../network/security-group.js";
 import { Bucket } from "../storage/bucket.js";
@@ -14,7 +15,9 @@ import {
 } from "../testing/synthesised.js";
 import { PropError } from "../validation/prop-error.js";
 import {
+  ACCESS_LOG_PREFIX_RULE,
   ALB_SSL_POLICY,
+  ALB_SUBNETS_RULE,
   LoadBalancer,
   type LoadBalancerProps,
   type LoadBalancerRef,
@@ -476,5 +479,116 @@ describe("a load balancer referenced by its attributes", () => {
         "edge.addHostRule.priority: 100 is already used by a.example.com",
       );
     });
+  });
+});
+
+describe("values known only at plan (a Terraform module's variables)", () => {
+  const atPlan = synthesise((scope) => {
+    const variable = (name: string, type: string) => new TerraformVariable(scope, name, { type });
+    const region = variable("region", "string").stringValue;
+    const naming = Naming.fromPrefix({
+      prefix: variable("name", "string").stringValue,
+      accountId: variable("account", "string").stringValue,
+      region,
+    });
+    new LoadBalancer(scope, "lb", {
+      naming,
+      vpcId: variable("vpc_id", "string").stringValue,
+      // One element until plan: the module's validation checks there are two or more.
+      subnetIds: variable("subnet_ids", "list(string)").listValue,
+      hostedZoneId: zone,
+      domainName: variable("domain_name", "string").stringValue,
+      subjectAlternativeNames: variable("sans", "list(string)").listValue,
+      targetPort: variable("target_port", "number").numberValue,
+      healthCheckPath: variable("health_check_path", "string").stringValue,
+      idleTimeoutSeconds: variable("idle_timeout", "number").numberValue,
+      accessLogs: {
+        bucket: new Bucket(scope, "logs", { naming, purpose: "logs" }),
+        prefix: variable("prefix", "string").stringValue,
+      },
+      behindCloudFront: variable("behind_cloudfront", "bool").booleanValue as unknown as boolean,
+    });
+  });
+
+  test("lists, numbers and strings go through as references, unchecked here", () => {
+    expect(atPlan.only("aws_lb")).toMatchObject({
+      subnets: `\${var.subnet_ids}`,
+      idle_timeout: `\${var.idle_timeout}`,
+      access_logs: { prefix: `\${var.prefix}`, enabled: true },
+    });
+    expect(atPlan.only("aws_acm_certificate").subject_alternative_names).toBe(`\${var.sans}`);
+    expect(atPlan.only("aws_lb_target_group")).toMatchObject({
+      // The port follows the name, which is cut to leave it room.
+      name: `\${var.name}-app-\${var.target_port}`,
+      port: `\${var.target_port}`,
+      health_check: { path: `\${var.health_check_path}` },
+    });
+  });
+
+  test("a region known only at plan grants its ELB account (looked up) and the log-delivery service", () => {
+    // The lookup is HCL inside the policy's JSON template: read the document as text.
+    const document = String(atPlan.only("aws_s3_bucket_policy").policy);
+    const lookup =
+      /"Sid":"AlbAccessLogDelivery","Effect":"Allow","Principal":\{"AWS":"\$\{lookup\(\{(.*?)\}, var\.region, "arn:aws:iam::\$\{var\.account\}:root"\)\}"\}/.exec(
+        document,
+      );
+    expect(lookup?.[1]).toContain('"eu-west-1" = "arn:aws:iam::156460612806:root"');
+    expect(lookup?.[1]).toContain('"us-gov-west-1" = "arn:aws-us-gov:iam::048591011584:root"');
+    expect(document).toContain(
+      '"Sid":"AlbAccessLogDeliveryService","Effect":"Allow","Principal":{"Service":"logdelivery.elasticloadbalancing.amazonaws.com"},"Action":"s3:PutObject"',
+    );
+  });
+
+  test("behindCloudFront known at plan: the X-Forwarded-For rules are there exactly when it is true", () => {
+    const local = Object.entries(atPlan.json.locals ?? {}).find(([name]) =>
+      name.includes("waf-client-address"),
+    );
+    expect(local?.[1]).toBe(`\${var.behind_cloudfront ? "x-forwarded-for" : "source-ip"}`);
+    const forwarded = `(local.${local?.[0]} == "x-forwarded-for")`;
+    expect(rateRules(atPlan)).toEqual([
+      expect.objectContaining({
+        name: "rate-limit",
+        statement: {
+          rate_based_statement: expect.objectContaining({
+            aggregate_key_type: `\${${forwarded} ? "FORWARDED_IP" : "IP"}`,
+            dynamic: {
+              forwarded_ip_config: {
+                for_each: `\${${forwarded} ? [1] : []}`,
+                content: { header_name: "X-Forwarded-For", fallback_behavior: "NO_MATCH" },
+              },
+            },
+          }),
+        },
+      }),
+    ]);
+    const dynamicRules = (
+      atPlan.only("aws_wafv2_web_acl").dynamic as { rule: Array<Record<string, unknown>> }
+    ).rule;
+    expect(dynamicRules.map((r) => [r.for_each, (r.content as { name: string }).name])).toEqual([
+      [`\${${forwarded} ? [1] : []}`, "rate-limit-direct"],
+      [`\${${forwarded} ? [1] : []}`, "rate-limit-source"],
+    ]);
+  });
+
+  test("literal values are still checked, with the rules' words", () => {
+    const build = (props: (scope: Scope) => LoadBalancerProps) =>
+      synthesise((scope) => {
+        new LoadBalancer(scope, "lb", props(scope));
+      });
+    expect(() =>
+      build((scope) => ({
+        ...base(scope),
+        accessLogs: {
+          bucket: new Bucket(scope, "l", { naming: testNaming, purpose: "l" }),
+          prefix: "AWSLogs/x",
+        },
+      })),
+    ).toThrow(`edge.accessLogs.prefix: "AWSLogs/x" ${ACCESS_LOG_PREFIX_RULE}`);
+    expect(() => build((scope) => ({ ...base(scope), idleTimeoutSeconds: 0 }))).toThrow(
+      "edge.idleTimeoutSeconds: 0 must be a whole number of seconds from 1 to 4000",
+    );
+    expect(() => build((scope) => ({ ...base(scope), subnetIds: ["subnet-0aaaaaaaaaaaaaaaa"] }))).toThrow(
+      `edge.subnetIds: ${ALB_SUBNETS_RULE}`,
+    );
   });
 });

@@ -3,6 +3,7 @@ import { Lb } from "@cdktf/provider-aws/lib/lb/index.js";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener/index.js";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
+import { conditional, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import {
@@ -12,18 +13,28 @@ import {
 } from "../network/security-group.js";
 import type { Bucket } from "../storage/bucket.js";
 import { PropError } from "../validation/prop-error.js";
-import { ARN_KINDS, assertArn } from "../validation/validators.js";
+import { ARN_KINDS, assertArn, assertIntegerInRange, type IntegerRange } from "../validation/validators.js";
 import { AliasRecord } from "./alias-record.js";
 import { DnsValidatedCertificate } from "./certificate.js";
-import { elbLogDeliveryPrincipal } from "./elb-log-delivery.js";
+import { elbLogDeliveryPrincipal, elbLogDeliveryPrincipalsAtPlan } from "./elb-log-delivery.js";
 import { HostRule } from "./host-rule.js";
 import { ServiceTargetGroup } from "./target-group.js";
-import { type ManagedRuleGroup, WebAcl } from "./waf.js";
+import { type ClientAddressSource, type ManagedRuleGroup, WebAcl } from "./waf.js";
 
 /** TLS 1.3 and 1.2 with forward-secret AEAD ciphers only. */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** Priority of the rule that hides `/metrics` from the internet; below every host rule (≥ 100). */
 export const METRICS_DENY_PRIORITY = 1;
+/** The fewest public subnets (each in its own availability zone) an ALB accepts. */
+export const ALB_MIN_SUBNETS = 2;
+/** The rule on `subnetIds`, in the words of its check. */
+export const ALB_SUBNETS_RULE = "an ALB needs public subnets in at least two availability zones";
+/** An access-log key prefix ELB accepts (and that keeps out of ELB's own `AWSLogs/` tree). */
+export const ACCESS_LOG_PREFIX = /^[a-z0-9][a-z0-9/-]*[a-z0-9]$/;
+/** The rule on `accessLogs.prefix`, in the words of its check. */
+export const ACCESS_LOG_PREFIX_RULE = "must be lowercase letters, digits, - and /, without AWSLogs";
+/** The idle timeouts an ALB accepts. */
+export const IDLE_TIMEOUT_SECONDS: IntegerRange = { min: 1, max: 4000, unit: "seconds" };
 /** `Strict-Transport-Security` the HTTPS listener adds when the service sets none: two years. */
 const HSTS = "max-age=63072000; includeSubDomains";
 
@@ -164,8 +175,9 @@ export class LoadBalancer extends Construct implements LoadBalancerRef {
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
     const { naming } = props;
-    if (props.subnetIds.length < 2) {
-      throw new PropError("edge.subnetIds", "an ALB needs public subnets in at least two availability zones");
+    // Lists given as Terraform references are checked by the module's variable validation.
+    if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length < ALB_MIN_SUBNETS) {
+      throw new PropError("edge.subnetIds", ALB_SUBNETS_RULE);
     }
     const { bucket } = props.accessLogs;
     if (bucket.kmsKeyArn) {
@@ -175,16 +187,14 @@ export class LoadBalancer extends Construct implements LoadBalancerRef {
       );
     }
     const prefix = props.accessLogs.prefix ?? "alb";
-    if (!/^[a-z0-9][a-z0-9/-]*[a-z0-9]$/.test(prefix) || prefix.includes("AWSLogs")) {
-      throw new PropError(
-        "edge.accessLogs.prefix",
-        `"${prefix}" must be lowercase letters, digits, - and /, without AWSLogs`,
-      );
+    if (!Token.isUnresolved(prefix) && (!ACCESS_LOG_PREFIX.test(prefix) || prefix.includes("AWSLogs"))) {
+      throw new PropError("edge.accessLogs.prefix", `"${prefix}" ${ACCESS_LOG_PREFIX_RULE}`);
     }
-    const idleTimeout = props.idleTimeoutSeconds ?? 60;
-    if (!Number.isInteger(idleTimeout) || idleTimeout < 1 || idleTimeout > 4000) {
-      throw new PropError("edge.idleTimeoutSeconds", `${idleTimeout} must be 1–4000 seconds`);
-    }
+    const idleTimeout = assertIntegerInRange(
+      props.idleTimeoutSeconds ?? 60,
+      "edge.idleTimeoutSeconds",
+      IDLE_TIMEOUT_SECONDS,
+    );
     this.domainName = props.domainName;
 
     this.securityGroup = createSecurityGroup(this, "security-group", {
@@ -203,11 +213,17 @@ export class LoadBalancer extends Construct implements LoadBalancerRef {
       });
     }
 
-    bucket.addToResourcePolicy({
-      sid: "AlbAccessLogDelivery",
-      principal: elbLogDeliveryPrincipal(naming.region),
-      actions: ["s3:PutObject"],
-      resources: [`${bucket.bucketArn}/${prefix}/AWSLogs/${naming.accountId}/*`],
+    // A region known only at plan (a module's provider) grants both kinds of log-delivery principal.
+    const principals = Token.isUnresolved(naming.region)
+      ? elbLogDeliveryPrincipalsAtPlan(naming.region, naming.accountId)
+      : [elbLogDeliveryPrincipal(naming.region)];
+    principals.forEach((principal, i) => {
+      bucket.addToResourcePolicy({
+        sid: i === 0 ? "AlbAccessLogDelivery" : "AlbAccessLogDeliveryService",
+        principal,
+        actions: ["s3:PutObject"],
+        resources: [`${bucket.bucketArn}/${prefix}/AWSLogs/${naming.accountId}/*`],
+      });
     });
 
     this.alb = new Lb(this, "alb", {
@@ -292,13 +308,24 @@ export class LoadBalancer extends Construct implements LoadBalancerRef {
       ipv6: false,
     });
 
+    // `waf` given as a Terraform reference creates the ACL; the module makes it conditional.
     if (props.waf ?? true) {
+      const behindCloudFront = props.behindCloudFront ?? true;
       this.webAcl = new WebAcl(this, "waf", {
         naming,
         purpose: "alb",
         scope: "REGIONAL",
         rateLimitPer5Min: props.wafRateLimitPer5Min,
-        clientAddress: (props.behindCloudFront ?? true) ? "x-forwarded-for" : "source-ip",
+        // Known only at plan: a local, so that WebAcl's comparison with it parses as meant.
+        clientAddress: Token.isUnresolved(behindCloudFront)
+          ? (new TerraformLocal(
+              this,
+              "waf-client-address",
+              conditional(behindCloudFront, "x-forwarded-for", "source-ip"),
+            ).asString as ClientAddressSource)
+          : behindCloudFront
+            ? "x-forwarded-for"
+            : "source-ip",
         countOnlyRules: props.wafCountOnlyRules,
         logRetentionDays: props.wafLogRetentionDays,
       });

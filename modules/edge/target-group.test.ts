@@ -1,6 +1,13 @@
+import { TerraformVariable } from "cdktf";
 import { describe, expect, test } from "vitest";
+import { Naming } from "../naming/naming.js";
 import { synthesise, testNaming } from "../testing/synthesised.js";
-import { ServiceTargetGroup } from "./target-group.js";
+import {
+  HEALTH_CHECK_PATH_RULE,
+  ServiceTargetGroup,
+  type ServiceTargetGroupProps,
+  TARGET_PORT_RULE,
+} from "./target-group.js";
 
 // As a preview stack uses it: its own naming, dev's VPC id read from remote state.
 const preview = testNaming.withEnvironment("pr-42");
@@ -86,5 +93,40 @@ describe("ServiceTargetGroup", () => {
         }),
       ).toThrow(field);
     }
+  });
+});
+
+describe("values known only at plan (a Terraform module's variables)", () => {
+  const atPlan = synthesise((scope) => {
+    new ServiceTargetGroup(scope, "target-group", {
+      naming: Naming.fromPrefix({
+        prefix: new TerraformVariable(scope, "name", { type: "string" }).stringValue,
+        accountId: "123456789012",
+        region: "us-east-1",
+      }),
+      name: "app",
+      vpcId: "vpc-0123456789abcdef0",
+      port: new TerraformVariable(scope, "port", { type: "number" }).numberValue,
+      healthCheckPath: new TerraformVariable(scope, "path", { type: "string" }).stringValue,
+    });
+  });
+
+  test("the port follows the name, which leaves it five digits of the 32 characters", () => {
+    expect(atPlan.only("aws_lb_target_group")).toMatchObject({
+      name: `\${var.name}-app-\${var.port}`,
+      port: `\${var.port}`,
+      health_check: { path: `\${var.path}` },
+    });
+  });
+
+  test("literal values are still checked, with the rules' words", () => {
+    const build = (props: Partial<ServiceTargetGroupProps>) => () =>
+      synthesise((scope) => {
+        new ServiceTargetGroup(scope, "tg", { naming: preview, name: "app", vpcId: "vpc-1", ...props });
+      });
+    expect(build({ port: 0 })).toThrow(`edge.targetGroup.port: 0 ${TARGET_PORT_RULE}`);
+    expect(build({ healthCheckPath: "ready" })).toThrow(
+      `edge.targetGroup.healthCheckPath: "ready" ${HEALTH_CHECK_PATH_RULE}`,
+    );
   });
 });

@@ -1,7 +1,17 @@
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import { PropError } from "../validation/prop-error.js";
+
+/** The rule on a target port, in the words of its check. */
+export const TARGET_PORT_RULE = "must be a TCP port (1–65535)";
+/** A health-check path ELB accepts: `/` and then URL-safe characters, up to 1024 in all. */
+export const HEALTH_CHECK_PATH = /^\/[\w\-./~%]*$/;
+/** The longest health-check path ELB accepts. */
+export const HEALTH_CHECK_PATH_MAX_LENGTH = 1024;
+/** The rule on a health-check path, in the words of its check. */
+export const HEALTH_CHECK_PATH_RULE = "must be a path starting with /";
 
 /** Props of `ServiceTargetGroup`. */
 export interface ServiceTargetGroupProps {
@@ -45,13 +55,17 @@ export class ServiceTargetGroup extends Construct {
     const port = props.port ?? 3000;
     const healthCheckPath = props.healthCheckPath ?? "/readyz";
     const delay = props.deregistrationDelaySeconds ?? 15;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new PropError("edge.targetGroup.port", `${port} must be a TCP port (1–65535)`);
+    // Values given as Terraform references are checked by the module's variable validation.
+    if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+      throw new PropError("edge.targetGroup.port", `${port} ${TARGET_PORT_RULE}`);
     }
-    if (!/^\/[\w\-./~%]*$/.test(healthCheckPath) || healthCheckPath.length > 1024) {
+    if (
+      !Token.isUnresolved(healthCheckPath) &&
+      (!HEALTH_CHECK_PATH.test(healthCheckPath) || healthCheckPath.length > HEALTH_CHECK_PATH_MAX_LENGTH)
+    ) {
       throw new PropError(
         "edge.targetGroup.healthCheckPath",
-        `"${healthCheckPath}" must be a path starting with /`,
+        `"${healthCheckPath}" ${HEALTH_CHECK_PATH_RULE}`,
       );
     }
     if (!Number.isInteger(delay) || delay < 0 || delay > 3600) {
@@ -61,7 +75,10 @@ export class ServiceTargetGroup extends Construct {
 
     this.targetGroup = new LbTargetGroup(this, "target-group", {
       // The port is part of the name, so a port change creates the new group before the old one goes.
-      name: props.naming.name(`${props.name}-${port}`, NAME_LIMITS.loadBalancer),
+      // A port known only at plan is appended after the name, with room kept for five digits.
+      name: Token.isUnresolved(port)
+        ? `${props.naming.name(props.name, NAME_LIMITS.loadBalancer - 6)}-${Token.asString(port)}`
+        : props.naming.name(`${props.name}-${port}`, NAME_LIMITS.loadBalancer),
       vpcId: props.vpcId,
       targetType: "ip",
       protocol: "HTTP",

@@ -1,6 +1,15 @@
+import { TerraformVariable, Token } from "cdktf";
 import { describe, expect, test } from "vitest";
 import { synthesise, testNaming } from "../testing/synthesised.js";
-import { MANAGED_RULE_GROUPS, WebAcl } from "./waf.js";
+import {
+  COUNT_ONLY_GROUP_RULE,
+  MANAGED_RULE_GROUPS,
+  MANAGED_RULE_NAME_RULE,
+  type ManagedRuleGroup,
+  WAF_RATE_LIMIT_RULE,
+  WebAcl,
+  type WebAclProps,
+} from "./waf.js";
 
 interface Rule {
   name: string;
@@ -222,5 +231,62 @@ describe("options", () => {
         });
       }),
     ).toThrow("edge.waf.rateLimitPer5Min");
+  });
+});
+
+describe("values known only at plan (a Terraform module's variables)", () => {
+  const atPlan = synthesise((scope) => {
+    const limit = new TerraformVariable(scope, "rate_limit", { type: "number" });
+    const countOnly = new TerraformVariable(scope, "count_only", { type: "map(list(string))" });
+    new WebAcl(scope, "waf", {
+      naming: testNaming,
+      purpose: "alb",
+      scope: "REGIONAL",
+      rateLimitPer5Min: limit.numberValue,
+      clientAddress: "x-forwarded-for",
+      countOnlyRules: Token.asAnyMap(countOnly.value) as Partial<Record<ManagedRuleGroup, string[]>>,
+    });
+  });
+
+  test("the rate limit goes through, and the source cap is computed from it in Terraform", () => {
+    const limits = Object.fromEntries(
+      rules(atPlan)
+        .filter((r) => r.name.startsWith("rate-limit"))
+        .map((r) => [r.name, r.statement.rate_based_statement?.limit]),
+    );
+    expect(limits).toEqual({
+      "rate-limit": `\${var.rate_limit}`,
+      "rate-limit-direct": `\${var.rate_limit}`,
+      "rate-limit-source": `\${min((var.rate_limit * 10), 2000000000)}`,
+    });
+  });
+
+  test("count-only rules: one override block per rule listed for the group, at plan", () => {
+    for (const group of MANAGED_RULE_GROUPS) {
+      expect(managed(atPlan, group)?.statement.managed_rule_group_statement).toEqual({
+        vendor_name: "AWS",
+        name: group,
+        dynamic: {
+          rule_action_override: {
+            for_each: `\${lookup(var.count_only, "${group}", [])}`,
+            content: { name: `\${rule_action_override.value}`, action_to_use: { count: {} } },
+          },
+        },
+      });
+    }
+  });
+
+  test("literal values are still checked, with the rules' words", () => {
+    const build = (props: Partial<WebAclProps>) => () =>
+      synthesise((scope) => {
+        new WebAcl(scope, "waf", { naming: testNaming, purpose: "alb", scope: "REGIONAL", ...props });
+      });
+    expect(build({ rateLimitPer5Min: 5 })).toThrow(`edge.waf.rateLimitPer5Min: 5 ${WAF_RATE_LIMIT_RULE}`);
+    expect(build({ countOnlyRules: { Nope: ["x"] } as never })).toThrow(
+      `edge.waf.countOnlyRules: "Nope" ${COUNT_ONLY_GROUP_RULE}`,
+    );
+    expect(build({ countOnlyRules: { AWSManagedRulesCommonRuleSet: ["a b"] } })).toThrow(
+      MANAGED_RULE_NAME_RULE,
+    );
   });
 });

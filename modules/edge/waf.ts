@@ -2,11 +2,12 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Wafv2WebAcl, type Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl/index.js";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association/index.js";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration/index.js";
-import type { TerraformProvider } from "cdktf";
+import { conditional, Fn, Op, type TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertLogRetention } from "../logs/retention.js";
 import type { Naming } from "../naming/naming.js";
 import { PropError } from "../validation/prop-error.js";
+import type { IntegerRange } from "../validation/validators.js";
 
 /** `REGIONAL` protects an ALB in the stack's region; `CLOUDFRONT` a distribution (and lives in us-east-1). */
 export type WebAclScope = "REGIONAL" | "CLOUDFRONT";
@@ -19,6 +20,17 @@ export const MANAGED_RULE_GROUPS = [
 ] as const;
 /** The name of one of the AWS managed rule groups every `WebAcl` applies. */
 export type ManagedRuleGroup = (typeof MANAGED_RULE_GROUPS)[number];
+
+/** The per-client rate limits WAF accepts, requests per 5 minutes. */
+export const WAF_RATE_LIMIT: IntegerRange = { min: 10, max: 2_000_000_000 };
+/** The rule on `rateLimitPer5Min`, in the words of its check. */
+export const WAF_RATE_LIMIT_RULE = "must be a whole number from 10 to 2,000,000,000";
+/** The rule on `countOnlyRules`' keys, in the words of its check. */
+export const COUNT_ONLY_GROUP_RULE = `must name one of the managed groups (${MANAGED_RULE_GROUPS.join(", ")})`;
+/** A managed rule's name, as `countOnlyRules` lists it. */
+export const MANAGED_RULE_NAME = /^[A-Za-z0-9_-]+$/;
+/** The rule on `countOnlyRules`' rule names, in the words of its check. */
+export const MANAGED_RULE_NAME_RULE = "rule names are letters, digits, _ and - only";
 
 /**
  * Where a client's address is read from for rate limiting. `source-ip` is the connection's address.
@@ -91,14 +103,24 @@ export class WebAcl extends Construct {
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
     const limit = props.rateLimitPer5Min ?? 2000;
-    if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000) {
-      throw new PropError(
-        "edge.waf.rateLimitPer5Min",
-        `${limit} must be a whole number from 10 to 2,000,000,000`,
-      );
+    // Values given as Terraform references (a module's variables) are checked by its validation.
+    const atPlan = (value: unknown) => Token.isUnresolved(value);
+    if (
+      !atPlan(limit) &&
+      (!Number.isInteger(limit) || limit < WAF_RATE_LIMIT.min || limit > (WAF_RATE_LIMIT.max as number))
+    ) {
+      throw new PropError("edge.waf.rateLimitPer5Min", `${limit} ${WAF_RATE_LIMIT_RULE}`);
     }
-    const sourceLimit = props.sourceRateLimitPer5Min ?? Math.min(limit * 10, 2_000_000_000);
-    if (!Number.isInteger(sourceLimit) || sourceLimit < limit || sourceLimit > 2_000_000_000) {
+    const sourceLimit =
+      props.sourceRateLimitPer5Min ??
+      (atPlan(limit)
+        ? Token.asNumber(Fn.min([Op.mul(limit, 10), 2_000_000_000]))
+        : Math.min(limit * 10, 2_000_000_000));
+    if (
+      !atPlan(limit) &&
+      !atPlan(sourceLimit) &&
+      (!Number.isInteger(sourceLimit) || sourceLimit < limit || sourceLimit > 2_000_000_000)
+    ) {
       throw new PropError(
         "edge.waf.sourceRateLimitPer5Min",
         `${sourceLimit} must be a whole number from rateLimitPer5Min (${limit}) to 2,000,000,000`,
@@ -106,18 +128,13 @@ export class WebAcl extends Construct {
     }
     const retention = props.logRetentionDays ?? 30;
     assertLogRetention(retention, "edge.waf.logRetentionDays");
-    for (const [group, rules] of Object.entries(props.countOnlyRules ?? {})) {
+    const countOnlyAtPlan = atPlan(props.countOnlyRules);
+    for (const [group, rules] of countOnlyAtPlan ? [] : Object.entries(props.countOnlyRules ?? {})) {
       if (!(MANAGED_RULE_GROUPS as readonly string[]).includes(group)) {
-        throw new PropError(
-          "edge.waf.countOnlyRules",
-          `"${group}" is not one of the managed groups (${MANAGED_RULE_GROUPS.join(", ")})`,
-        );
+        throw new PropError("edge.waf.countOnlyRules", `"${group}" ${COUNT_ONLY_GROUP_RULE}`);
       }
-      if (rules?.some((rule) => !/^[A-Za-z0-9_-]+$/.test(rule))) {
-        throw new PropError(
-          `edge.waf.countOnlyRules.${group}`,
-          "rule names are letters, digits, _ and - only",
-        );
+      if (rules?.some((rule) => !MANAGED_RULE_NAME.test(rule))) {
+        throw new PropError(`edge.waf.countOnlyRules.${group}`, MANAGED_RULE_NAME_RULE);
       }
     }
     this.scope = props.scope;
@@ -141,38 +158,55 @@ export class WebAcl extends Construct {
       visibilityConfig: visibility(`${name}-${rule}`),
     });
 
-    const rateRules: Wafv2WebAclRule[] =
-      (props.clientAddress ?? "source-ip") === "source-ip"
+    // The first address of X-Forwarded-For, as CloudFront passes the viewer's on. Requests without
+    // the header are skipped by this rule and counted by source address by `direct`.
+    const forwardedIp = { header_name: "X-Forwarded-For", fallback_behavior: "NO_MATCH" };
+    const direct = (): Wafv2WebAclRule =>
+      rateRule("rate-limit-direct", 2, {
+        limit,
+        aggregate_key_type: "IP",
+        scope_down_statement: {
+          not_statement: {
+            statement: {
+              size_constraint_statement: {
+                field_to_match: { single_header: { name: "x-forwarded-for" } },
+                comparison_operator: "GT",
+                size: 0,
+                text_transformation: [{ priority: 0, type: "NONE" }],
+              },
+            },
+          },
+        },
+      });
+    // Every request by connecting address: caps a client that forges X-Forwarded-For.
+    const source = (): Wafv2WebAclRule =>
+      rateRule("rate-limit-source", 3, { limit: sourceLimit, aggregate_key_type: "IP" });
+    const clientAddress = props.clientAddress ?? "source-ip";
+    // A client address known only at plan: the same rules, the X-Forwarded-For ones as dynamic blocks.
+    const forwardedAtPlan = atPlan(clientAddress) ? Op.eq(clientAddress, "x-forwarded-for") : undefined;
+    const rateRules: Wafv2WebAclRule[] = forwardedAtPlan
+      ? [
+          rateRule("rate-limit", 1, {
+            limit,
+            aggregate_key_type: conditional(forwardedAtPlan, "FORWARDED_IP", "IP"),
+            dynamic: {
+              forwarded_ip_config: { for_each: conditional(forwardedAtPlan, [1], []), content: forwardedIp },
+            },
+          }),
+        ]
+      : clientAddress === "source-ip"
         ? [rateRule("rate-limit", 1, { limit, aggregate_key_type: "IP" })]
         : [
-            // The first address of X-Forwarded-For, as CloudFront passes the viewer's on. Requests
-            // without the header are skipped by this rule and counted by source address below.
             rateRule("rate-limit", 1, {
               limit,
               aggregate_key_type: "FORWARDED_IP",
-              forwarded_ip_config: { header_name: "X-Forwarded-For", fallback_behavior: "NO_MATCH" },
+              forwarded_ip_config: forwardedIp,
             }),
-            rateRule("rate-limit-direct", 2, {
-              limit,
-              aggregate_key_type: "IP",
-              scope_down_statement: {
-                not_statement: {
-                  statement: {
-                    size_constraint_statement: {
-                      field_to_match: { single_header: { name: "x-forwarded-for" } },
-                      comparison_operator: "GT",
-                      size: 0,
-                      text_transformation: [{ priority: 0, type: "NONE" }],
-                    },
-                  },
-                },
-              },
-            }),
-            // Every request by connecting address: caps a client that forges X-Forwarded-For.
-            rateRule("rate-limit-source", 3, { limit: sourceLimit, aggregate_key_type: "IP" }),
+            direct(),
+            source(),
           ];
     const managedRule = (group: ManagedRuleGroup, priority: number): Wafv2WebAclRule => {
-      const countOnly = props.countOnlyRules?.[group] ?? [];
+      const countOnly = countOnlyAtPlan ? [] : (props.countOnlyRules?.[group] ?? []);
       return {
         name: group,
         priority,
@@ -181,6 +215,17 @@ export class WebAcl extends Construct {
           managed_rule_group_statement: {
             vendor_name: "AWS",
             name: group,
+            // A map known only at plan: one override block per rule it lists for this group.
+            ...(countOnlyAtPlan
+              ? {
+                  dynamic: {
+                    rule_action_override: {
+                      for_each: Fn.lookup(props.countOnlyRules, group, []),
+                      content: { name: `\${rule_action_override.value}`, action_to_use: { count: {} } },
+                    },
+                  },
+                }
+              : {}),
             ...(countOnly.length
               ? {
                   rule_action_override: countOnly.map((rule) => ({
@@ -210,6 +255,25 @@ export class WebAcl extends Construct {
       visibilityConfig: visibility(name),
       tags: { Name: name },
     });
+    if (forwardedAtPlan) {
+      this.webAcl.addOverride(
+        "dynamic.rule",
+        [direct(), source()].map((rule) => ({
+          for_each: conditional(forwardedAtPlan, [1], []),
+          content: {
+            name: rule.name,
+            priority: rule.priority,
+            action: rule.action,
+            statement: rule.statement,
+            visibility_config: {
+              cloudwatch_metrics_enabled: true,
+              sampled_requests_enabled: true,
+              metric_name: rule.visibilityConfig.metricName,
+            },
+          },
+        })),
+      );
+    }
     this.arn = this.webAcl.arn;
 
     // WAF only logs to groups named aws-waf-logs-*; it adds the log resource policy (AWSWAF-LOGS) itself.
