@@ -16,6 +16,7 @@ import {
   type ExamplePlan,
   exampleWorkspace,
   initExample,
+  planCases,
   plannedOfType,
   policyOf,
   type Workspace,
@@ -62,7 +63,7 @@ const CASES = {
 beforeAll(async () => {
   workspace = await exampleWorkspace();
   example = await initExample(workspace, "compute");
-  for (const [name, variables] of Object.entries(CASES)) plans.set(name, await example.plan(variables));
+  for (const [name, result] of await planCases(example, CASES)) plans.set(name, result);
 }, 300_000);
 
 afterAll(() => workspace?.dispose());
@@ -86,6 +87,10 @@ function container(name: keyof typeof CASES): Record<string, unknown> {
 }
 
 describe("compute example plans offline", () => {
+  test("terraform validate finds nothing to report", () => {
+    expect(example.validation).toEqual([]);
+  });
+
   test("with only the required variables (and the example's own), it plans", () => {
     expect(planOf("default").errors).toEqual([]);
     expect(planOf("default").ok).toBe(true);

@@ -12,6 +12,7 @@ import {
   type ExamplePlan,
   exampleWorkspace,
   initExample,
+  planCases,
   plannedOfType,
   policyOf,
   type Workspace,
@@ -26,9 +27,8 @@ const CASES = {
   default: {},
   cloudfront: { create_cloudfront: true, cloudfront_domain_name: CDN_DOMAIN },
   noWaf: { create_waf: false },
-  badDomain: { domain_name: "Origin.Example.com" },
-  badRate: { waf_rate_limit: 5 },
-  oneSubnet: { subnet_ids: ["subnet-0aaaaaaaaaaaaaaaa"] },
+  // Terraform checks every variable before planning: one plan reports each wrong value.
+  wrong: { domain_name: "Origin.Example.com", waf_rate_limit: 5, subnet_ids: ["subnet-0aaaaaaaaaaaaaaaa"] },
   cloudfrontNoName: { create_cloudfront: true },
 } as const;
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
   workspace = await exampleWorkspace();
   // The example configures `aws.us_east_1` too: fake credentials for both.
   example = await initExample(workspace, "edge", ["us_east_1"]);
-  for (const [name, variables] of Object.entries(CASES)) plans.set(name, await example.plan(variables));
+  for (const [name, result] of await planCases(example, CASES)) plans.set(name, result);
 }, 300_000);
 
 afterAll(() => workspace?.dispose());
@@ -89,6 +89,10 @@ function albRateRules(name: keyof typeof CASES): Array<[string, unknown]> {
 }
 
 describe("edge example plans offline", () => {
+  test("terraform validate finds nothing to report", () => {
+    expect(example.validation).toEqual([]);
+  });
+
   test("with only the required variables (and the example's own), it plans", () => {
     expect(planOf("default").errors).toEqual([]);
     expect(planOf("default").ok).toBe(true);
@@ -176,11 +180,11 @@ describe("what is planned follows the variables", () => {
 
 describe("a wrong value fails the plan naming the variable", () => {
   test.each([
-    ["badDomain", "domain_name: must be a lowercase DNS name"],
-    ["badRate", `waf_rate_limit: ${WAF_RATE_LIMIT_RULE}`],
-    ["oneSubnet", `subnet_ids: ${ALB_SUBNETS_RULE}`],
+    ["wrong", "domain_name: must be a lowercase DNS name"],
+    ["wrong", `waf_rate_limit: ${WAF_RATE_LIMIT_RULE}`],
+    ["wrong", `subnet_ids: ${ALB_SUBNETS_RULE}`],
     ["cloudfrontNoName", "cloudfront_domain_name: required when create_cloudfront is true"],
-  ] as const)("%s", (name, message) => {
+  ] as const)("%s: %s", (name, message) => {
     const result = planOf(name);
     expect(result.ok).toBe(false);
     const errors = result.errors.join("\n").replace(/\s+/g, " ");

@@ -120,6 +120,28 @@ export async function initExample(
   };
 }
 
+/**
+ * Plans every case (name → variables), two at a time: a plan spends much of its time starting the
+ * provider and waiting on it, so two share the machine's cores well.
+ */
+export async function planCases<K extends string>(
+  example: Example,
+  cases: Readonly<Record<K, Readonly<Record<string, unknown>>>>,
+  concurrency = 2,
+): Promise<Map<K, ExamplePlan>> {
+  const names = Object.keys(cases) as K[];
+  const results = new Map<K, ExamplePlan>();
+  let next = 0;
+  const worker = async () => {
+    while (next < names.length) {
+      const name = names[next++] as K;
+      results.set(name, await example.plan(cases[name]));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
+  return results;
+}
+
 /** The planned resources of `type` (managed, not deleted), by address. */
 export function plannedOfType(result: ExamplePlan, type: string): string[] {
   return (result.plan?.resource_changes ?? [])

@@ -12,6 +12,7 @@ import {
   type ExamplePlan,
   exampleWorkspace,
   initExample,
+  planCases,
   plannedOfType,
   policyOf,
   type Workspace,
@@ -33,7 +34,7 @@ const CASES = {
 beforeAll(async () => {
   workspace = await exampleWorkspace();
   example = await initExample(workspace, "state");
-  for (const [name, variables] of Object.entries(CASES)) plans.set(name, await example.plan(variables));
+  for (const [name, result] of await planCases(example, CASES)) plans.set(name, result);
 }, 300_000);
 
 afterAll(() => workspace?.dispose());

@@ -12,6 +12,7 @@ import {
   type ExamplePlan,
   exampleWorkspace,
   initExample,
+  planCases,
   plannedOfType,
   policyOf,
   type Workspace,
@@ -45,7 +46,7 @@ const CASES = {
 beforeAll(async () => {
   workspace = await exampleWorkspace();
   example = await initExample(workspace, "storage");
-  for (const [name, variables] of Object.entries(CASES)) plans.set(name, await example.plan(variables));
+  for (const [name, result] of await planCases(example, CASES)) plans.set(name, result);
 }, 300_000);
 
 afterAll(() => workspace?.dispose());
