@@ -23,7 +23,7 @@ describe("each kind of bad config gets one line naming the field", () => {
     [
       "a CIDR that is not one",
       { network: { ...valid.network, cidr: "10.0.0.0/33" } },
-      'dev.network.cidr: "10.0.0.0/33" is not an IPv4 CIDR block',
+      'dev.network.cidr: "10.0.0.0/33" must be an IPv4 CIDR block from /16 to /21',
     ],
     [
       "a CIDR with host bits set",
@@ -33,7 +33,7 @@ describe("each kind of bad config gets one line naming the field", () => {
     [
       "a VPC too small for three tiers",
       { network: { ...valid.network, cidr: "10.0.0.0/24" } },
-      "dev.network.cidr: /24 is outside /16–/21",
+      'dev.network.cidr: "10.0.0.0/24" is /24: must be an IPv4 CIDR block from /16 to /21',
     ],
     [
       "an AZ outside the region",

@@ -6,12 +6,10 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import {
   type App,
   TerraformLocal,
-  TerraformResource,
   TerraformStack,
   type TerraformVariable,
   Token,
 } from "cdktf";
-import type { IConstruct } from "constructs";
 import {
   Cdn,
   CSP_RULE,
@@ -92,81 +90,6 @@ function usEast1Provider(stack: TerraformModuleStack): AwsProvider {
   const holder = new TerraformStack(stack.node.root as App, `${stack.node.id}-providers`);
   const provider = new AwsProvider(holder, "us-east-1", { alias: US_EAST_1, region: "us-east-1" });
   return provider;
-}
-
-/** One condition on a part of the module. */
-interface Gate {
-  readonly scope: IConstruct;
-  readonly condition: string;
-}
-const gates = new WeakMap<TerraformModuleStack, Gate[]>();
-
-/**
- * Makes every resource under `scope` exist only when `condition` (HCL, e.g. `var.create_cloudfront`)
- * holds, as Terraform expresses an optional part of a module: `count = condition ? 1 : 0` (an
- * emptied `for_each` for resources that have one), and every reference to such a resource read
- * through `one(<address>[*].<attribute>)`, which is null when it does not exist. Conditions of
- * nested scopes combine with `&&`. Applied when the stack is synthesised, so resources added to
- * `scope` later are included.
- */
-export function onlyWhen(stack: TerraformModuleStack, scope: IConstruct, condition: string): void {
-  let list = gates.get(stack);
-  if (!list) {
-    const registered: Gate[] = [];
-    list = registered;
-    gates.set(stack, registered);
-    const synthesise = stack.toTerraform.bind(stack);
-    stack.toTerraform = () => applyGates(synthesise() as Record<string, unknown>, registered);
-  }
-  list.push({ scope, condition });
-}
-
-type Blocks = Record<string, Record<string, Record<string, unknown>>>;
-
-function applyGates(json: Record<string, unknown>, list: readonly Gate[]): Record<string, unknown> {
-  const conditions = new Map<string, string[]>();
-  for (const { scope, condition } of list) {
-    for (const node of scope.node.findAll()) {
-      if (!(node instanceof TerraformResource)) continue;
-      const address = `${node.terraformResourceType}.${node.friendlyUniqueId}`;
-      conditions.set(address, [...(conditions.get(address) ?? []), condition]);
-    }
-  }
-  const configOf = (address: string) => {
-    const [type, name] = address.split(".") as [string, string];
-    const config = (json.resource as Blocks | undefined)?.[type]?.[name];
-    if (!config) throw new Error(`onlyWhen: ${address} is not in the synthesised module`);
-    return config;
-  };
-  // Counted resources are read through one(...[*]); for_each ones stay maps (empty when off).
-  const counted = [...conditions.keys()].filter((address) => configOf(address).for_each === undefined);
-  if (counted.length) {
-    const escaped = counted.map((address) => address.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    const reference = new RegExp(`(?<![\\w.-])(${escaped.join("|")})\\.([A-Za-z_][A-Za-z0-9_]*)`, "g");
-    const rewrite = (value: unknown): unknown => {
-      if (typeof value === "string") return value.replace(reference, "one($1[*].$2)");
-      if (Array.isArray(value)) return value.map(rewrite);
-      if (value && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, rewrite(inner)]));
-      }
-      return value;
-    };
-    for (const block of ["resource", "data", "locals", "output"]) {
-      if (json[block] !== undefined) json[block] = rewrite(json[block]);
-    }
-  }
-  for (const [address, all] of conditions) {
-    const condition = all.length === 1 ? (all[0] as string) : all.map((c) => `(${c})`).join(" && ");
-    const config = configOf(address);
-    if (config.for_each === undefined) {
-      config.count = `\${${condition} ? 1 : 0}`;
-      continue;
-    }
-    const expression = /^\$\{([\s\S]*)\}$/.exec(String(config.for_each))?.[1];
-    if (expression === undefined) throw new Error(`onlyWhen: ${address}'s for_each is not one expression`);
-    config.for_each = `\${${condition} ? ${expression} : {}}`;
-  }
-  return json;
 }
 
 export const edge: HclModule = {
@@ -504,7 +427,7 @@ module "edge" {
       behindCloudFront: behind.asBoolean as unknown as boolean,
     });
     const lb = built;
-    if (lb.webAcl) onlyWhen(stack, lb.webAcl, "var.create_waf");
+    if (lb.webAcl) stack.onlyWhen(lb.webAcl, "var.create_waf");
 
     const assets = new Bucket(stack, "assets", {
       naming,
@@ -527,16 +450,16 @@ module "edge" {
       contentSecurityPolicy: csp.stringValue,
       accessLogRetentionDays: accessLogDays.numberValue,
     });
-    onlyWhen(stack, assets, "var.create_cloudfront");
-    onlyWhen(stack, cdn, "var.create_cloudfront");
-    if (cdn.webAcl) onlyWhen(stack, cdn.webAcl, "var.create_cloudfront_waf");
+    stack.onlyWhen(assets, "var.create_cloudfront");
+    stack.onlyWhen(cdn, "var.create_cloudfront");
+    if (cdn.webAcl) stack.onlyWhen(cdn.webAcl, "var.create_cloudfront_waf");
     for (const part of [
       "access-log-group",
       "access-log-source",
       "access-log-destination",
       "access-log-delivery",
     ]) {
-      onlyWhen(stack, cdn.node.findChild(part), "var.cloudfront_access_log_retention_days != null");
+      stack.onlyWhen(cdn.node.findChild(part), "var.cloudfront_access_log_retention_days != null");
     }
 
     stack.output("lb_arn", { value: lb.arn, description: "The load balancer's ARN." });

@@ -13,7 +13,9 @@ import {
   TerraformVariable,
   Testing,
 } from "cdktf";
+import type { IConstruct } from "constructs";
 import { propDoc } from "./docs.js";
+import { applyGates, type Gate } from "./only-when.js";
 
 /** The provider constraint every module declares: the provider line the kit is built and tested on. */
 export const AWS_PROVIDER_CONSTRAINT = "~> 5.100";
@@ -91,6 +93,7 @@ export class TerraformModuleStack extends TerraformStack {
    */
   readonly providerAliases: string[] = [];
   private readonly variables = new Map<string, TerraformVariable>();
+  private readonly gates: Gate[] = [];
   /** `<Interface>.<prop path>` (`NetworkProps.natMode`) → the variable that carries that prop. */
   private readonly propVariables = new Map<string, string>();
   /** Each input's props interface, when its description comes from a prop. */
@@ -174,11 +177,20 @@ export class TerraformModuleStack extends TerraformStack {
     this.outputs.push({ name, description: spec.description });
   }
 
+  /**
+   * Makes every resource under `scope` exist only when `condition` (HCL, e.g. `var.create_cloudfront`)
+   * holds: `count` (or an emptied `for_each`), with references read through `one(...)`. Applied when
+   * the files are written, so resources added to `scope` later are included.
+   */
+  onlyWhen(scope: IConstruct, condition: string): void {
+    this.gates.push({ scope, condition });
+  }
+
   /** Synthesises the stack and splits it into the module's four files. */
   files(): ModuleFiles {
     this.mergeTags();
     this.renamePropsInDescriptions();
-    const json = JSON.parse(Testing.synth(this)) as Record<string, unknown>;
+    const json = applyGates(JSON.parse(Testing.synth(this)) as Record<string, unknown>, this.gates);
     const clean = stripComments(json) as Record<string, unknown>;
     // The backend (cdktf's default local one) and any provider block are the caller's to set.
     const { variable, output, terraform: _backend, provider, ...main } = clean;
@@ -255,13 +267,15 @@ export function moduleApp(outdir: string): App {
   return Testing.app({ outdir });
 }
 
-/** Drops cdktf's `//` metadata comments: a module's JSON is read by people. */
+/** Drops cdktf's `//` metadata comments (a module's JSON is read by people) and sorts keys. */
 function stripComments(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripComments);
   if (value === null || typeof value !== "object") return value;
+  // Keys sorted, as cdktf writes them, also after applyGates added `count`.
   return Object.fromEntries(
     Object.entries(value)
       .filter(([key]) => key !== "//")
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, inner]) => [key, stripComments(inner)]),
   );
 }
