@@ -3,13 +3,7 @@
  * and, when `create_cloudfront` is on, `Cdn` in front of it, with every prop a variable.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
-import {
-  type App,
-  TerraformLocal,
-  TerraformStack,
-  type TerraformVariable,
-  Token,
-} from "cdktf";
+import { type App, TerraformLocal, TerraformStack, type TerraformVariable, Token } from "cdktf";
 import {
   Cdn,
   CSP_RULE,
