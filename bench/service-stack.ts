@@ -60,7 +60,9 @@ export function buildServers(log: (line: string) => void): Promise<Built> {
       platform: "node",
       format: "esm",
       target: "node20",
-      bundle: false,
+      // Its own helpers (task-json.ts) bundled in; npm packages (pg) imported as they are.
+      bundle: true,
+      packages: "external",
       logLevel: "error",
     });
     const expressFloorJs = path.join(buildDirectory, "bench", "express-floor.js");

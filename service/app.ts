@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps): App {
   const { http, logger, db, objectStore, tokens, lifecycle } = deps;
   const passwords = deps.passwords ?? argon2idHasher();
   const users = createUserService({ prisma: db.prisma, objectStore, passwords });
-  const tasks = createTaskService({ prisma: db.prisma });
+  const tasks = createTaskService({ prisma: db.prisma, rows: (statement) => db.rows(statement) });
   const files = createFileService({ prisma: db.prisma, objectStore, logger });
   const metrics = createMetrics(() => db.poolStats());
 

@@ -5,6 +5,55 @@ import { AppError, type ErrorCode, httpStatusFor, prismaErrorCode } from "../err
 
 /** Prisma's "cannot reach / lost / timed out / pool exhausted / rejected credentials" errors. */
 const databaseUnavailableCodes = new Set(["P1000", "P1001", "P1002", "P1008", "P1017", "P2024"]);
+/**
+ * The same conditions as the driver adapter reports them: a raw query (`$queryRaw`) fails with
+ * P2010 "Raw query failed" and the adapter's error kind, where a built query would get the P1xxx
+ * code above.
+ */
+const databaseUnavailableKinds = new Set([
+  "AuthenticationFailed",
+  "DatabaseNotReachable",
+  "SocketTimeout",
+  "ConnectionClosed",
+]);
+
+/**
+ * And as `pg` reports them for statements run through the pool directly (`Database.rows`): socket
+ * errors, SQLSTATE class 08 (connection exception), 57P01–57P03 (shutting down, crashed, starting),
+ * 53300 (too many connections), 28P01/28000 (credentials refused).
+ */
+const driverUnavailableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+  "28P01",
+  "28000",
+]);
+const driverUnavailableMessages = /^(Connection terminated|timeout exceeded when trying to connect)/;
+
+function databaseUnavailable(error: unknown): boolean {
+  const driverCode = (error as { code?: unknown } | undefined)?.code;
+  if (typeof driverCode === "string" && driverUnavailableCodes.has(driverCode)) return true;
+  if (error instanceof Error && driverUnavailableMessages.test(error.message)) return true;
+  const code = prismaErrorCode(error);
+  if (code === "P2010") {
+    const meta = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } }).meta;
+    return databaseUnavailableKinds.has(String(meta?.driverAdapterError?.cause?.kind));
+  }
+  return code !== undefined && databaseUnavailableCodes.has(code);
+}
 
 function fromMulter(error: multer.MulterError): AppError {
   if (error.code === "LIMIT_FILE_SIZE")
@@ -37,8 +86,7 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof multer.MulterError) return fromMulter(error);
   const bodyError = fromBodyParser((error ?? {}) as { type?: unknown });
   if (bodyError) return bodyError;
-  const prismaCode = prismaErrorCode(error);
-  if (prismaCode && databaseUnavailableCodes.has(prismaCode)) {
+  if (databaseUnavailable(error)) {
     return new AppError("unavailable", "the database is unavailable; try again shortly", { cause: error });
   }
   if (
