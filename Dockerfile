@@ -61,8 +61,7 @@ HEALTHCHECK --interval=15s --timeout=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form, node as the process itself (not npm, not a shell): SIGTERM reaches the service's own
 # handler, which drains in-flight requests and exits well within the task's stop timeout.
-# --max-semi-space-size=32: a young generation of up to 2 × 32 MB instead of V8's 2 × 16 MB. Each
-# API request allocates short-lived objects (rows, JSON, promises); with the larger nursery fewer of
-# them are scavenged while still alive, which measured 10-15 % more GET /api/tasks per second
-# (npm run bench -- api) for at most 48 MB more heap, well inside the smallest task's 512 MB.
-CMD ["node", "--max-semi-space-size=32", "dist/service/server.js"]
+# V8's default young generation: the larger one (--max-semi-space-size=32) bought GET /api/tasks
+# 10-15 % while Prisma built its query, and cost an upload up to 32 MB more RSS; since the list
+# query runs on the pool directly the list meets its target without it (bench/RESULTS.md).
+CMD ["node", "dist/service/server.js"]

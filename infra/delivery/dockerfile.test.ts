@@ -369,7 +369,7 @@ describe("the build stage, replayed offline", () => {
     const cmd = execForm(last(runtime, "CMD")?.args ?? "") as string[];
     for (const command of [cmd, [...SERVICE_MIGRATION_COMMAND]]) {
       expect(command[0]).toBe("node");
-      // The script is node's first argument that is not an option (--max-semi-space-size=32, ...).
+      // The script is node's first argument that is not an option (e.g. --max-semi-space-size=32).
       const script = command.slice(1).find((argument) => !argument.startsWith("-"));
       expect(existsSync(join(app, script as string)), command.join(" ")).toBe(true);
     }

@@ -52,7 +52,10 @@ export function createObjectStore(aws: AwsConfig, bucket: string): ObjectStore {
       const upload = new Upload({
         client,
         params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType },
-        queueSize: 2,
+        // One 5 MiB part (S3's smallest) in flight while the next fills. Against two in flight, two
+        // runs of `npm run bench -- upload`: RSS growth 58 MB instead of 67 MB (medians), throughput
+        // 86 MB/s instead of 90 MB/s to the local stand-in.
+        queueSize: 1,
         partSize: 5 * 1024 * 1024,
         leavePartsOnError: false,
       });
