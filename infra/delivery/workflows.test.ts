@@ -142,8 +142,9 @@ describe("every workflow", () => {
   });
 
   test("assumes the plan and preview roles only on pull requests (never from forks) or on the default branch", () => {
-    // The roles trust `…:pull_request` and `…:ref:refs/heads/main` (pushes to main, schedules, and
-    // dispatches from main; a dispatch from another branch gets a token no role accepts).
+    // The roles trust `…:pull_request` and `…:ref:refs/heads/main` (pushes to main, schedules,
+    // dispatches from main and workflow_run, which runs on main; a dispatch from another branch gets
+    // a token no role accepts).
     const users = allJobs.filter(({ job }) =>
       assumedRoles(job).some((r) => r === ROLE.plan || r === ROLE.preview),
     );
@@ -152,9 +153,18 @@ describe("every workflow", () => {
       const on = workflow(file.split("/").at(-1) as string).content.on;
       const where = `${file} ${id}`;
       for (const trigger of Object.keys(on)) {
-        expect(["pull_request", "push", "schedule", "workflow_dispatch"], where).toContain(trigger);
+        expect(["pull_request", "push", "schedule", "workflow_dispatch", "workflow_run"], where).toContain(
+          trigger,
+        );
       }
       if ("push" in on) expect((on.push as { branches: string[] }).branches, where).toEqual([DEFAULT_BRANCH]);
+      // workflow_run runs on the default branch (its token is main's); it must follow only a push to
+      // main, never a pull request's run (whose head branch a fork names as it likes).
+      if ("workflow_run" in on) {
+        expect((on.workflow_run as { branches: string[] }).branches, where).toEqual([DEFAULT_BRANCH]);
+        const text = workflow(file.split("/").at(-1) as string).text;
+        expect(text, where).toContain("github.event.workflow_run.event == 'push'");
+      }
       if ("pull_request" in on) {
         expect(job.if, where).toContain("github.event.pull_request.head.repo.full_name == github.repository");
       }
@@ -498,8 +508,23 @@ describe("deploy.yml", () => {
   const planProd = jobOf("deploy.yml", "plan-prod");
   const prod = jobOf("deploy.yml", "prod");
 
-  test("runs on pushes to main only", () => {
-    expect(deploy.content.on).toEqual({ push: { branches: ["main"] } });
+  test("runs only after ci.yml passed for a push to main, and releases the commit ci.yml checked", () => {
+    expect(deploy.content.on).toEqual({
+      workflow_run: { workflows: ["ci"], types: ["completed"], branches: ["main"] },
+    });
+    expect(workflow("ci.yml").content.name).toBe("ci");
+    // The first job gates the rest (plan-prod needs staging, prod needs plan-prod).
+    const gate = String(staging.if).replace(/\s+/g, " ");
+    expect(gate).toContain("github.event.workflow_run.conclusion == 'success'");
+    expect(gate).toContain("github.event.workflow_run.event == 'push'");
+    expect(gate).toContain("github.event.workflow_run.head_branch == 'main'");
+    for (const job of [staging, planProd, prod]) {
+      expect(stepUsing(job, "actions/checkout")?.with?.ref).toBe(
+        expression("github.event.workflow_run.head_sha"),
+      );
+      expect(job.env?.IMAGE_TAG).toBe(expression("github.event.workflow_run.head_sha"));
+    }
+    expect(deploy.text).not.toContain("github.sha");
   });
 
   test("builds and pushes its own image to the release repository, tagged with the commit sha, before staging is planned and applied", () => {
@@ -508,8 +533,8 @@ describe("deploy.yml", () => {
     expect(steps[push]?.with?.["repository-url"]).toBe(REPOSITORY.release);
     const plan = steps.findIndex((s) => s.run?.includes("npm run release:plan -- staging"));
     const apply = steps.findIndex((s) => s.run?.includes("npm run release:apply -- staging"));
-    expect(steps[push]?.with?.tag).toBe(expression("github.sha"));
-    expect(staging.env?.IMAGE_TAG).toBe(expression("github.sha"));
+    expect(steps[push]?.with?.tag).toBe(expression("github.event.workflow_run.head_sha"));
+    expect(staging.env?.IMAGE_TAG).toBe(expression("github.event.workflow_run.head_sha"));
     expect(push).toBeGreaterThanOrEqual(0);
     expect(push).toBeLessThan(plan);
     expect(plan).toBeLessThan(apply);
