@@ -548,6 +548,20 @@ describe("deploy.yml", () => {
     for (const job of [staging, prod]) expect(assumedRoles(job)).toEqual([ROLE.apply]);
   });
 
+  test("publishes the web front end after each environment's apply, with that environment's apply role", () => {
+    for (const [job, env] of [
+      [staging, "staging"],
+      [prod, "prod"],
+    ] as const) {
+      const steps = (job.steps ?? []).map((step) => step.run ?? "");
+      const apply = steps.findIndex((run) => run.includes(`npm run release:apply -- ${env}`));
+      const publish = steps.findIndex((run) => run.includes(`npm run web:publish -- --stack ${env}`));
+      expect(apply, env).toBeGreaterThanOrEqual(0);
+      expect(publish, env).toBeGreaterThan(apply);
+    }
+    expect(runs(planProd).join("\n")).not.toContain("web:publish");
+  });
+
   test("plans prod with the read-only plan role, in no environment: it holds no write credentials", () => {
     expect(assumedRoles(planProd)).toEqual([ROLE.plan]);
     expect(environmentName(planProd)).toBeUndefined();

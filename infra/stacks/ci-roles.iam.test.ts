@@ -434,6 +434,24 @@ describe.each(ENVIRONMENTS)("the %s apply role", (env) => {
     expect(unexpected(rows(apply(), writesTo(environment(env), { masterSecret: false }), true))).toEqual([]);
   });
 
+  test("publishes its own web front end (deploy.yml's web:publish) and no other environment's", () => {
+    const publish = (target: (typeof ENVIRONMENTS)[number]): Request[] => {
+      const t = environment(target);
+      const assets = `arn:aws:s3:::${P}-${target}-assets-${A}-${region(target)}`;
+      return [
+        { action: "s3:PutObject", resource: `${assets}/index.html` },
+        { action: "s3:PutObject", resource: `${assets}/assets/app-3f2c1a9.js` },
+        { action: "cloudfront:CreateInvalidation", resource: t.distribution },
+      ];
+    };
+    expect(unexpected(rows(apply(), publish(env), true))).toEqual([]);
+    // Objects in another environment's bucket: refused (its distribution is the CloudFront exception).
+    const others = ENVIRONMENTS.filter((other) => other !== env).flatMap((other) =>
+      publish(other).filter((request) => request.action === "s3:PutObject"),
+    );
+    expect(unexpected(rows(apply(), others, false))).toEqual([]);
+  });
+
   test("writes its own stack's state and no other stack's", () => {
     const s = state();
     const objects = (stack: string) => [s.object(stack), s.object(stack, ".tflock")];
