@@ -1,7 +1,8 @@
 /** Synthesises the stacks a release step works on, and runs their offline plan for dry runs. */
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { type BuildAppOptions, buildApp } from "../app.js";
-import { planStackOffline, type StackPlan } from "../terraform/offline-plan.js";
+import { OVERRIDE_FILE, planStackOffline, type StackPlan } from "../terraform/offline-plan.js";
 import { prepareToolchain } from "../terraform/toolchain.js";
 import type { Runner } from "./runner.js";
 
@@ -17,6 +18,10 @@ export function synthesiseStack(
   if (!app.node.tryFindChild(stack)) throw new Error(`synthesise: the app has no stack "${stack}"`);
   app.synth();
   const dir = join(outdir, "stacks", stack);
+  // A plan:offline of this folder earlier (npm run verify) leaves an override beside cdk.tf.json: a
+  // local backend and fake credentials. Terraform would read it here too; the offline plan of a dry
+  // run writes it again when it needs it.
+  rmSync(join(dir, OVERRIDE_FILE), { force: true });
   runner.note(`wrote ${join(dir, "cdk.tf.json")}`);
   return dir;
 }
