@@ -5,22 +5,13 @@
  * (load balancer, autoscaling, secrets, ECS Exec) follow their variables, and a wrong value fails
  * the plan with the variable's own message.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ecsContainerInsights } from "../policy/rules/ecs-container-insights.js";
 import { ecsNotPrivileged } from "../policy/rules/ecs-not-privileged.js";
 import { ecsPlaintextSecrets } from "../policy/rules/ecs-plaintext-secrets.js";
 import { ecsReadOnlyRoot } from "../policy/rules/ecs-read-only-root.js";
 import { logGroupRetention } from "../policy/rules/log-group-retention.js";
-import {
-  type Example,
-  type ExamplePlan,
-  exampleWorkspace,
-  initExample,
-  planCases,
-  plannedOfType,
-  policyOf,
-  type Workspace,
-} from "./example-plan.js";
+import { exampleSuite, onlyPlanned, plannedOfType, policyOf } from "./example-plan.js";
 
 const ACCOUNT = "123456789012";
 const TARGET_GROUP = `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:targetgroup/payments-dev-app/0123456789abcdef`;
@@ -30,10 +21,6 @@ const KMS_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-12
 const SHARED_CLUSTER = `arn:aws:ecs:eu-west-1:${ACCOUNT}:cluster/payments-shared`;
 const REPOSITORY = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/team/payments-api`;
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
-
-let workspace: Workspace;
-let example: Example;
-const plans = new Map<string, ExamplePlan>();
 
 const CASES = {
   default: {},
@@ -60,24 +47,10 @@ const CASES = {
   },
 } as const;
 
-beforeAll(async () => {
-  workspace = await exampleWorkspace();
-  example = await initExample(workspace, "compute");
-  for (const [name, result] of await planCases(example, CASES)) plans.set(name, result);
-}, 300_000);
-
-afterAll(() => workspace?.dispose());
-
-const planOf = (name: keyof typeof CASES) => plans.get(name) as ExamplePlan;
+const { example, planOf } = exampleSuite("compute", CASES);
 
 /** The planned values of the one resource of `type`. */
-function planned(name: keyof typeof CASES, type: string): Record<string, unknown> {
-  const changes = (planOf(name).plan?.resource_changes ?? []).filter(
-    (rc) => rc.mode === "managed" && rc.type === type,
-  ) as unknown as Array<{ change: { after: Record<string, unknown> } }>;
-  expect(changes, type).toHaveLength(1);
-  return (changes[0] as { change: { after: Record<string, unknown> } }).change.after;
-}
+const planned = (name: keyof typeof CASES, type: string) => onlyPlanned(planOf(name), type);
 
 /** The task definition's one container, parsed from its planned JSON. */
 function container(name: keyof typeof CASES): Record<string, unknown> {
@@ -88,7 +61,7 @@ function container(name: keyof typeof CASES): Record<string, unknown> {
 
 describe("compute example plans offline", () => {
   test("terraform validate finds nothing to report", () => {
-    expect(example.validation).toEqual([]);
+    expect(example().validation).toEqual([]);
   });
 
   test("with only the required variables (and the example's own), it plans", () => {

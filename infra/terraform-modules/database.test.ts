@@ -4,22 +4,9 @@
  * follow `multi_az` and `allowed_security_group_ids`, deletion protection decides snapshots and
  * backups, and a wrong value fails the plan with the variable's own message.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { RULES } from "../policy/rules/index.js";
-import {
-  type Example,
-  type ExamplePlan,
-  exampleWorkspace,
-  initExample,
-  planCases,
-  plannedOfType,
-  policyOf,
-  type Workspace,
-} from "./example-plan.js";
-
-let workspace: Workspace;
-let example: Example;
-const plans = new Map<string, ExamplePlan>();
+import { exampleSuite, onlyPlanned, plannedOfType, policyOf } from "./example-plan.js";
 
 const GROUPS = ["sg-0123456789abcdef0", "sg-0fedcba9876543210"];
 
@@ -44,31 +31,14 @@ const CASES = {
   tlsOff: { parameters: [{ name: "rds.force_ssl", value: "0" }] },
 } as const;
 
-beforeAll(async () => {
-  workspace = await exampleWorkspace();
-  example = await initExample(workspace, "database");
-  for (const [name, result] of await planCases(example, CASES)) plans.set(name, result);
-}, 300_000);
-
-afterAll(() => workspace?.dispose());
-
-const planOf = (name: keyof typeof CASES) => plans.get(name) as ExamplePlan;
+const { example, planOf } = exampleSuite("database", CASES);
 
 /** The planned values of the only resource of `type` in the database module. */
-function plannedValues(name: keyof typeof CASES, type: string): Record<string, unknown> {
-  const changes = (planOf(name).plan?.resource_changes ?? []) as ReadonlyArray<{
-    address: string;
-    type: string;
-    change?: { after?: Record<string, unknown> };
-  }>;
-  const found = changes.filter((rc) => rc.type === type && rc.address.startsWith("module.database."));
-  if (found.length !== 1) throw new Error(`${name}: expected one ${type}, found ${found.length}`);
-  return found[0]?.change?.after ?? {};
-}
+const plannedValues = (name: keyof typeof CASES, type: string) => onlyPlanned(planOf(name), type, "database");
 
 describe("database example plans offline", () => {
   test("terraform validate finds nothing to report", () => {
-    expect(example.validation).toEqual([]);
+    expect(example().validation).toEqual([]);
   });
 
   test("with only the required variables (and the example's own), it plans", () => {

@@ -6,21 +6,8 @@
  */
 
 import { ALB_SUBNETS_RULE, WAF_RATE_LIMIT_RULE } from "@aws-platform-kit/modules/edge";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  type Example,
-  type ExamplePlan,
-  exampleWorkspace,
-  initExample,
-  planCases,
-  plannedOfType,
-  policyOf,
-  type Workspace,
-} from "./example-plan.js";
-
-let workspace: Workspace;
-let example: Example;
-const plans = new Map<string, ExamplePlan>();
+import { describe, expect, test } from "vitest";
+import { exampleSuite, plannedOfType, plannedResources, policyOf } from "./example-plan.js";
 
 const CDN_DOMAIN = "payments-dev.example.com";
 const CASES = {
@@ -32,26 +19,10 @@ const CASES = {
   cloudfrontNoName: { create_cloudfront: true },
 } as const;
 
-beforeAll(async () => {
-  workspace = await exampleWorkspace();
-  // The example configures `aws.us_east_1` too: fake credentials for both.
-  example = await initExample(workspace, "edge", ["us_east_1"]);
-  for (const [name, result] of await planCases(example, CASES)) plans.set(name, result);
-}, 300_000);
+// The example configures `aws.us_east_1` too: fake credentials for both.
+const { example, planOf } = exampleSuite("edge", CASES, ["us_east_1"]);
 
-afterAll(() => workspace?.dispose());
-
-const planOf = (name: keyof typeof CASES) => plans.get(name) as ExamplePlan;
-
-interface PlannedChange {
-  readonly address: string;
-  readonly type: string;
-  readonly change: { readonly after: Record<string, unknown> };
-}
-const changesOf = (name: keyof typeof CASES, type: string) =>
-  ((planOf(name).plan?.resource_changes ?? []) as unknown as PlannedChange[]).filter(
-    (rc) => rc.type === type,
-  );
+const changesOf = (name: keyof typeof CASES, type: string) => plannedResources(planOf(name), type);
 
 /** The provider configuration each of the module's resources is written with, by address. */
 function providersOf(name: keyof typeof CASES): Record<string, string> {
@@ -75,7 +46,7 @@ function providersOf(name: keyof typeof CASES): Record<string, string> {
 /** The ALB web ACL's rate rules: name and what requests are counted by. */
 function albRateRules(name: keyof typeof CASES): Array<[string, unknown]> {
   const [acl] = changesOf(name, "aws_wafv2_web_acl").filter((rc) => rc.address.includes("load-balancer"));
-  const rules = (acl?.change.after.rule ?? []) as Array<{
+  const rules = (acl?.after.rule ?? []) as Array<{
     name: string;
     statement: Array<{ rate_based_statement?: Array<{ aggregate_key_type: string }> }>;
   }>;
@@ -90,7 +61,7 @@ function albRateRules(name: keyof typeof CASES): Array<[string, unknown]> {
 
 describe("edge example plans offline", () => {
   test("terraform validate finds nothing to report", () => {
-    expect(example.validation).toEqual([]);
+    expect(example().validation).toEqual([]);
   });
 
   test("with only the required variables (and the example's own), it plans", () => {
@@ -136,11 +107,11 @@ describe("what is planned follows the variables", () => {
     expect(plannedOfType(planOf("cloudfront"), "aws_s3_bucket")).toHaveLength(2);
     expect(plannedOfType(planOf("cloudfront"), "aws_cloudwatch_log_delivery")).toHaveLength(1);
     const [distribution] = changesOf("cloudfront", "aws_cloudfront_distribution");
-    expect(distribution?.change.after).toMatchObject({
+    expect(distribution?.after).toMatchObject({
       aliases: [CDN_DOMAIN],
       price_class: "PriceClass_100",
     });
-    const behaviours = distribution?.change.after.ordered_cache_behavior as Array<Record<string, unknown>>;
+    const behaviours = distribution?.after.ordered_cache_behavior as Array<Record<string, unknown>>;
     expect(behaviours.map((b) => [b.path_pattern, b.target_origin_id, b.viewer_protocol_policy])).toEqual([
       ["/api/*", "api", "redirect-to-https"],
       ["/healthz", "api", "redirect-to-https"],

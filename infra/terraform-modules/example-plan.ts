@@ -5,14 +5,16 @@
  * with `-var` values per case, fake credentials from the same override file the stacks use, and
  * `show -json` for the policy rules and shape checks.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { modelFromPlan, type PlanJson, type StackModel } from "../plan/plan-model.js";
 import { evaluate, type StackResult } from "../policy/engine.js";
 import { RULES } from "../policy/rules/index.js";
 import {
   type Diagnostic,
+  mapConcurrently,
   OVERRIDE_FILE,
   offlineOverride,
   planDiagnostics,
@@ -130,16 +132,68 @@ export async function planCases<K extends string>(
   concurrency = 2,
 ): Promise<Map<K, ExamplePlan>> {
   const names = Object.keys(cases) as K[];
-  const results = new Map<K, ExamplePlan>();
-  let next = 0;
-  const worker = async () => {
-    while (next < names.length) {
-      const name = names[next++] as K;
-      results.set(name, await example.plan(cases[name]));
-    }
+  const results = await mapConcurrently(names, concurrency, (name) => example.plan(cases[name]));
+  return new Map(names.map((name, i) => [name, results[i] as ExamplePlan]));
+}
+
+/** One test file's example: initialised and every case planned before its tests, removed after. */
+export interface ExampleSuite<K extends string> {
+  /** The example, once initialised (its `validation`). */
+  example(): Example;
+  /** The plan of one case. */
+  planOf(name: K): ExamplePlan;
+}
+
+/**
+ * Registers the test file's hooks: a scratch workspace, `modules/terraform/examples/<name>`
+ * initialised (with fake credentials for `aliases` too) and every case planned, before the tests;
+ * the workspace removed after them.
+ */
+export function exampleSuite<K extends string>(
+  name: string,
+  cases: Readonly<Record<K, Readonly<Record<string, unknown>>>>,
+  aliases: readonly string[] = [],
+): ExampleSuite<K> {
+  let workspace: Workspace | undefined;
+  let example: Example | undefined;
+  let plans = new Map<K, ExamplePlan>();
+  beforeAll(async () => {
+    workspace = await exampleWorkspace();
+    example = await initExample(workspace, name, aliases);
+    plans = await planCases(example, cases);
+  }, 300_000);
+  afterAll(() => workspace?.dispose());
+  return {
+    example: () => example as Example,
+    planOf: (key) => plans.get(key) as ExamplePlan,
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
-  return results;
+}
+
+/** A planned resource's address and values (`change.after`). */
+export interface PlannedResource {
+  readonly address: string;
+  readonly after: Record<string, unknown>;
+}
+
+/** The planned resources of `type` (managed), inside `module.<module>` when given. */
+export function plannedResources(result: ExamplePlan, type: string, module?: string): PlannedResource[] {
+  const changes = (result.plan?.resource_changes ?? []) as ReadonlyArray<{
+    readonly address: string;
+    readonly mode: string;
+    readonly type: string;
+    readonly change?: { readonly after?: Record<string, unknown> };
+  }>;
+  return changes
+    .filter((rc) => rc.mode === "managed" && rc.type === type)
+    .filter((rc) => module === undefined || rc.address.startsWith(`module.${module}.`))
+    .map((rc) => ({ address: rc.address, after: rc.change?.after ?? {} }));
+}
+
+/** The planned values of the one resource of `type` (inside `module.<module>` when given); throws unless exactly one. */
+export function onlyPlanned(result: ExamplePlan, type: string, module?: string): Record<string, unknown> {
+  const found = plannedResources(result, type, module);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return (found[0] as PlannedResource).after;
 }
 
 /** The planned resources of `type` (managed, not deleted), by address. */
@@ -153,9 +207,4 @@ export function plannedOfType(result: ExamplePlan, type: string): string[] {
 export function policyOf(result: ExamplePlan): StackResult {
   if (!result.model) throw new Error(`no plan to check: ${result.errors.join("; ")}`);
   return evaluate(result.model, RULES);
-}
-
-/** The text of a file in the committed modules folder. */
-export function committed(path: string): string {
-  return readFileSync(join(TERRAFORM_MODULES, path), "utf8");
 }

@@ -3,21 +3,8 @@
  * policy rules pass on it, NAT and subnets follow `nat_mode` and `availability_zones`, and a wrong
  * value fails the plan with the variable's own message.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  type Example,
-  type ExamplePlan,
-  exampleWorkspace,
-  initExample,
-  planCases,
-  plannedOfType,
-  policyOf,
-  type Workspace,
-} from "./example-plan.js";
-
-let workspace: Workspace;
-let example: Example;
-const plans = new Map<string, ExamplePlan>();
+import { describe, expect, test } from "vitest";
+import { exampleSuite, plannedOfType, policyOf } from "./example-plan.js";
 
 const CASES = {
   default: {},
@@ -29,19 +16,11 @@ const CASES = {
   overlapping: { public_subnets: ["10.40.0.0/24", "10.40.1.0/24"] },
 } as const;
 
-beforeAll(async () => {
-  workspace = await exampleWorkspace();
-  example = await initExample(workspace, "network");
-  for (const [name, result] of await planCases(example, CASES)) plans.set(name, result);
-}, 300_000);
-
-afterAll(() => workspace?.dispose());
-
-const planOf = (name: keyof typeof CASES) => plans.get(name) as ExamplePlan;
+const { example, planOf } = exampleSuite("network", CASES);
 
 describe("network example plans offline", () => {
   test("terraform validate finds nothing to report", () => {
-    expect(example.validation).toEqual([]);
+    expect(example().validation).toEqual([]);
   });
 
   test("with only the required variables (and the example's own), it plans", () => {

@@ -6,21 +6,8 @@
 
 import { SEGMENT_RULE } from "@aws-platform-kit/modules/naming";
 import { integerRangeRule } from "@aws-platform-kit/modules/validation";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  type Example,
-  type ExamplePlan,
-  exampleWorkspace,
-  initExample,
-  planCases,
-  plannedOfType,
-  policyOf,
-  type Workspace,
-} from "./example-plan.js";
-
-let workspace: Workspace;
-let example: Example;
-const plans = new Map<string, ExamplePlan>();
+import { describe, expect, test } from "vitest";
+import { exampleSuite, onlyPlanned, plannedOfType, policyOf } from "./example-plan.js";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -31,30 +18,14 @@ const CASES = {
   zeroDays: { noncurrent_version_expiration_days: 0 },
 } as const;
 
-beforeAll(async () => {
-  workspace = await exampleWorkspace();
-  example = await initExample(workspace, "state");
-  for (const [name, result] of await planCases(example, CASES)) plans.set(name, result);
-}, 300_000);
-
-afterAll(() => workspace?.dispose());
-
-const planOf = (name: keyof typeof CASES) => plans.get(name) as ExamplePlan;
-
-type Change = { type: string; change?: { after?: Record<string, unknown> } };
+const { example, planOf } = exampleSuite("state", CASES);
 
 /** The planned values of the only resource of `type`. */
-function planned(name: keyof typeof CASES, type: string): Record<string, unknown> {
-  const changes = ((planOf(name).plan?.resource_changes ?? []) as readonly Change[]).filter(
-    (rc) => rc.type === type,
-  );
-  expect(changes, `${name}: ${type}`).toHaveLength(1);
-  return changes[0]?.change?.after ?? {};
-}
+const planned = (name: keyof typeof CASES, type: string) => onlyPlanned(planOf(name), type);
 
 describe("state example plans offline", () => {
   test("terraform validate finds nothing to report", () => {
-    expect(example.validation).toEqual([]);
+    expect(example().validation).toEqual([]);
   });
 
   test("with only the name, it plans a bucket and a lock table", () => {

@@ -314,18 +314,28 @@ export async function planStacksOffline(
   options: PlanOptions = {},
   onDone?: (plan: StackPlan) => void,
 ): Promise<StackPlan[]> {
-  const results: StackPlan[] = new Array(stacks.length);
+  return mapConcurrently(stacks, options.concurrency ?? 2, async (stack) => {
+    const plan = await planStackOffline(outdir, stack, toolchain, options);
+    onDone?.(plan);
+    return plan;
+  });
+}
+
+/** `run` over `items` with at most `concurrency` at once (at least one); results in input order. */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  run: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < stacks.length) {
+    while (next < items.length) {
       const index = next++;
-      const plan = await planStackOffline(outdir, stacks[index] as string, toolchain, options);
-      results[index] = plan;
-      onDone?.(plan);
+      results[index] = await run(items[index] as T);
     }
   };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 2, stacks.length));
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
   return results;
 }
 
