@@ -63,7 +63,7 @@ import {
 } from "./conditions.js";
 import type { HclModule } from "./hcl-module.js";
 import type { Rule } from "./module-stack.js";
-import { limitNameLength, moduleNaming } from "./shared.js";
+import { AWS_PARTITION_ONLY, limitNameLength, moduleNaming } from "./shared.js";
 
 const SERVICE = "compute/fargate-service-props.ts#FargateServiceProps";
 const LOAD_BALANCER = "compute/fargate-service-props.ts#FargateLoadBalancerProps";
@@ -211,7 +211,7 @@ export const compute: HclModule = {
     "The TypeScript `loadBalancer.dependsOn` has no variable: make the module depend on the listener (rule) that forwards to `target_group_arn`, with `depends_on` on the module block.",
     "Environment values and secret ARNs known only at apply (attributes of resources created in the same run) are not checked at plan: Terraform checks a variable once its value is known. The TypeScript API refuses such a reference under a secret-looking name unless the name ends in `_ARN`.",
     'Whether `cluster_arn` is null decides the cluster\'s `count`, so it must be known at plan: the ARN of a cluster created in the same run fails the plan ("Invalid count argument"); give an ARN known at plan, or let the module create the cluster.',
-    "ARNs the module writes use the `aws` partition, as the TypeScript constructs do: not for AWS China or GovCloud.",
+    AWS_PARTITION_ONLY,
   ],
   build(stack) {
     let built: FargateService | undefined;

@@ -34,12 +34,13 @@ import {
   WAF_RATE_LIMIT,
   WAF_RATE_LIMIT_RULE,
 } from "../edge/waf.js";
+import { VPC_ID } from "../internal/ids.js";
 import { Bucket } from "../storage/bucket.js";
 import { DNS_NAME, dnsNameRule } from "../validation/validators.js";
 import { hclList, integerInRange, logRetentionDays, matches, oneOf, optional } from "./conditions.js";
 import type { HclModule } from "./hcl-module.js";
 import type { Rule, TerraformModuleStack } from "./module-stack.js";
-import { limitNameLength, moduleNaming } from "./shared.js";
+import { AWS_PARTITION_ONLY, limitNameLength, moduleNaming } from "./shared.js";
 
 const LB = "edge/load-balancer.ts#LoadBalancerProps";
 const CDN = "edge/cdn.ts#CdnProps";
@@ -134,7 +135,7 @@ module "edge" {
     "The region is the provider's, known only at plan: the access-log bucket's policy grants both the region's Elastic Load Balancing account and the log-delivery service principal (one statement each), since which one writes depends on the region.",
     "The load balancer's security group has no egress rule: the service's module adds the path to its port (in TypeScript, `service.allowFrom(alb.securityGroup)`), or add an `aws_vpc_security_group_egress_rule` to `security_group_id` yourself.",
     "Host rules (`addHostRule`) are not part of the module: add `aws_lb_listener_rule` resources on `https_listener_arn` (priority ≥ 100; 1 is the `/metrics` deny rule), with names covered by the certificate.",
-    "ARNs the module writes use the `aws` partition, as the TypeScript constructs do: not for AWS China or GovCloud.",
+    AWS_PARTITION_ONLY,
   ],
   build(stack) {
     let built: LoadBalancer | undefined;
@@ -146,7 +147,7 @@ module "edge" {
     const vpcId = stack.variable("vpc_id", {
       type: "string",
       doc: `${LB}.vpcId`,
-      rules: [{ condition: matches("var.vpc_id", /^vpc-[0-9a-f]+$/), message: "must be a VPC id (vpc-...)" }],
+      rules: [{ condition: matches("var.vpc_id", VPC_ID), message: "must be a VPC id (vpc-...)" }],
     });
     const subnetIds = stack.variable("subnet_ids", {
       type: "list(string)",

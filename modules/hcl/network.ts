@@ -18,7 +18,7 @@ import {
 } from "../network/network.js";
 import { logRetentionDays, matches, oneOf, optional } from "./conditions.js";
 import type { HclModule } from "./hcl-module.js";
-import { limitNameLength, moduleNaming } from "./shared.js";
+import { AWS_PARTITION_ONLY, limitNameLength, moduleNaming } from "./shared.js";
 
 const NETWORK = "network/network.ts#NetworkProps";
 
@@ -94,7 +94,7 @@ export const network: HclModule = {
   limitations: [
     '`natMode` is spelled `nat_mode = "per_az"` (snake_case) rather than `"perAz"`.',
     "Subnet ids come out in zone-name order (`for_each` keys sort), which is zone order for names such as `eu-west-1a`, `eu-west-1b`.",
-    "ARNs the module writes use the `aws` partition, as the TypeScript constructs do: not for AWS China or GovCloud.",
+    AWS_PARTITION_ONLY,
   ],
   build(stack) {
     let built: Network | undefined;

@@ -5,6 +5,10 @@ import { Naming } from "../naming/naming.js";
 import { maxLength, namePrefix } from "./conditions.js";
 import type { TerraformModuleStack } from "./module-stack.js";
 
+/** The limitation every module whose constructs write ARNs by hand lists. */
+export const AWS_PARTITION_ONLY =
+  "ARNs the module writes use the `aws` partition, as the TypeScript constructs do: not for AWS China or GovCloud.";
+
 /**
  * The `name` variable and a `Naming` on it: every resource is named `<name>-<thing>`. The region
  * comes from the `aws_region` data source (the provider's own setting: no AWS call), the account

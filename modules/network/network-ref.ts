@@ -4,6 +4,7 @@
  */
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { VPC_ID } from "../internal/ids.js";
 import { PropError } from "../validation/prop-error.js";
 import { assertNoDuplicates, assertNonEmptyList } from "../validation/validators.js";
 import type { SubnetTier } from "./network.js";
@@ -51,7 +52,7 @@ export class ImportedNetwork extends Construct implements NetworkRef {
     const azs = attributes.availabilityZones;
     assertNonEmptyList(azs, "network.availabilityZones", "availability zone");
     assertNoDuplicates(azs, "network.availabilityZones");
-    if (!Token.isUnresolved(attributes.vpcId) && !/^vpc-[0-9a-f]+$/.test(attributes.vpcId)) {
+    if (!Token.isUnresolved(attributes.vpcId) && !VPC_ID.test(attributes.vpcId)) {
       throw new PropError(
         "network.vpcId",
         `"${attributes.vpcId}" is not a VPC id such as vpc-0123456789abcdef0`,
