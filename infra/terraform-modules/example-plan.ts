@@ -196,11 +196,9 @@ export function onlyPlanned(result: ExamplePlan, type: string, module?: string):
   return (found[0] as PlannedResource).after;
 }
 
-/** The planned resources of `type` (managed, not deleted), by address. */
+/** The addresses of the planned resources of `type` (managed). */
 export function plannedOfType(result: ExamplePlan, type: string): string[] {
-  return (result.plan?.resource_changes ?? [])
-    .filter((rc) => rc.mode === "managed" && rc.type === type)
-    .map((rc) => rc.address);
+  return plannedResources(result, type).map((resource) => resource.address);
 }
 
 /** The policy rules' verdict on a plan. */
