@@ -6,10 +6,17 @@
 # What the task definition expects of it (modules/compute/README.md): uid 1000, VOLUME /tmp (the
 # root filesystem is read-only), `node` for the health check, exit within 28 s of SIGTERM.
 #
-# Every stage uses the same Node LTS base, pinned by exact tag and by digest (Dependabot bumps both).
+# Every stage uses the same Node LTS base, pinned by exact tag and by digest (Dependabot bumps both);
+# the digest is the multi-platform image index, so each platform gets its own variant.
+#
+# Built for linux/amd64 and linux/arm64 (.github/actions/push-image; Graviton tasks are about 20 %
+# cheaper). The build stage runs on the builder's own platform: what it produces (compiled
+# JavaScript, the Prisma client, the CA bundle) is the same on both, and QEMU emulation would only
+# slow it down. The production dependencies are installed for the target platform: @node-rs/argon2
+# is native, and npm ci takes the target's prebuilt package from the lock file (no download script).
 
 # --- build: all dependencies, Prisma client, TypeScript → dist/ -----------------------------------
-FROM node:24.11.1-bookworm-slim@sha256:48abc13a19400ca3985071e287bd405a1d99306770eb81d61202fb6b65cf0b57 AS build
+FROM --platform=$BUILDPLATFORM node:24.11.1-bookworm-slim@sha256:48abc13a19400ca3985071e287bd405a1d99306770eb81d61202fb6b65cf0b57 AS build
 WORKDIR /app
 # Dependencies first, so this layer is reused until package.json or the lock file changes.
 # --ignore-scripts: no third-party install script runs in the build; the one step the project's
@@ -28,7 +35,7 @@ COPY scripts/ ./scripts/
 COPY service/ ./service/
 RUN node scripts/db-generate.mjs && npm run build
 
-# --- production-dependencies: node_modules without devDependencies ---------------------------------
+# --- production-dependencies: node_modules without devDependencies, for the target platform -------
 FROM node:24.11.1-bookworm-slim@sha256:48abc13a19400ca3985071e287bd405a1d99306770eb81d61202fb6b65cf0b57 AS production-dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./

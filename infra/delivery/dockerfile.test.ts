@@ -74,6 +74,30 @@ describe("base image", () => {
   });
 });
 
+describe("multi-platform build (linux/amd64 and linux/arm64)", () => {
+  test("only the build stage runs on the builder's platform; the dependencies and runtime are the target's", () => {
+    expect(stages.map((s) => [s.name, s.platform])).toEqual([
+      ["build", "$BUILDPLATFORM"],
+      ["production-dependencies", undefined],
+      ["runtime", undefined],
+    ]);
+    // What leaves the build stage is architecture-independent: compiled output and the CA bundle.
+    const fromBuild = all(runtime, "COPY")
+      .map((i) => parseCopy(i.args))
+      .filter((c) => c.from === "build")
+      .flatMap((c) => c.sources);
+    expect(fromBuild.sort()).toEqual(["/app/certs/rds-global-bundle.pem", "/app/dist"]);
+  });
+
+  test("every native production dependency the lock file has for linux-x64 it also has for linux-arm64", () => {
+    const native = Object.keys(lockFile.packages).filter((path) => /linux-x64-gnu$/.test(path));
+    expect(native.length).toBeGreaterThan(0);
+    for (const path of native) {
+      expect(lockFile.packages[path.replace(/linux-x64-gnu$/, "linux-arm64-gnu")], path).toBeDefined();
+    }
+  });
+});
+
 describe("build stage", () => {
   test("installs with npm ci, generates the Prisma client, then compiles", () => {
     const build = stages.find((s) => s.name === "build") as Stage;

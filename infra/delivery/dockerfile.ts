@@ -21,6 +21,8 @@ export interface Stage {
   readonly name: string;
   /** The image reference after FROM. */
   readonly from: string;
+  /** FROM's `--platform` value (`$BUILDPLATFORM`), when given: otherwise the build's target platform. */
+  readonly platform?: string;
   readonly instructions: readonly Instruction[];
 }
 
@@ -51,11 +53,14 @@ export function parseDockerfile(text: string): Stage[] {
   let current: { name: string; from: string; instructions: Instruction[] } | undefined;
   for (const instruction of instructions) {
     if (instruction.keyword === "FROM") {
-      const words = instruction.args.split(/\s+/).filter((w) => !w.startsWith("--platform"));
+      const all = instruction.args.split(/\s+/);
+      const platform = all.find((w) => w.startsWith("--platform="))?.slice("--platform=".length);
+      const words = all.filter((w) => !w.startsWith("--platform"));
       const as = words.findIndex((w) => w.toUpperCase() === "AS");
       current = {
         name: as >= 0 ? (words[as + 1] as string) : String(stages.length),
         from: words[0] as string,
+        ...(platform ? { platform } : {}),
         instructions: [],
       };
       stages.push(current);

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { REPOSITORY_ROOT } from "./workflows.js";
+import { loadCompositeActions, REPOSITORY_ROOT, stepsOf } from "./workflows.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "push-image-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -67,6 +67,13 @@ describe("push-image digest.sh", () => {
       `imageTag=${TAG}`,
     ]);
     expect(run.awsArgs).toContain("images[0].imageId.imageDigest");
+    // The multi-platform index the action pushes, in either flavour, is accepted as stored.
+    expect(run.awsArgs).toEqual(
+      expect.arrayContaining([
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+      ]),
+    );
   });
 
   test("fails, writing no output, when ECR has no image under the tag", () => {
@@ -82,5 +89,30 @@ describe("push-image digest.sh", () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toContain("AccessDeniedException");
     expect(run.output).toBe("");
+  });
+});
+
+describe("push-image builds one image for both task architectures", () => {
+  const action = loadCompositeActions().find((a) => a.path === ".github/actions/push-image/action.yml");
+  const steps = stepsOf(action as NonNullable<typeof action>);
+  const index = (prefix: string) => steps.findIndex((s) => s.uses?.startsWith(prefix));
+
+  test("builds linux/amd64 and linux/arm64 into one tag, without attestation manifests", () => {
+    const build = steps[index("docker/build-push-action@")];
+    expect(build?.with?.platforms).toBe("linux/amd64,linux/arm64");
+    expect(build?.with?.provenance).toBe(false);
+    expect(build?.with?.sbom).toBe(false);
+  });
+
+  test("sets up QEMU for arm64, then Buildx, before the build, and only when the tag is new", () => {
+    const qemu = index("docker/setup-qemu-action@");
+    const buildx = index("docker/setup-buildx-action@");
+    expect(qemu).toBeGreaterThanOrEqual(0);
+    expect(qemu).toBeLessThan(buildx);
+    expect(buildx).toBeLessThan(index("docker/build-push-action@"));
+    expect(steps[qemu]?.with?.platforms).toBe("arm64");
+    for (const i of [qemu, buildx, index("docker/build-push-action@")]) {
+      expect(steps[i]?.if).toBe("steps.lookup.outputs.exists != 'true'");
+    }
   });
 });

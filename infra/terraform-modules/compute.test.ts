@@ -39,6 +39,20 @@ const CASES = {
     enable_execute_command: true,
   },
   givenCluster: { cluster_arn: SHARED_CLUSTER, image: `${REPOSITORY}@${DIGEST}` },
+  spot: {
+    capacity_provider_strategy: [
+      { capacity_provider: "FARGATE", base: 1, weight: 0 },
+      { capacity_provider: "FARGATE_SPOT", weight: 1 },
+    ],
+  },
+  arm: { cpu_architecture: "ARM64" },
+  armSpot: {
+    cpu_architecture: "ARM64",
+    capacity_provider_strategy: [
+      { capacity_provider: "FARGATE_SPOT", weight: 1 },
+      { capacity_provider: "FARGATE_SPOT", weight: 2 },
+    ],
+  },
   badSizes: { memory: 4096, container_port: 70000, image: "nginx:1.25" },
   badSecrets: {
     environment: { DB_PASSWORD: "hunter2" },
@@ -209,8 +223,44 @@ describe("the service and its task definition follow the variables", () => {
   });
 });
 
+describe("capacity provider strategy and CPU architecture", () => {
+  test("no strategy: the FARGATE launch type, no capacity providers associated", () => {
+    const service = planned("default", "aws_ecs_service");
+    expect(service.launch_type).toBe("FARGATE");
+    expect(service.capacity_provider_strategy).toEqual([]);
+    expect(plannedOfType(planOf("default"), "aws_ecs_cluster_capacity_providers")).toEqual([]);
+    expect(planned("default", "aws_ecs_task_definition").runtime_platform).toEqual([
+      { operating_system_family: "LINUX", cpu_architecture: "X86_64" },
+    ]);
+  });
+
+  test("a strategy: the service runs by it (no launch type), the created cluster gets both providers", () => {
+    const service = planned("spot", "aws_ecs_service");
+    expect(service.launch_type ?? null).toBeNull();
+    expect(service.force_new_deployment).toBe(true);
+    expect(service.capacity_provider_strategy).toEqual(
+      expect.arrayContaining([
+        { capacity_provider: "FARGATE", base: 1, weight: 0 },
+        { capacity_provider: "FARGATE_SPOT", base: 0, weight: 1 },
+      ]),
+    );
+    expect(planned("spot", "aws_ecs_cluster_capacity_providers")).toMatchObject({
+      capacity_providers: ["FARGATE", "FARGATE_SPOT"],
+      cluster_name: "payments-dev-cluster",
+    });
+  });
+
+  test("ARM64: the task definition's runtime platform", () => {
+    expect(planned("arm", "aws_ecs_task_definition").runtime_platform).toEqual([
+      { operating_system_family: "LINUX", cpu_architecture: "ARM64" },
+    ]);
+  });
+});
+
 describe("a wrong value fails the plan naming the variable", () => {
   test.each([
+    ["armSpot", "capacity_provider_strategy: FARGATE_SPOT runs only X86_64 tasks"],
+    ["armSpot", "capacity_provider_strategy: a capacity provider is listed twice"],
     ["badSizes", "memory: must be a size Fargate pairs with the cpu (256 → 512, 1024, 2048;"],
     ["badSizes", "container_port: must be 1024–65535"],
     ["badSizes", "image: must be an ECR image"],

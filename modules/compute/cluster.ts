@@ -1,12 +1,22 @@
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster/index.js";
-import { Token } from "cdktf";
+import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers/index.js";
+import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Naming } from "../naming/naming.js";
 import { PropError } from "../validation/prop-error.js";
 import { oneOfRule } from "../validation/validators.js";
+import {
+  assertCapacityProviderStrategy,
+  type CapacityProviderStrategyItem,
+  FARGATE_CAPACITY_PROVIDERS,
+} from "./capacity.js";
 
-/** The Container Insights levels a cluster may have: never off (the alarms and dashboards read its metrics). */
-export const CONTAINER_INSIGHTS = ["enabled", "enhanced"] as const;
+/**
+ * The Container Insights levels a cluster may have. `"disabled"` leaves only the free `AWS/ECS`
+ * service metrics (CPU and memory utilisation, which the kit's alarms read); meant for dev and
+ * previews, where per-task metrics are not worth their CloudWatch cost.
+ */
+export const CONTAINER_INSIGHTS = ["enabled", "enhanced", "disabled"] as const;
 /** An ECS cluster's ARN, whose last part is its name. */
 export const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
 /** What a cluster ARN must be. */
@@ -21,6 +31,23 @@ export interface ClusterRef {
   readonly clusterArn: string;
   /** The cluster's name. */
   readonly clusterName: string;
+  /**
+   * The association of the Fargate capacity providers with the cluster, when this stack makes it: a
+   * service with a capacity provider strategy waits for it. A cluster of another stack must already
+   * have `FARGATE_SPOT` associated (its `Cluster` with `capacityProviders`, applied first).
+   * @default - none (a cluster read from another stack)
+   */
+  readonly capacityProviderAssociation?: ITerraformDependable;
+}
+
+/** The Fargate capacity providers associated with a cluster, and its default strategy. */
+export interface ClusterCapacityProviders {
+  /**
+   * The strategy of tasks and services that name neither a launch type nor a strategy of their own
+   * (`aws ecs run-task` without `--launch-type`). The kit's services always name one.
+   * @default - none: such tasks fail to start; services of the kit are unaffected
+   */
+  readonly defaultStrategy?: readonly CapacityProviderStrategyItem[];
 }
 
 /** Props of `Cluster`. */
@@ -33,16 +60,25 @@ export interface ClusterProps {
    */
   readonly name?: string;
   /**
-   * Container Insights: `"enabled"` (per-task CPU, memory and network metrics), or `"enhanced"`
-   * (adds container-level metrics, at a higher CloudWatch cost). Never off.
+   * Container Insights: `"enabled"` (per-task CPU, memory and network metrics, billed as CloudWatch
+   * custom metrics and performance-log ingestion), `"enhanced"` (adds container-level metrics, at a
+   * higher cost), or `"disabled"` (only the free `AWS/ECS` service metrics, which the alarms use).
    * @default "enabled"
    */
   readonly containerInsights?: (typeof CONTAINER_INSIGHTS)[number];
+  /**
+   * Associate the `FARGATE` and `FARGATE_SPOT` capacity providers with the cluster (an
+   * `aws_ecs_cluster_capacity_providers`), so services may run on Spot with a capacity provider
+   * strategy; optionally with a default strategy. Services without a strategy keep the `FARGATE`
+   * launch type. Pass `{}` to associate the providers without a default strategy.
+   * @default - no capacity providers associated: services run with the FARGATE launch type only
+   */
+  readonly capacityProviders?: ClusterCapacityProviders;
 }
 
 /**
- * An ECS cluster for Fargate services, with Container Insights on (per-task CPU, memory and network
- * metrics in CloudWatch, which the alarms and dashboards use).
+ * An ECS cluster for Fargate services, with Container Insights on by default (per-task CPU, memory
+ * and network metrics in CloudWatch), and optionally the Fargate and Fargate Spot capacity providers.
  */
 export class Cluster extends Construct implements ClusterRef {
   /** The ECS cluster. */
@@ -51,6 +87,10 @@ export class Cluster extends Construct implements ClusterRef {
   readonly clusterArn: string;
   /** The cluster's name, `<project>-<env>-<name>`. */
   readonly clusterName: string;
+  /** The capacity providers' association, when `capacityProviders` is given. */
+  readonly capacityProviders?: EcsClusterCapacityProviders;
+  /** The same association, for services that wait for it (`ClusterRef`). */
+  readonly capacityProviderAssociation?: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -69,5 +109,25 @@ export class Cluster extends Construct implements ClusterRef {
     });
     this.clusterArn = this.cluster.arn;
     this.clusterName = this.cluster.name;
+    if (props.capacityProviders) {
+      const strategy = props.capacityProviders.defaultStrategy;
+      if (strategy) {
+        assertCapacityProviderStrategy(strategy, "compute.cluster.capacityProviders.defaultStrategy");
+      }
+      this.capacityProviders = new EcsClusterCapacityProviders(this, "capacity-providers", {
+        clusterName: this.cluster.name,
+        capacityProviders: [...FARGATE_CAPACITY_PROVIDERS],
+        ...(strategy
+          ? {
+              defaultCapacityProviderStrategy: strategy.map((item) => ({
+                capacityProvider: item.capacityProvider,
+                base: item.base ?? 0,
+                weight: item.weight,
+              })),
+            }
+          : {}),
+      });
+      this.capacityProviderAssociation = this.capacityProviders;
+    }
   }
 }

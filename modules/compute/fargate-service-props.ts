@@ -4,6 +4,7 @@
  */
 import type { ITerraformDependable } from "cdktf";
 import type { Naming } from "../naming/naming.js";
+import type { CapacityProviderStrategyItem, CpuArchitecture } from "./capacity.js";
 import type { ClusterRef } from "./cluster.js";
 import type { ContainerSecret } from "./environment.js";
 import type { RepositoryRef } from "./repository.js";
@@ -109,10 +110,24 @@ export interface FargateServiceProps {
    */
   readonly memoryMiB?: number;
   /**
-   * CPU architecture the image is built for.
+   * CPU architecture of the tasks (the task definitions' `runtime_platform`, the migration's too):
+   * the image must have a manifest for it. `"ARM64"` (Graviton) costs about 20 % less per vCPU and
+   * GB, but cannot run on `FARGATE_SPOT` (refused with a Spot weight or base).
    * @default "X86_64"
    */
-  readonly cpuArchitecture?: "X86_64" | "ARM64";
+  readonly cpuArchitecture?: CpuArchitecture;
+  /**
+   * Run the service's tasks by a capacity provider strategy instead of the `FARGATE` launch type:
+   * e.g. `[{ capacityProvider: "FARGATE_SPOT", weight: 1 }]` (all Spot), or
+   * `[{ capacityProvider: "FARGATE", base: 1, weight: 0 }, { capacityProvider: "FARGATE_SPOT", weight: 1 }]`
+   * (one on-demand task, the rest Spot). The cluster must have the providers associated (`Cluster`
+   * with `capacityProviders`); Spot tasks may be stopped with two minutes' notice and need X86_64.
+   * With a strategy the service has no `launch_type` and `force_new_deployment` is on, so changing
+   * bases or weights later is an update (a new deployment); switching an existing service between
+   * the launch type and a strategy replaces it (AWS provider 5.x), a brief outage.
+   * @default - the `FARGATE` launch type (on-demand), exactly as without this prop
+   */
+  readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[];
   /**
    * Tasks to run. With `autoscaling`, the count at creation only (the scaler owns it afterwards).
    * @default 1, or `autoscaling.minCount`

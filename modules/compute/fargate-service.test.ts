@@ -10,6 +10,12 @@ import {
   synthesise,
   testNaming,
 } from "../testing/synthesised.js";
+import {
+  SPOT_ARM64_RULE,
+  STRATEGY_ONE_BASE_RULE,
+  STRATEGY_WEIGHT_RULE,
+  tasksPerProvider,
+} from "./capacity.js";
 import { Cluster } from "./cluster.js";
 import { FargateService } from "./fargate-service.js";
 import type { FargateServiceProps } from "./fargate-service-props.js";
@@ -893,17 +899,186 @@ describe("props given as Terraform references (a module's variables)", () => {
 });
 
 describe("cluster", () => {
-  test("Container Insights is enabled by default, enhanced when asked, never off", () => {
+  test("Container Insights is enabled by default, enhanced or disabled when asked, nothing else", () => {
     const setting = (s: Synthesised) => s.only("aws_ecs_cluster").setting;
     expect(setting(defaults)).toEqual([{ name: "containerInsights", value: "enabled" }]);
-    const enhanced = synthesise((scope) => {
-      new Cluster(scope, "cluster", { naming: testNaming, containerInsights: "enhanced" });
-    });
-    expect(setting(enhanced)).toEqual([{ name: "containerInsights", value: "enhanced" }]);
+    for (const value of ["enhanced", "disabled"] as const) {
+      const cluster = synthesise((scope) => {
+        new Cluster(scope, "cluster", { naming: testNaming, containerInsights: value });
+      });
+      expect(setting(cluster)).toEqual([{ name: "containerInsights", value }]);
+    }
     expect(() =>
       synthesise((scope) => {
-        new Cluster(scope, "cluster", { naming: testNaming, containerInsights: "disabled" as "enabled" });
+        new Cluster(scope, "cluster", { naming: testNaming, containerInsights: "off" as "enabled" });
       }),
-    ).toThrow('compute.cluster.containerInsights: "disabled" must be one of "enabled", "enhanced"');
+    ).toThrow('compute.cluster.containerInsights: "off" must be one of "enabled", "enhanced", "disabled"');
+  });
+
+  test("no capacity providers are associated unless asked (no change for existing clusters)", () => {
+    expect(defaults.list("aws_ecs_cluster_capacity_providers")).toHaveLength(0);
+  });
+
+  test("capacityProviders associates FARGATE and FARGATE_SPOT, with a default strategy when given", () => {
+    const plain = synthesise((scope) => {
+      new Cluster(scope, "cluster", { naming: testNaming, capacityProviders: {} });
+    });
+    const association = plain.only("aws_ecs_cluster_capacity_providers");
+    expect(association).toMatchObject({
+      capacity_providers: ["FARGATE", "FARGATE_SPOT"],
+      cluster_name: expect.stringMatching(/^\$\{aws_ecs_cluster\.[\w-]+\.name\}$/),
+    });
+    expect(association.default_capacity_provider_strategy).toBeUndefined();
+    const withDefault = synthesise((scope) => {
+      new Cluster(scope, "cluster", {
+        naming: testNaming,
+        capacityProviders: { defaultStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] },
+      });
+    });
+    expect(withDefault.only("aws_ecs_cluster_capacity_providers").default_capacity_provider_strategy).toEqual(
+      [{ capacity_provider: "FARGATE_SPOT", base: 0, weight: 1 }],
+    );
+    expect(() =>
+      synthesise((scope) => {
+        new Cluster(scope, "cluster", {
+          naming: testNaming,
+          capacityProviders: { defaultStrategy: [{ capacityProvider: "FARGATE", weight: 0 }] },
+        });
+      }),
+    ).toThrow(`compute.cluster.capacityProviders.defaultStrategy: ${STRATEGY_WEIGHT_RULE}`);
+  });
+});
+
+describe("capacity provider strategy and CPU architecture", () => {
+  const spot = [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] as const;
+  const withStrategy = synthesise((scope) => {
+    const cluster = new Cluster(scope, "cluster", { naming: testNaming, capacityProviders: {} });
+    new FargateService(scope, "service", {
+      ...minimal,
+      cluster,
+      capacityProviderStrategy: [
+        { capacityProvider: "FARGATE", base: 1, weight: 0 },
+        { capacityProvider: "FARGATE_SPOT", weight: 3 },
+      ],
+    });
+  });
+
+  test("without a strategy the service keeps the FARGATE launch type and nothing else changes", () => {
+    const service = defaults.only("aws_ecs_service");
+    expect(service.launch_type).toBe("FARGATE");
+    expect(service.capacity_provider_strategy).toBeUndefined();
+    expect(service.force_new_deployment).toBeUndefined();
+  });
+
+  test("with a strategy: capacity_provider_strategy blocks, no launch_type, in-place updates, after the association", () => {
+    const service = withStrategy.only("aws_ecs_service");
+    expect(service.launch_type).toBeUndefined();
+    expect(service.capacity_provider_strategy).toEqual([
+      { capacity_provider: "FARGATE", base: 1, weight: 0 },
+      { capacity_provider: "FARGATE_SPOT", base: 0, weight: 3 },
+    ]);
+    expect(service.force_new_deployment).toBe(true);
+    expect(service.depends_on).toContainEqual(
+      expect.stringMatching(/^aws_ecs_cluster_capacity_providers\.[\w-]+$/),
+    );
+  });
+
+  test("a cluster of another stack (a plain reference) adds no dependency", () => {
+    const service = build({ capacityProviderStrategy: spot }).only("aws_ecs_service");
+    expect(service.capacity_provider_strategy).toEqual([
+      { capacity_provider: "FARGATE_SPOT", base: 0, weight: 1 },
+    ]);
+    expect(JSON.stringify(service.depends_on)).not.toContain("capacity_providers");
+  });
+
+  test("ARM64 sets runtime_platform on the service's and the migration's task definitions", () => {
+    const arm = build({ cpuArchitecture: "ARM64", migration: { command: ["node", "migrate.js"] } });
+    const platforms = arm.list("aws_ecs_task_definition").map((t) => t.runtime_platform);
+    expect(platforms).toEqual([
+      { operating_system_family: "LINUX", cpu_architecture: "ARM64" },
+      { operating_system_family: "LINUX", cpu_architecture: "ARM64" },
+    ]);
+  });
+
+  test("ARM64 with any Fargate Spot weight or base is refused, citing the limitation", () => {
+    expect(() => build({ cpuArchitecture: "ARM64", capacityProviderStrategy: spot })).toThrow(
+      `compute.service.capacityProviderStrategy[0].capacityProvider: ${SPOT_ARM64_RULE}`,
+    );
+    expect(() =>
+      build({
+        cpuArchitecture: "ARM64",
+        capacityProviderStrategy: [
+          { capacityProvider: "FARGATE", weight: 1 },
+          { capacityProvider: "FARGATE_SPOT", base: 1, weight: 0 },
+        ],
+      }),
+    ).toThrow("capacityProviderStrategy[1].capacityProvider: FARGATE_SPOT runs only X86_64 tasks");
+    // ARM64 on on-demand capacity, and Spot with weight 0 and no base, are fine.
+    const onDemand = build({
+      cpuArchitecture: "ARM64",
+      capacityProviderStrategy: [
+        { capacityProvider: "FARGATE", base: 2, weight: 1 },
+        { capacityProvider: "FARGATE_SPOT", weight: 0 },
+      ],
+    });
+    expect(onDemand.only("aws_ecs_service").capacity_provider_strategy).toHaveLength(2);
+  });
+
+  test.each([
+    [[], "compute.service.capacityProviderStrategy: give at least one capacity provider"],
+    [
+      [{ capacityProvider: "EC2", weight: 1 }],
+      '[0].capacityProvider: "EC2" must be one of "FARGATE", "FARGATE_SPOT"',
+    ],
+    [
+      [
+        { capacityProvider: "FARGATE", weight: 1 },
+        { capacityProvider: "FARGATE", weight: 2 },
+      ],
+      '[1].capacityProvider: "FARGATE" is listed twice',
+    ],
+    [
+      [
+        { capacityProvider: "FARGATE", base: 1, weight: 1 },
+        { capacityProvider: "FARGATE_SPOT", base: 1, weight: 1 },
+      ],
+      `[1].base: ${STRATEGY_ONE_BASE_RULE}`,
+    ],
+    [
+      [{ capacityProvider: "FARGATE_SPOT", weight: -1 }],
+      "[0].weight: -1 must be a whole number from 0 to 1000",
+    ],
+    [
+      [{ capacityProvider: "FARGATE_SPOT", weight: 1.5 }],
+      "[0].weight: 1.5 must be a whole number from 0 to 1000",
+    ],
+    [
+      [{ capacityProvider: "FARGATE", base: -1, weight: 1 }],
+      "[0].base: -1 must be a whole number from 0 to 100000",
+    ],
+    [
+      [{ capacityProvider: "FARGATE", base: 2, weight: 0 }],
+      `capacityProviderStrategy: ${STRATEGY_WEIGHT_RULE}`,
+    ],
+  ])("strategy %j is refused", (strategy, message) => {
+    expect(() =>
+      build({ capacityProviderStrategy: strategy as FargateServiceProps["capacityProviderStrategy"] }),
+    ).toThrow(message);
+  });
+
+  test("an unknown architecture is refused naming the field", () => {
+    expect(() => build({ cpuArchitecture: "arm" as "ARM64" })).toThrow(
+      'compute.service.cpuArchitecture: "arm" must be one of "X86_64", "ARM64"',
+    );
+  });
+
+  test("tasksPerProvider: the base first on its provider, the rest by weight", () => {
+    const strategy = [
+      { capacityProvider: "FARGATE", base: 1, weight: 1 },
+      { capacityProvider: "FARGATE_SPOT", weight: 3 },
+    ] as const;
+    expect(Object.fromEntries(tasksPerProvider(strategy, 5))).toEqual({ FARGATE: 2, FARGATE_SPOT: 3 });
+    expect(Object.fromEntries(tasksPerProvider(strategy, 1))).toEqual({ FARGATE: 1 });
+    expect(Object.fromEntries(tasksPerProvider(spot, 2))).toEqual({ FARGATE_SPOT: 2 });
   });
 });

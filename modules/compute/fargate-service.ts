@@ -156,7 +156,7 @@ export class FargateService extends Construct {
       cluster: props.cluster.clusterArn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: settings.desiredCount,
-      launchType: "FARGATE",
+      ...this.placement(props),
       platformVersion: "LATEST",
       networkConfiguration: {
         subnets: [...props.subnetIds],
@@ -186,6 +186,10 @@ export class FargateService extends Construct {
       dependsOn: [
         roles.executionPolicy,
         ...(roles.secretsPolicy ? [roles.secretsPolicy] : []),
+        // A strategy names providers the cluster must already have associated.
+        ...(props.capacityProviderStrategy && props.cluster.capacityProviderAssociation
+          ? [props.cluster.capacityProviderAssociation]
+          : []),
         ...(atPlan(lb) ? [] : (lb?.dependsOn ?? [])),
       ],
       ...(props.autoscaling ? { lifecycle: { ignoreChanges: ["desired_count"] } } : {}),
@@ -215,6 +219,38 @@ export class FargateService extends Construct {
           : lb?.requestCountResourceLabel,
       });
     }
+  }
+
+  /**
+   * Where the tasks run: the `FARGATE` launch type, or a capacity provider strategy (which excludes
+   * a launch type). With a strategy, `force_new_deployment` lets the provider update a changed
+   * strategy in place (a new deployment) instead of replacing the service. A strategy given as a
+   * reference (a module's variable, null for none) chooses between the two in Terraform.
+   */
+  private placement(props: FargateServiceProps) {
+    const strategy = props.capacityProviderStrategy;
+    if (strategy === undefined) return { launchType: "FARGATE" };
+    if (!atPlan(strategy)) {
+      return {
+        capacityProviderStrategy: strategy.map((item) => ({
+          capacityProvider: item.capacityProvider,
+          base: item.base ?? 0,
+          weight: item.weight,
+        })),
+        forceNewDeployment: true,
+      };
+    }
+    const none = Op.eq(strategy, Token.nullValue());
+    const entries = TerraformIterator.fromList(Token.asList(conditional(none, [], strategy)));
+    return {
+      launchType: Token.asString(conditional(none, "FARGATE", Token.nullValue())),
+      capacityProviderStrategy: entries.dynamic({
+        capacity_provider: attribute(entries.value, "capacityProvider"),
+        base: attribute(entries.value, "base"),
+        weight: attribute(entries.value, "weight"),
+      }),
+      forceNewDeployment: Token.asAny(conditional(none, Token.nullValue(), true)) as unknown as boolean,
+    };
   }
 
   /**

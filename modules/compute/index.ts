@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from "./capacity.js";
 export * from "./cluster.js";
 export * from "./environment.js";
 export * from "./fargate-service.js";

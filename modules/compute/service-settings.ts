@@ -8,8 +8,9 @@ import { Token } from "cdktf";
 import { assertManagedPolicyArn } from "../iam/policy.js";
 import { assertLogRetention } from "../logs/retention.js";
 import { PropError } from "../validation/prop-error.js";
-import { assertIntegerInRange, type IntegerRange } from "../validation/validators.js";
+import { assertIntegerInRange, type IntegerRange, oneOfRule } from "../validation/validators.js";
 import { atPlan, attribute } from "./at-plan.js";
+import { assertCapacityProviderStrategy, CPU_ARCHITECTURES, type CpuArchitecture } from "./capacity.js";
 import { assertPlainEnvironment, assertSecrets } from "./environment.js";
 import type { FargateServiceProps } from "./fargate-service-props.js";
 import { assertFargateTaskSize } from "./task-size.js";
@@ -77,7 +78,7 @@ export interface ServiceSettings {
   readonly name: string;
   readonly cpu: number;
   readonly memoryMiB: number;
-  readonly cpuArchitecture: "X86_64" | "ARM64";
+  readonly cpuArchitecture: CpuArchitecture;
   readonly desiredCount: number;
   readonly containerPort: number;
   readonly healthCheckPath: string;
@@ -102,6 +103,17 @@ export function serviceSettings(props: FargateServiceProps): ServiceSettings {
   const cpu = props.cpu ?? 256;
   const memoryMiB = props.memoryMiB ?? 512;
   assertFargateTaskSize(cpu, memoryMiB, f);
+  const cpuArchitecture = props.cpuArchitecture ?? "X86_64";
+  if (known(cpuArchitecture) && !CPU_ARCHITECTURES.includes(cpuArchitecture)) {
+    throw new PropError(`${f}.cpuArchitecture`, `"${cpuArchitecture}" ${oneOfRule(CPU_ARCHITECTURES)}`);
+  }
+  if (props.capacityProviderStrategy !== undefined) {
+    assertCapacityProviderStrategy(
+      props.capacityProviderStrategy,
+      `${f}.capacityProviderStrategy`,
+      known(cpuArchitecture) ? cpuArchitecture : undefined,
+    );
+  }
 
   if (!Token.isUnresolved(props.imageTag)) {
     if (props.imageTag === "latest") throw new PropError(`${f}.imageTag`, LATEST_TAG_RULE);
@@ -227,7 +239,7 @@ export function serviceSettings(props: FargateServiceProps): ServiceSettings {
       name: props.name ?? "app",
       cpu,
       memoryMiB,
-      cpuArchitecture: props.cpuArchitecture ?? "X86_64",
+      cpuArchitecture,
       containerPort,
       healthCheckPath,
       user,

@@ -1,6 +1,17 @@
 /** The compute module for Terraform: a `FargateService` (and its `Cluster`, unless one is given) with every prop a variable. */
 import { conditional, Fn, Op, propertyAccess, TerraformLocal, Token } from "cdktf";
 import {
+  CAPACITY_BASE_RANGE,
+  CAPACITY_WEIGHT_RANGE,
+  CPU_ARCHITECTURES,
+  FARGATE_CAPACITY_PROVIDERS,
+  SPOT_ARM64_RULE,
+  STRATEGY_DUPLICATE_RULE,
+  STRATEGY_EMPTY_RULE,
+  STRATEGY_ONE_BASE_RULE,
+  STRATEGY_WEIGHT_RULE,
+} from "../compute/capacity.js";
+import {
   CLUSTER_ARN,
   CLUSTER_ARN_RULE,
   Cluster,
@@ -51,7 +62,7 @@ import {
 } from "../compute/service-settings.js";
 import { FARGATE_CPU_RULE, FARGATE_TASK_SIZES, fargateMemoryRule } from "../compute/task-size.js";
 import { MANAGED_POLICY_ARN, MANAGED_POLICY_ARN_RULE } from "../iam/policy.js";
-import { ARN_KINDS, arnPattern, integerRangeRule } from "../validation/validators.js";
+import { ARN_KINDS, arnPattern, integerRangeRule, oneOfRule } from "../validation/validators.js";
 import {
   hclList,
   hclString,
@@ -180,11 +191,51 @@ function autoscalingRules(): Rule[] {
   ];
 }
 
+function capacityRules(): Rule[] {
+  const v = "var.capacity_provider_strategy";
+  const each = (condition: string) =>
+    whenSet(v, { condition: `alltrue([for s in ${v} : ${condition}])`, message: "" }).condition;
+  return [
+    whenSet(v, { condition: `length(${v}) >= 1`, message: STRATEGY_EMPTY_RULE }),
+    {
+      condition: each(`contains(${hclList(FARGATE_CAPACITY_PROVIDERS)}, s.capacity_provider)`),
+      message: `capacity_provider ${oneOfRule(FARGATE_CAPACITY_PROVIDERS)}`,
+    },
+    whenSet(v, {
+      condition: `length(distinct([for s in ${v} : s.capacity_provider])) == length(${v})`,
+      message: `a capacity provider ${STRATEGY_DUPLICATE_RULE}`,
+    }),
+    {
+      condition: each(
+        `floor(s.base) == s.base && s.base >= ${CAPACITY_BASE_RANGE.min} && s.base <= ${CAPACITY_BASE_RANGE.max}`,
+      ),
+      message: `base ${integerRangeRule(CAPACITY_BASE_RANGE)}`,
+    },
+    {
+      condition: each(
+        `floor(s.weight) == s.weight && s.weight >= ${CAPACITY_WEIGHT_RANGE.min} && s.weight <= ${CAPACITY_WEIGHT_RANGE.max}`,
+      ),
+      message: `weight ${integerRangeRule(CAPACITY_WEIGHT_RANGE)}`,
+    },
+    whenSet(v, {
+      condition: `length([for s in ${v} : s if s.base > 0]) <= 1`,
+      message: STRATEGY_ONE_BASE_RULE,
+    }),
+    whenSet(v, { condition: `anytrue([for s in ${v} : s.weight > 0])`, message: STRATEGY_WEIGHT_RULE }),
+    {
+      condition: each(
+        'var.cpu_architecture != "ARM64" || s.capacity_provider != "FARGATE_SPOT" || (s.weight == 0 && s.base == 0)',
+      ),
+      message: SPOT_ARM64_RULE.replace('cpuArchitecture "X86_64"', 'cpu_architecture "X86_64"'),
+    },
+  ];
+}
+
 export const compute: HclModule = {
   name: "compute",
   title: "A hardened Fargate service, in its own ECS cluster or in one you give",
   summary:
-    "An ECS Fargate service running one container image from ECR: a task definition with a read-only root filesystem, a non-root user, no Linux capabilities, a writable `/tmp`, a container health check and secrets injected from Secrets Manager; an execution role that can pull only that repository, write only the service's log group and read only the given secrets; an empty task role to grant to; a security group with no ingress and HTTPS-only egress; a deployment circuit breaker that rolls back; optionally a load balancer target group and target-tracking autoscaling. It creates its own cluster (Container Insights on) unless `cluster_arn` is given.",
+    "An ECS Fargate service running one container image from ECR: a task definition with a read-only root filesystem, a non-root user, no Linux capabilities, a writable `/tmp`, a container health check and secrets injected from Secrets Manager; an execution role that can pull only that repository, write only the service's log group and read only the given secrets; an empty task role to grant to; a security group with no ingress and HTTPS-only egress; a deployment circuit breaker that rolls back; optionally a load balancer target group and target-tracking autoscaling. It creates its own cluster (Container Insights on by default) unless `cluster_arn` is given. Tasks run on the `FARGATE` launch type, or by a capacity provider strategy (`FARGATE_SPOT` for interruptible, cheaper tasks on X86_64), on X86_64 or ARM64 (Graviton).",
   example: `module "service" {
   source = "github.com/acme/platform//modules/terraform/compute"
 
@@ -291,7 +342,15 @@ export const compute: HclModule = {
       type: "string",
       doc: `${SERVICE}.cpuArchitecture`,
       default: "X86_64",
-      rules: [oneOf("var.cpu_architecture", ["X86_64", "ARM64"])],
+      rules: [oneOf("var.cpu_architecture", CPU_ARCHITECTURES)],
+    });
+    const strategyVariable = stack.variable("capacity_provider_strategy", {
+      type: "list(object({ capacity_provider = string, base = optional(number, 0), weight = number }))",
+      doc: `${SERVICE}.capacityProviderStrategy`,
+      description:
+        'Null: the `FARGATE` launch type. E.g. `[{ capacity_provider = "FARGATE_SPOT", weight = 1 }]`. The cluster the module creates gets the `FARGATE` and `FARGATE_SPOT` capacity providers associated when a strategy is given; a cluster given by `cluster_arn` must already have them.',
+      default: null,
+      rules: capacityRules(),
     });
     stack.variable("desired_count", {
       type: "number",
@@ -437,13 +496,20 @@ export const compute: HclModule = {
       default: true,
     });
 
-    // The cluster: created unless an ARN is given (count 0 or 1), named either way.
+    // The cluster: created unless an ARN is given (count 0 or 1), named either way; its capacity
+    // providers are associated when it is created and the service has a strategy.
     const cluster = new Cluster(stack, "cluster", {
       naming,
       containerInsights: insights.stringValue as ClusterProps["containerInsights"],
+      capacityProviders: {},
     });
     const clusterGiven = Op.neq(clusterArn.value, Token.nullValue());
     cluster.cluster.count = Token.asNumber(conditional(clusterGiven, 0, 1));
+    const association = cluster.capacityProviders as NonNullable<Cluster["capacityProviders"]>;
+    association.count = Token.asNumber(
+      conditional(Op.or(clusterGiven, Op.eq(strategyVariable.value, Token.nullValue())), 0, 1),
+    );
+    association.clusterName = Fn.one(propertyAccess(cluster.cluster.fqn, ["*", "name"]));
     const created = (attribute: string) => Fn.one(propertyAccess(cluster.cluster.fqn, ["*", attribute]));
     const clusterRef = {
       clusterArn: new TerraformLocal(
@@ -456,6 +522,7 @@ export const compute: HclModule = {
         "cluster_name",
         conditional(clusterGiven, Fn.element(Fn.split("/", clusterArn.stringValue), 1), created("name")),
       ).asString,
+      capacityProviderAssociation: association,
     };
 
     // The image's parts: the repository (its URL and ARN, for the pull grant) and the tag or digest.
@@ -494,6 +561,13 @@ export const compute: HclModule = {
         "{ for name, secret in var.secrets : name => { secretArn = secret.secret_arn, jsonKey = secret.json_key, kmsKeyArn = secret.kms_key_arn } }",
       ),
     );
+    const strategy = new TerraformLocal(
+      stack,
+      "capacity_provider_strategy",
+      expression(
+        "var.capacity_provider_strategy == null ? null : [for s in var.capacity_provider_strategy : { capacityProvider = s.capacity_provider, base = s.base, weight = s.weight }]",
+      ),
+    );
     const desiredCount = new TerraformLocal(
       stack,
       "desired_count",
@@ -514,6 +588,9 @@ export const compute: HclModule = {
       cpu: cpu.numberValue,
       memoryMiB: memory.numberValue,
       cpuArchitecture: architecture.stringValue as "X86_64",
+      capacityProviderStrategy: Token.asAny(
+        strategy.fqn,
+      ) as unknown as FargateServiceProps["capacityProviderStrategy"],
       desiredCount: desiredCount.asNumber,
       containerPort: containerPort.numberValue,
       healthCheckPath: healthCheckPath.stringValue,

@@ -11,11 +11,14 @@ registry="${REPOSITORY_URL%%/*}"
 name="${REPOSITORY_URL#*/}"
 region="$(cut -d. -f4 <<<"$registry")"
 
-# The media types the action pushes (single-platform manifests), so ECR returns the manifest as
-# stored and its own digest, not a converted one.
+# The media types the action pushes (a multi-platform index, Docker or OCI flavour) and those of a
+# single-platform image pushed before, so ECR returns the manifest as stored and its own digest,
+# not a converted one (an index not accepted here would be refused, UnsupportedImageType).
 if ! digest="$(aws ecr batch-get-image --region "$region" --repository-name "$name" \
   --image-ids "imageTag=$TAG" \
-  --accepted-media-types application/vnd.docker.distribution.manifest.v2+json \
+  --accepted-media-types application/vnd.oci.image.index.v1+json \
+  application/vnd.docker.distribution.manifest.list.v2+json \
+  application/vnd.docker.distribution.manifest.v2+json \
   application/vnd.oci.image.manifest.v1+json \
   --query 'images[0].imageId.imageDigest' --output text 2>&1)"; then
   echo "::error::aws ecr batch-get-image failed: $digest"

@@ -24,12 +24,15 @@ aws ecr get-login-password --region "$region" | docker login --username AWS --pa
 
 # Answers "<tags found>|<failure codes>": "<TAG>|" when the image is there, "|ImageNotFound" when
 # it is not, anything else is a failure (e.g. KmsError). The media types are the ones the API
-# accepts; the action pushes single-platform manifests. The backticks are JMESPath literals, not
-# command substitutions.
+# accepts, indexes first: the action pushes a multi-platform index (an index not accepted here
+# would answer UnsupportedImageType). The backticks are JMESPath literals, not command
+# substitutions.
 # shellcheck disable=SC2016
 if ! answer="$(aws ecr batch-get-image --region "$region" --repository-name "$name" \
   --image-ids "imageTag=$TAG" \
-  --accepted-media-types application/vnd.docker.distribution.manifest.v2+json \
+  --accepted-media-types application/vnd.oci.image.index.v1+json \
+  application/vnd.docker.distribution.manifest.list.v2+json \
+  application/vnd.docker.distribution.manifest.v2+json \
   application/vnd.oci.image.manifest.v1+json application/vnd.docker.distribution.manifest.v1+json \
   --query 'join(`"|"`, [join(`","`, images[].imageId.imageTag || `[]`), join(`","`, failures[].failureCode || `[]`)])' \
   --output text 2>&1)"; then

@@ -92,6 +92,22 @@ variable "autoscaling" {
   default = null
 }
 
+variable "cpu_architecture" {
+  description = "X86_64, or ARM64 (Graviton: about 20 % cheaper; not on Fargate Spot)."
+  type        = string
+  default     = "X86_64"
+}
+
+variable "capacity_provider_strategy" {
+  description = "FARGATE / FARGATE_SPOT with base and weight; null: the FARGATE launch type."
+  type = list(object({
+    capacity_provider = string
+    base              = optional(number, 0)
+    weight            = number
+  }))
+  default = null
+}
+
 variable "enable_execute_command" {
   description = "Allow aws ecs execute-command into the tasks."
   type        = bool
@@ -110,6 +126,8 @@ module "service" {
   cluster_arn                  = var.cluster_arn
   cpu                          = var.cpu
   memory                       = var.memory
+  cpu_architecture             = var.cpu_architecture
+  capacity_provider_strategy   = var.capacity_provider_strategy
   environment                  = var.environment
   secrets                      = var.secrets
   target_group_arn             = var.target_group_arn
