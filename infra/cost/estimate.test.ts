@@ -19,6 +19,7 @@ writeFileSync(
       aws_lb: { lcu: { value: 1, why } },
       aws_wafv2_web_acl: { requests_millions: { value: 1, why } },
       aws_vpc_endpoint: { data_processed_gb: { value: 10, why } },
+      aws_cloudwatch_log_group: { ingest_gb: { value: 10, why }, storage_gb: { value: 2, why } },
       aws_guardduty_detector: {
         cloudtrail_events_millions: { value: 0.5, why },
         flow_dns_logs_gb: { value: 2, why },
@@ -111,6 +112,30 @@ describe("known plans give known totals", () => {
     expect(result.warnings).toEqual([]);
   });
 
+  test("a log group's ingestion is priced by its log class; storage the same for both", () => {
+    const e = estimate([
+      { address: "aws_cloudwatch_log_group.app", values: { name: "app", retention_in_days: 30 } },
+      {
+        address: "aws_cloudwatch_log_group.flow",
+        values: { name: "flow", retention_in_days: 30, log_group_class: "INFREQUENT_ACCESS" },
+      },
+      { address: "aws_cloudwatch_log_group.std", values: { name: "std", log_group_class: "STANDARD" } },
+    ]);
+    const lines = (address: string) =>
+      e.resources
+        .find((r) => r.address === address)
+        ?.lines.map((l) => [l.label, l.priceId, l.monthlyUsd, l.assumption]);
+    expect(lines("aws_cloudwatch_log_group.app")).toEqual([
+      ["log ingestion", "cloudwatch-logs-ingest-gb", 5, why],
+      ["log storage", "cloudwatch-logs-storage-gb-month", 0.06, why],
+    ]);
+    expect(lines("aws_cloudwatch_log_group.flow")).toEqual([
+      ["log ingestion (Infrequent Access)", "cloudwatch-logs-ingest-ia-gb", 2.5, why],
+      ["log storage", "cloudwatch-logs-storage-gb-month", 0.06, why],
+    ]);
+    expect(lines("aws_cloudwatch_log_group.std")?.[0]?.[2]).toBe(5);
+  });
+
   test("Multi-AZ doubles the instance hours and the storage", () => {
     // 0.065 × 730 × 2 = 94.90; 50 GB × 0.115 × 2 = 11.50; total 106.40
     const db = {
@@ -145,6 +170,106 @@ describe("known plans give known totals", () => {
     expect(result.pullRequest).toBe(12);
     expect(result.monthlyUsd).toBeCloseTo(12.660025, 6);
     expect(result.perDayUsd).toBeCloseTo(12.660025 / 30.4, 6);
+  });
+});
+
+describe("Fargate capacity: Spot, ARM, Container Insights", () => {
+  const task = (cpu: string, memory: string, arch = "X86_64"): FixtureResource => ({
+    address: "aws_ecs_task_definition.app",
+    values: { cpu, memory, runtime_platform: [{ operating_system_family: "LINUX", cpu_architecture: arch }] },
+  });
+  const service = (values: Record<string, unknown>): FixtureResource => ({
+    address: "aws_ecs_service.app",
+    values: {
+      cluster: ref("aws_ecs_cluster.main.arn"),
+      task_definition: ref("aws_ecs_task_definition.app.arn"),
+      network_configuration: [{ subnets: ["subnet-1"], assign_public_ip: false }],
+      ...values,
+    },
+  });
+  const lines = (result: ReturnType<typeof estimate>, address: string) =>
+    result.resources.find((r) => r.address === address)?.lines ?? [];
+
+  test("a strategy: the base on demand first, the rest by weight at the Spot price", () => {
+    // 3 tasks of 0.5 vCPU / 1 GB, FARGATE base 1 weight 0, FARGATE_SPOT weight 1:
+    //   on demand 1 task: 0.5 × 730 × 0.04048 = 14.7752;  1 GB × 730 × 0.004445 = 3.24485
+    //   Spot 2 tasks:     1 × 730 × 0.01275    =  9.3075;  2 GB × 730 × 0.0014   = 2.044
+    //   total 29.37155 (all on demand it would be 54.0081)
+    const result = estimate([
+      task("512", "1024"),
+      service({
+        desired_count: 3,
+        capacity_provider_strategy: [
+          { capacity_provider: "FARGATE", base: 1, weight: 0 },
+          { capacity_provider: "FARGATE_SPOT", base: 0, weight: 1 },
+        ],
+      }),
+    ]);
+    expect(lines(result, "aws_ecs_service.app").map((l) => [l.label, l.priceId])).toEqual([
+      ["Fargate vCPU: 1 task(s) × 0.5 vCPU (x86)", "fargate-x86-vcpu-hour"],
+      ["Fargate memory: 1 task(s) × 1 GB (x86)", "fargate-x86-gb-hour"],
+      ["Fargate vCPU: 2 task(s) × 0.5 vCPU (x86, Spot)", "fargate-spot-x86-vcpu-hour"],
+      ["Fargate memory: 2 task(s) × 1 GB (x86, Spot)", "fargate-spot-x86-gb-hour"],
+    ]);
+    expect(result.monthlyUsd).toBeCloseTo(29.37155, 6);
+    expect(result.notPriced).toBe(0);
+  });
+
+  test("all Spot: a preview-sized task costs about a third of on demand", () => {
+    // 0.25 × 730 × 0.01275 = 2.326875; 0.5 × 730 × 0.0014 = 0.511; 2.837875/month → 0.0933/day
+    const result = estimate(
+      [
+        task("256", "512"),
+        service({
+          desired_count: 1,
+          capacity_provider_strategy: [{ capacity_provider: "FARGATE_SPOT", base: 0, weight: 1 }],
+        }),
+      ],
+      { stack: "preview-pr-12" },
+    );
+    expect(result.monthlyUsd).toBeCloseTo(2.837875, 6);
+    expect(result.perDayUsd).toBeCloseTo(2.837875 / 30.4, 6);
+  });
+
+  test("ARM64 on demand at the Graviton prices; ARM64 on Spot is not priced, never $0", () => {
+    // 2 tasks × 1 vCPU × 730 × 0.03238 = 47.2748; 2 × 2 GB × 730 × 0.00356 = 10.3952
+    const arm = estimate([
+      task("1024", "2048", "ARM64"),
+      service({ launch_type: "FARGATE", desired_count: 2 }),
+    ]);
+    expect(arm.monthlyUsd).toBeCloseTo(57.67, 6);
+    expect(lines(arm, "aws_ecs_service.app").map((l) => l.priceId)).toEqual([
+      "fargate-arm-vcpu-hour",
+      "fargate-arm-gb-hour",
+    ]);
+    const armSpot = estimate([
+      task("1024", "2048", "ARM64"),
+      service({
+        desired_count: 1,
+        capacity_provider_strategy: [{ capacity_provider: "FARGATE_SPOT", base: 0, weight: 1 }],
+      }),
+    ]);
+    expect(armSpot.notPriced).toBe(1);
+    expect(lines(armSpot, "aws_ecs_service.app")[0]?.notPriced).toContain("Fargate Spot runs only X86_64");
+  });
+
+  test("Container Insights: custom metrics per cluster and service, performance logs per task; disabled is free", () => {
+    // (14 + 15 + 11) metrics × 0.30 = 12.00; 2 tasks × 0.00012 GB/h × 730 h × 0.50 = 0.0876
+    const cluster = (value: string): FixtureResource => ({
+      address: "aws_ecs_cluster.main",
+      values: { name: "main", setting: [{ name: "containerInsights", value }] },
+    });
+    const app = [task("256", "512"), service({ launch_type: "FARGATE", desired_count: 2 })];
+    const withInsights = estimate([cluster("enabled"), ...app]);
+    const insights = lines(withInsights, "aws_ecs_cluster.main");
+    expect(insights.map((l) => [l.priceId, l.quantity])).toEqual([
+      ["cloudwatch-custom-metric-month", 40],
+      ["cloudwatch-logs-ingest-gb", expect.closeTo(0.1752, 6)],
+    ]);
+    expect(insights.reduce((sum, l) => sum + (l.monthlyUsd ?? 0), 0)).toBeCloseTo(12.0876, 6);
+    const without = estimate([cluster("disabled"), ...app]);
+    expect(without.resources.find((r) => r.address === "aws_ecs_cluster.main")?.status).toBe("free");
+    expect(withInsights.monthlyUsd - without.monthlyUsd).toBeCloseTo(12.0876, 6);
   });
 });
 

@@ -1,7 +1,8 @@
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { loadPriceTable } from "./prices.js";
+import { DEFAULT_PRICE_FILE, loadPriceTable, unverifiedUsageTypes } from "./prices.js";
 import { DEFAULT_USAGE_DIR, loadUsageFile } from "./usage.js";
 
 const table = loadPriceTable();
@@ -15,6 +16,37 @@ test("every price states its region, unit, value, source and the date it was rea
     expect(price.read).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(price.usd).toBeGreaterThan(0);
   }
+});
+
+test("every price cites its AWS Price List entry: service code and a usage type of its region", () => {
+  for (const price of Object.values(table.prices)) {
+    expect(price.serviceCode, price.id).toMatch(/^[A-Za-z0-9]+$/);
+    // us-east-1 usage types carry no prefix (EC2, ELB, RDS, S3), USE1- or us-east-1-, never another region's.
+    expect(price.usageType, price.id).not.toMatch(/^(?!USE1-)[A-Z]{3}\d-|^(?!us-east-1-)[a-z]{2}-[a-z]+-\d-/);
+    if (price.usageTypeVerified === false) expect(price.usageTypeNote, price.id).toBeTruthy();
+  }
+  const cite = (id: string) => [table.prices[id]?.serviceCode, table.prices[id]?.usageType];
+  expect(cite("nat-gateway-hour")).toEqual(["AmazonEC2", "NatGateway-Hours"]);
+  expect(cite("fargate-x86-vcpu-hour")).toEqual(["AmazonECS", "USE1-Fargate-vCPU-Hours:perCPU"]);
+  expect(cite("cloudwatch-logs-ingest-gb")).toEqual(["AmazonCloudWatch", "USE1-DataProcessing-Bytes"]);
+  expect(cite("cloudwatch-logs-ingest-ia-gb")).toEqual(["AmazonCloudWatch", "USE1-DataProcessingIA-Bytes"]);
+  expect(table.prices["cloudwatch-logs-ingest-ia-gb"]?.usd).toBe(0.25);
+  // The few not confirmed are marked, so a reader knows which to look up.
+  expect(unverifiedUsageTypes(table).map((p) => p.id)).toContain("guardduty-rds-vcpu-month");
+});
+
+test("a price without its service code or usage type is refused, naming the price", () => {
+  const raw = JSON.parse(readFileSync(DEFAULT_PRICE_FILE, "utf8"));
+  delete raw.prices["alb-hour"].usageType;
+  delete raw.prices["kms-key-month"].serviceCode;
+  raw.prices["s3-put-1k"].usageTypeVerified = false;
+  const file = join(mkdtempSync(join(tmpdir(), "prices-")), "prices.json");
+  writeFileSync(file, JSON.stringify(raw));
+  expect(() => loadPriceTable(file)).toThrow(/alb-hour: usageType is missing/);
+  expect(() => loadPriceTable(file)).toThrow(/kms-key-month: serviceCode is missing/);
+  expect(() => loadPriceTable(file)).toThrow(
+    /s3-put-1k: usageTypeVerified is false: say why in usageTypeNote/,
+  );
 });
 
 test("the issue's list prices are the ones in the table", () => {

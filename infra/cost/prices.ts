@@ -9,6 +9,16 @@ import { join } from "node:path";
 export interface Price {
   readonly id: string;
   readonly service: string;
+  /** The AWS Price List API service code the price is listed under (`AmazonEC2`, `AWSELB`). */
+  readonly serviceCode: string;
+  /**
+   * The price's usage type in the price list, in the table's region (`NatGateway-Hours`,
+   * `USE1-Fargate-vCPU-Hours:perCPU`): with `serviceCode`, where to check the price by hand.
+   */
+  readonly usageType: string;
+  /** false: the usage type was not confirmed against a price-list extract (`usageTypeNote` says why). @default true */
+  readonly usageTypeVerified?: boolean;
+  readonly usageTypeNote?: string;
   readonly description: string;
   readonly region: string;
   readonly unit: string;
@@ -39,17 +49,38 @@ export interface PriceTable {
 
 export const DEFAULT_PRICE_FILE = join(import.meta.dirname, "prices.json");
 
-/** Reads and checks a price table: every price needs a region, unit, value, source and read date. */
+/** The citations whose usage type was not confirmed against a price-list extract. */
+export function unverifiedUsageTypes(table: PriceTable): Price[] {
+  return Object.values(table.prices).filter((p) => p.usageTypeVerified === false);
+}
+
+/**
+ * Reads and checks a price table: every price needs its price-list citation (service code, usage
+ * type), a region, unit, value, source and read date.
+ */
 export function loadPriceTable(file: string = DEFAULT_PRICE_FILE): PriceTable {
   const table = JSON.parse(readFileSync(file, "utf8")) as PriceTable;
   const problems: string[] = [];
   for (const [id, price] of Object.entries(table.prices ?? {})) {
     if (price.id !== id) problems.push(`${id}: id is "${price.id}"`);
     if (!(price.usd > 0)) problems.push(`${id}: usd must be a positive number`);
-    for (const field of ["service", "description", "region", "unit", "source", "read"] as const) {
+    for (const field of [
+      "service",
+      "serviceCode",
+      "usageType",
+      "description",
+      "region",
+      "unit",
+      "source",
+      "read",
+    ] as const) {
       if (typeof price[field] !== "string" || price[field] === "")
         problems.push(`${id}: ${field} is missing`);
     }
+    if (price.usageTypeVerified !== undefined && typeof price.usageTypeVerified !== "boolean")
+      problems.push(`${id}: usageTypeVerified must be true or false`);
+    if (price.usageTypeVerified === false && !price.usageTypeNote)
+      problems.push(`${id}: usageTypeVerified is false: say why in usageTypeNote`);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(price.read ?? ""))
       problems.push(`${id}: read must be a date (YYYY-MM-DD)`);
   }

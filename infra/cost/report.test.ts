@@ -1,6 +1,16 @@
 import { describe, expect, test } from "vitest";
 import type { StackEstimate } from "./estimate.js";
-import { diffEstimates, diffMarkdown, summaryMarkdown, usd } from "./report.js";
+import { loadPriceTable } from "./prices.js";
+import {
+  citation,
+  diffEstimates,
+  diffMarkdown,
+  lineRows,
+  logIngestionRows,
+  summaryMarkdown,
+  unitUsd,
+  usd,
+} from "./report.js";
 
 const stack = (
   name: string,
@@ -95,4 +105,111 @@ test("the summary lists each stack and its top cost drivers", () => {
   const markdown = summaryMarkdown([stack("dev", { "aws_lb.alb": 16.43, "aws_nat_gateway.a": 32.85 })]);
   expect(markdown).toContain("| dev | dev | $49.28 | $49.28 | $0.00 |  | 0 |");
   expect(markdown.indexOf("aws_nat_gateway.a")).toBeLessThan(markdown.indexOf("aws_lb.alb"));
+});
+
+describe("lines, log ingestion and prices with their citations", () => {
+  const prices = loadPriceTable();
+  const logs: StackEstimate = {
+    ...stack("dev", {}),
+    monthlyUsd: 0.78,
+    usageMonthlyUsd: 0.78,
+    usageFile: "/work/infra/cost/usage/dev.json",
+    resources: [
+      {
+        address: "aws_cloudwatch_log_group.flow",
+        type: "aws_cloudwatch_log_group",
+        status: "priced",
+        monthlyUsd: 0.78,
+        lines: [
+          {
+            label: "log ingestion (Infrequent Access)",
+            kind: "usage",
+            quantity: 3,
+            unit: "GB",
+            unitUsd: 0.25,
+            monthlyUsd: 0.75,
+            priceId: "cloudwatch-logs-ingest-ia-gb",
+            assumption: "VPC flow logs, all traffic",
+          },
+          {
+            label: "log storage",
+            kind: "usage",
+            quantity: 1,
+            unit: "GB-month",
+            unitUsd: 0.03,
+            monthlyUsd: 0.03,
+            priceId: "cloudwatch-logs-storage-gb-month",
+            assumption: "7 days kept",
+          },
+        ],
+      },
+      {
+        address: "aws_ecs_cluster.c",
+        type: "aws_ecs_cluster",
+        status: "not priced",
+        monthlyUsd: 0,
+        lines: [],
+        note: "why not",
+      },
+    ],
+  };
+
+  test("unit prices keep their digits; cents stay cents", () => {
+    expect([unitUsd(0.04048), unitUsd(0.0225), unitUsd(0.5), unitUsd(3), unitUsd(0.004445)]).toEqual([
+      "$0.04048",
+      "$0.0225",
+      "$0.50",
+      "$3.00",
+      "$0.004445",
+    ]);
+  });
+
+  test("every log-ingestion line with its volume and the usage file's reason", () => {
+    expect(logIngestionRows(logs)).toEqual([
+      [
+        "aws_cloudwatch_log_group.flow",
+        "log ingestion (Infrequent Access)",
+        "3",
+        "$0.75",
+        "VPC flow logs, all traffic",
+      ],
+    ]);
+  });
+
+  test("every line with its unit price and the price's AWS price-list entry; a resource not priced says why", () => {
+    expect(lineRows(logs, prices)).toEqual([
+      [
+        "aws_cloudwatch_log_group.flow",
+        "log ingestion (Infrequent Access)",
+        "3 GB",
+        "$0.25 per GB",
+        "$0.75",
+        "AmazonCloudWatch USE1-DataProcessingIA-Bytes",
+      ],
+      [
+        "aws_cloudwatch_log_group.flow",
+        "log storage",
+        "1 GB-month",
+        "$0.03 per GB-month",
+        "$0.03",
+        "AmazonCloudWatch USE1-TimedStorage-ByteHrs",
+      ],
+      ["aws_ecs_cluster.c", "aws_ecs_cluster", "", "", "not priced: why not", ""],
+    ]);
+    expect(citation(prices.prices["guardduty-rds-vcpu-month"])).toMatch(/ †$/);
+  });
+
+  test("the summary shows each stack's log ingestion and the prices used, with their citations", () => {
+    const markdown = summaryMarkdown([logs], prices);
+    expect(markdown).toContain(
+      "<summary>dev: log ingestion and its assumptions (infra/cost/usage/dev.json)</summary>",
+    );
+    expect(markdown).toContain(
+      "| aws_cloudwatch_log_group.flow | log ingestion (Infrequent Access) | 3 | $0.75 | VPC flow logs, all traffic |",
+    );
+    expect(markdown).toContain(
+      "| cloudwatch-logs-ingest-ia-gb | $0.25 | GB | AmazonCloudWatch | USE1-DataProcessingIA-Bytes | us-east-1 |",
+    );
+    expect(markdown).not.toContain("| nat-gateway-hour |"); // only the prices the lines use
+  });
 });

@@ -3,6 +3,8 @@
  * given a base and a PR plan directory, the difference per stack as a Markdown table for a PR comment.
  */
 import { type ResourceStatus, type StackEstimate, topDrivers } from "./estimate.js";
+import type { CostLine } from "./line.js";
+import type { Price, PriceTable } from "./prices.js";
 
 /** `$1,234.56`; amounts under a cent show as `<$0.01`, never as `$0.00`. */
 export function usd(amount: number): string {
@@ -51,6 +53,98 @@ export function notPricedRows(estimate: StackEstimate): string[][] {
   );
 }
 
+/** A unit price with the digits it has (`$0.04048`, `$0.50`), never rounded to cents. */
+export function unitUsd(amount: number): string {
+  if (amount >= 0.01) {
+    const cents = usd(amount);
+    if (Math.abs(Number(cents.replace(/[$,]/g, "")) - amount) < 1e-9) return cents;
+  }
+  return `$${Number(amount.toPrecision(6)).toString()}`;
+}
+
+/** A quantity without float noise: `2.92`, `1,460`. */
+function quantity(value: number): string {
+  return Number(value.toPrecision(6)).toLocaleString("en-US", { maximumFractionDigits: 6 });
+}
+
+/** Where a price is in the AWS price list: `AmazonECS USE1-Fargate-GB-Hours` (`†` unconfirmed). */
+export function citation(price: Price | undefined): string {
+  if (!price) return "";
+  return `${price.serviceCode} ${price.usageType}${price.usageTypeVerified === false ? " †" : ""}`;
+}
+
+export const LOG_INGESTION_HEADERS = ["resource", "what", "GB/month", "$/month", "assumption"] as const;
+/** Every log-ingestion line of a stack, with the usage file's reason for its volume. */
+export function logIngestionRows(estimate: StackEstimate): string[][] {
+  return estimate.resources.flatMap((r) =>
+    r.lines
+      .filter((l) => l.label.startsWith("log ingestion"))
+      .map((l) => [
+        r.address,
+        l.label,
+        l.quantity === null ? "" : quantity(l.quantity),
+        l.monthlyUsd === null ? "not priced" : usd(l.monthlyUsd),
+        l.assumption ?? l.notPriced ?? "",
+      ]),
+  );
+}
+
+export const LINE_HEADERS = [
+  "resource",
+  "what",
+  "quantity",
+  "unit price",
+  "$/month",
+  "price list entry",
+] as const;
+/** Every line of a stack with its price and the price's AWS price-list entry; not-priced lines say why. */
+export function lineRows(estimate: StackEstimate, prices: PriceTable): string[][] {
+  const row = (address: string, l: CostLine) => {
+    const price = l.priceId ? prices.prices[l.priceId] : undefined;
+    return [
+      address,
+      l.label,
+      l.quantity === null ? "" : `${quantity(l.quantity)}${/^\d/.test(l.unit) ? " ×" : ""} ${l.unit}`,
+      l.unitUsd === null ? "" : `${unitUsd(l.unitUsd)}${price ? ` per ${price.unit}` : ""}`,
+      l.monthlyUsd === null ? `not priced: ${l.notPriced ?? ""}` : usd(l.monthlyUsd),
+      citation(price),
+    ];
+  };
+  return estimate.resources.flatMap((r) =>
+    r.lines.length === 0 && r.status === "not priced"
+      ? [[r.address, r.type, "", "", `not priced: ${r.note ?? ""}`, ""]]
+      : r.lines.map((l) => row(r.address, l)),
+  );
+}
+
+export const PRICE_HEADERS = ["price", "USD", "unit", "service code", "usage type", "region"] as const;
+/** Price-table rows with their citations: the given ids, or every price. */
+export function priceRows(prices: PriceTable, ids?: ReadonlySet<string>): string[][] {
+  return Object.values(prices.prices)
+    .filter((p) => !ids || ids.has(p.id))
+    .map((p) => [
+      p.id,
+      unitUsd(p.usd),
+      p.unit,
+      p.serviceCode,
+      `${p.usageType}${p.usageTypeVerified === false ? " †" : ""}`,
+      p.region,
+    ]);
+}
+
+/** The price ids the estimates' lines use. */
+export function pricesUsed(estimates: readonly StackEstimate[]): Set<string> {
+  return new Set(
+    estimates.flatMap((e) =>
+      e.resources.flatMap((r) => r.lines.flatMap((l) => (l.priceId ? [l.priceId] : []))),
+    ),
+  );
+}
+
+/** The footnote for `†`. */
+export const UNVERIFIED_NOTE =
+  "† usage type not confirmed against a price-list extract: check it (`usageTypeNote` in infra/cost/prices.json says why).";
+
 /** The headline for one stack: total, split, and for a preview the marginal cost per day. */
 export function headline(e: StackEstimate): string {
   const preview =
@@ -61,7 +155,7 @@ export function headline(e: StackEstimate): string {
   return `${e.stack}: ${usd(e.monthlyUsd)}/month (fixed ${usd(e.fixedMonthlyUsd)} + usage ${usd(e.usageMonthlyUsd)})${preview}${unpriced}`;
 }
 
-const mdTable = (
+export const mdTable = (
   headers: readonly string[],
   rows: readonly (readonly string[])[],
   right: readonly number[] = [],
@@ -72,19 +166,47 @@ const mdTable = (
     ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`),
   ].join("\n");
 
-/** Markdown summary of the estimates (cost.md without a base). */
-export function summaryMarkdown(estimates: readonly StackEstimate[]): string {
+/**
+ * Markdown summary of the estimates (cost.md without a base): totals, top drivers, each stack's
+ * log ingestion with its assumption, and (given the price table) the prices used with their AWS
+ * price-list entries.
+ */
+export function summaryMarkdown(estimates: readonly StackEstimate[], prices?: PriceTable): string {
+  const details = (summary: string, body: string) => [
+    `<details><summary>${summary}</summary>`,
+    "",
+    body,
+    "",
+    "</details>",
+    "",
+  ];
+  const used = prices ? priceRows(prices, pricesUsed(estimates)) : [];
   const parts = [
     "### Cost estimate",
     "",
     mdTable(SUMMARY_HEADERS, summaryRows(estimates), [2, 3, 4, 5, 6]),
     "",
-    ...estimates.flatMap((e) => [
-      `**${e.stack}** — top cost drivers`,
-      "",
-      mdTable(DRIVER_HEADERS, driverRows(e), [2]),
-      "",
-    ]),
+    ...estimates.flatMap((e) => {
+      const logs = logIngestionRows(e);
+      return [
+        `**${e.stack}** — top cost drivers`,
+        "",
+        mdTable(DRIVER_HEADERS, driverRows(e), [2]),
+        "",
+        ...(logs.length
+          ? details(
+              `${e.stack}: log ingestion and its assumptions (${e.usageFile ? e.usageFile.replace(/^.*\/infra\//, "infra/") : "no usage file"})`,
+              mdTable(LOG_INGESTION_HEADERS, logs, [2, 3]),
+            )
+          : []),
+      ];
+    }),
+    ...(used.length
+      ? details(
+          "prices used, with their AWS price-list entries",
+          `${mdTable(PRICE_HEADERS, used, [1])}${used.some((r) => r[4]?.endsWith("†")) ? `\n\n${UNVERIFIED_NOTE}` : ""}`,
+        )
+      : []),
     FOOTNOTE,
   ];
   return `${parts.join("\n")}\n`;

@@ -3,6 +3,7 @@ import type { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway/index.js";
 import { conditional, Op, TerraformLocal, Token } from "cdktf";
 import { MANAGED_POLICY_ARN, MANAGED_POLICY_ARN_RULE } from "../iam/policy.js";
 import { instanceIds } from "../internal/for-each.js";
+import { LOG_GROUP_CLASSES, type LogGroupClass } from "../logs/log-group-class.js";
 import {
   AZ_COUNT,
   AZ_COUNT_RULE,
@@ -155,6 +156,13 @@ export const network: HclModule = {
       default: 30,
       rules: [logRetentionDays("var.flow_log_retention_days")],
     });
+    const logClass = stack.variable("flow_log_group_class", {
+      type: "string",
+      doc: `${NETWORK}.flowLogs.logGroupClass`,
+      description: "`null`: CloudWatch's default, `STANDARD`.",
+      default: null,
+      rules: [optional("var.flow_log_group_class", oneOf("var.flow_log_group_class", LOG_GROUP_CLASSES))],
+    });
     const boundary = stack.variable("permissions_boundary_arn", {
       type: "string",
       doc: `${NETWORK}.permissionsBoundaryArn`,
@@ -178,7 +186,11 @@ export const network: HclModule = {
         conditional(Op.eq(natMode.stringValue, "per_az"), "perAz", natMode.stringValue),
       ).asString as NatMode,
       subnetCidrs: subnetCidrs,
-      flowLogs: { trafficType: trafficType.stringValue as "ALL", retentionDays: retention.numberValue },
+      flowLogs: {
+        trafficType: trafficType.stringValue as "ALL",
+        retentionDays: retention.numberValue,
+        logGroupClass: logClass.stringValue as LogGroupClass,
+      },
       permissionsBoundaryArn: boundary.stringValue,
     });
     const net = built;

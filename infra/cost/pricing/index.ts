@@ -84,6 +84,9 @@ export const NO_CHARGE: Readonly<Record<string, NoCharge>> = {
   aws_db_subnet_group: CONFIGURATION,
   aws_db_parameter_group: CONFIGURATION,
   aws_ecs_task_definition: free("billed through the service that runs it"),
+  aws_ecs_cluster_capacity_providers: free(
+    "associates Fargate capacity providers; tasks are billed per service",
+  ),
   aws_ecr_lifecycle_policy: CONFIGURATION,
   aws_ecr_repository_policy: CONFIGURATION,
   aws_appautoscaling_target: CONFIGURATION,
@@ -96,6 +99,9 @@ export const NO_CHARGE: Readonly<Record<string, NoCharge>> = {
   aws_acm_certificate_validation: CONFIGURATION,
   aws_cloudfront_origin_access_control: CONFIGURATION,
   aws_cloudfront_response_headers_policy: CONFIGURATION,
+  aws_cloudfront_vpc_origin: free(
+    "CloudFront VPC origins have no charge of their own (requests are billed on the distribution)",
+  ),
   aws_cloudfront_cache_policy: CONFIGURATION,
   aws_cloudfront_origin_request_policy: CONFIGURATION,
   aws_wafv2_web_acl_association: CONFIGURATION,

@@ -29,10 +29,19 @@ export const compositeAlarm: Pricer = (ctx) => [
 
 export const dashboard: Pricer = (ctx) => [monthly(ctx, "dashboard", "cloudwatch-dashboard-month")];
 
-export const logGroup: Pricer = (ctx) => [
-  usage(ctx, "log ingestion", "ingest_gb", "cloudwatch-logs-ingest-gb", "GB"),
-  usage(ctx, "log storage", "storage_gb", "cloudwatch-logs-storage-gb-month", "GB-month"),
-];
+/**
+ * Ingestion at the price of the group's log class (`log_group_class`; unset or unknown at plan is
+ * CloudWatch's default, Standard), storage at one price for both classes.
+ */
+export const logGroup: Pricer = (ctx) => {
+  const infrequent = ctx.resource.values.log_group_class === "INFREQUENT_ACCESS";
+  return [
+    infrequent
+      ? usage(ctx, "log ingestion (Infrequent Access)", "ingest_gb", "cloudwatch-logs-ingest-ia-gb", "GB")
+      : usage(ctx, "log ingestion", "ingest_gb", "cloudwatch-logs-ingest-gb", "GB"),
+    usage(ctx, "log storage", "storage_gb", "cloudwatch-logs-storage-gb-month", "GB-month"),
+  ];
+};
 
 /** Budgets are billed per day after the first two per account (not subtracted here). */
 export const budget: Pricer = (ctx) => [
