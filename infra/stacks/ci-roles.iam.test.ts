@@ -12,6 +12,7 @@ import { Testing } from "cdktf";
 import { beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "../app.js";
 import { ENVIRONMENT_NAMES, loadEnvironment, project } from "../environments/index.js";
+import { previewRepository, sharedRepository } from "../environments/project.js";
 import {
   ADMIN_POLICY,
   type AssumeExpectation,
@@ -238,9 +239,9 @@ describe("the requests these tests make aim at what the stacks really create", (
       expect(names(env, "aws_s3_bucket", "bucket")).toContain(t.uploads.replace("arn:aws:s3:::", ""));
       expect(names(env, "aws_secretsmanager_secret", "name")).toContain(`${P}-${env}/app-signing-key`);
       expect(names(env, "aws_cloudwatch_log_group", "name")).toContain(`/ecs/${P}-${env}-app`);
-      expect(names(env, "aws_wafv2_web_acl", "name")).toEqual(
-        expect.arrayContaining([`${P}-${env}-cdn`, `${P}-${env}-alb`]),
-      );
+      // One web ACL, CloudFront's (an environment that keeps an internet-facing ALB also gets
+      // `<env>-alb`, which the requests above still cover).
+      expect(names(env, "aws_wafv2_web_acl", "name")).toEqual([`${P}-${env}-cdn`]);
       expect(t.loadBalancer).toContain(`:loadbalancer/app/${P}-${env}-alb/`);
       expect(t.boundary).toMatch(/^arn:aws:iam::\d{12}:policy\//);
     }
@@ -450,6 +451,77 @@ describe.each(ENVIRONMENTS)("the %s apply role", (env) => {
       publish(other).filter((request) => request.action === "s3:PutObject"),
     );
     expect(unexpected(rows(apply(), others, false))).toEqual([]);
+  });
+
+  test(`pushes to the release repository only if it is the releasing environment's (${project.releases.pushEnvironment}: deploy.yml's first job builds the image), and never to the preview repository`, () => {
+    const push = (repository: string): Request[] => [
+      { action: "ecr:BatchGetImage", resource: repository },
+      { action: "ecr:InitiateLayerUpload", resource: repository },
+      { action: "ecr:UploadLayerPart", resource: repository },
+      { action: "ecr:CompleteLayerUpload", resource: repository },
+      { action: "ecr:PutImage", resource: repository },
+    ];
+    const releases = env === project.releases.pushEnvironment;
+    expect(
+      unexpected([
+        ...rows(apply(), push(sharedRepository().repositoryArn), releases),
+        ...rows(apply(), push(previewRepository().repositoryArn), false),
+      ]),
+    ).toEqual([]);
+  });
+
+  test("runs release:apply's ECS steps on its own service: copy and run the migration, read and set the task count", () => {
+    const t = environment(env);
+    const cluster = { "ecs:cluster": t.cluster };
+    const requests: Request[] = [
+      { action: "ecs:DescribeTaskDefinition", resource: "*" },
+      {
+        action: "ecs:RegisterTaskDefinition",
+        resource: t.taskDefinition("app-migrate", 7),
+        requestTags: t.tags,
+      },
+      {
+        action: "ecs:RunTask",
+        resource: t.taskDefinition("app-migrate", 7),
+        resourceTags: t.tags,
+        context: cluster,
+      },
+      { action: "ecs:DescribeServices", resource: t.service, resourceTags: t.tags, context: cluster },
+      { action: "ecs:UpdateService", resource: t.service, resourceTags: t.tags, context: cluster },
+    ];
+    expect(unexpected(rows(apply(), requests, true))).toEqual([]);
+  });
+
+  test("creates the front door: a VPC origin carrying its environment's tag, and CloudFront's service-linked role", () => {
+    const t = environment(env);
+    const otherTags = { Environment: ENVIRONMENTS.find((other) => other !== env) as string };
+    const role = (service: string, name: string): Request => ({
+      action: "iam:CreateServiceLinkedRole",
+      resource: `arn:aws:iam::${A}:role/aws-service-role/${service}/${name}`,
+      context: { "iam:AWSServiceName": service },
+    });
+    expect(
+      unexpected([
+        ...rows(
+          apply(),
+          [{ action: "cloudfront:CreateVpcOrigin", resource: "*", requestTags: t.tags }],
+          true,
+        ),
+        ...rows(
+          apply(),
+          [role("vpcorigin.cloudfront.amazonaws.com", "AWSServiceRoleForCloudFrontVPCOrigin")],
+          true,
+        ),
+        // Untagged, or tagged for another environment: refused.
+        ...rows(apply(), [{ action: "cloudfront:CreateVpcOrigin", resource: "*" }], false),
+        ...rows(
+          apply(),
+          [{ action: "cloudfront:CreateVpcOrigin", resource: "*", requestTags: otherTags }],
+          false,
+        ),
+        ...rows(apply(), [role("lambda.amazonaws.com", "AWSServiceRoleForLambda")], false),
+      ]),
+    ).toEqual([]);
   });
 
   test("writes its own stack's state and no other stack's", () => {

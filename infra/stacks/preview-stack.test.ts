@@ -71,7 +71,7 @@ describe("a preview adds only what belongs to its pull request", () => {
     expect(all(pr7, type)).toEqual([]);
   });
 
-  test("exactly: a service with its task and migration definitions, roles, log group, target group, host rule, DNS record, bucket and signing key", () => {
+  test("exactly: a service with its task and migration definitions, roles, log group, target group, host rule, bucket and signing key (no DNS record: the host's wildcard serves it)", () => {
     const types = Object.keys(pr7.resource).sort();
     expect(types).toEqual(
       [
@@ -82,7 +82,6 @@ describe("a preview adds only what belongs to its pull request", () => {
         "aws_iam_role_policy",
         "aws_lb_listener_rule",
         "aws_lb_target_group",
-        "aws_route53_record",
         "aws_s3_bucket",
         "aws_s3_bucket_lifecycle_configuration",
         "aws_s3_bucket_ownership_controls",
@@ -240,7 +239,6 @@ describe("two previews never collide", () => {
     bucket: one(stack, "aws_s3_bucket").bucket,
     service: one(stack, "aws_ecs_service").name,
     targetGroup: one(stack, "aws_lb_target_group").name,
-    record: all(stack, "aws_route53_record").map((r) => r.name),
     schema: (
       JSON.parse(String(all(stack, "aws_ecs_task_definition")[0]?.container_definitions)) as Array<{
         environment: Array<{ name: string; value: string }>;
@@ -255,7 +253,6 @@ describe("two previews never collide", () => {
       bucket: "acme-pr-7-uploads-123456789012-us-east-1",
       service: "acme-pr-7-app",
       targetGroup: "acme-pr-7-app-3000",
-      record: ["pr-7.preview.dev.platform.example.com"],
       schema: "pr_7",
     });
     const a = pick(pr7);

@@ -1,12 +1,15 @@
 import { FargateService, runTaskNetworkConfiguration } from "@aws-platform-kit/modules/compute";
 import { Database } from "@aws-platform-kit/modules/database";
-import { AliasRecord, HostRule, LoadBalancer, ServiceTargetGroup } from "@aws-platform-kit/modules/edge";
+import { HostRule, LoadBalancer, ServiceTargetGroup } from "@aws-platform-kit/modules/edge";
 import { Network } from "@aws-platform-kit/modules/network";
 import { WriteOnlySecret } from "@aws-platform-kit/modules/secrets";
 import { Bucket } from "@aws-platform-kit/modules/storage";
 import { DataTerraformRemoteStateS3 } from "cdktf";
 import type { Construct } from "constructs";
+import { capacityProviderStrategy } from "../environments/capacity.js";
 import {
+  PREVIEW_CAPACITY,
+  PREVIEW_CPU_ARCHITECTURE,
   type PreviewRequest,
   previewDatabaseRole,
   previewHostName,
@@ -156,13 +159,8 @@ export class PreviewStack extends AwsStack {
       targetGroupArn: targetGroup.arn,
       priority: previewPriority(prNumber),
     });
-    new AliasRecord(this, "dns", {
-      zoneId: host.dns.hostedZoneId,
-      name: this.hostName,
-      targetDnsName: hostLoadBalancer.dnsName,
-      targetZoneId: hostLoadBalancer.zoneId,
-      ipv6: false,
-    });
+    // No DNS record of its own: the host's `*.<previews domain>` alias points every preview host at
+    // the host's previews distribution, which sends it, Host and all, to this rule on the host's ALB.
 
     // Its own token-signing key: a token issued by a preview is worthless anywhere else.
     this.signingKey = new WriteOnlySecret(this, "app-signing-key", {
@@ -194,6 +192,9 @@ export class PreviewStack extends AwsStack {
       additionalSecurityGroupIds: [read("preview_tasks_security_group_id")],
       cpu: 256,
       memoryMiB: 512,
+      // Spot, like dev's service: the host's cluster has the provider (it hosts previews).
+      cpuArchitecture: PREVIEW_CPU_ARCHITECTURE,
+      capacityProviderStrategy: capacityProviderStrategy(PREVIEW_CAPACITY),
       desiredCount: 1,
       containerPort: SERVICE_CONTAINER_PORT,
       environment: serviceEnvironment({

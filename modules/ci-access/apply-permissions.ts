@@ -281,8 +281,8 @@ export function applyStatements(scope: PermissionScope, env: ApplyEnvironmentSco
         StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"] },
       },
     },
-    // The first ECS service, RDS instance, load balancer or scaling target in an account creates
-    // the service's service-linked role.
+    // The first ECS service, RDS instance, load balancer, scaling target or CloudFront VPC origin in
+    // an account creates the service's service-linked role.
     {
       sid: "ServiceLinkedRoles",
       actions: ["iam:CreateServiceLinkedRole"],
@@ -294,6 +294,8 @@ export function applyStatements(scope: PermissionScope, env: ApplyEnvironmentSco
             "rds.amazonaws.com",
             "elasticloadbalancing.amazonaws.com",
             "ecs.application-autoscaling.amazonaws.com",
+            // AWSServiceRoleForCloudFrontVPCOrigin: CloudFront's network interfaces in the VPC.
+            "vpcorigin.cloudfront.amazonaws.com",
           ],
         },
       },
@@ -339,7 +341,7 @@ export function applyUnscopedStatements(env: Pick<ApplyEnvironmentScope, "name">
     // These take a tag condition: created only carrying this environment's tag.
     {
       sid: "CreateTaggedWithoutResourceScope",
-      actions: ["acm:RequestCertificate", "cloudfront:CreateDistribution"],
+      actions: ["acm:RequestCertificate", "cloudfront:CreateDistribution", "cloudfront:CreateVpcOrigin"],
       resources: ["*"],
       conditions: { StringEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: env.name } },
     },

@@ -355,3 +355,90 @@ describe("values known only at plan (a Terraform module's variables)", () => {
     expect(UNSAFE_CSP_SOURCE.test(DEFAULT_CONTENT_SECURITY_POLICY)).toBe(false);
   });
 });
+
+describe("behind a VPC origin, and without a bucket", () => {
+  const vpcOriginId = "vo_0123456789abcdefghijkl";
+  // One stack, two distributions: the environment's, and a bucketless one for preview hosts that
+  // shares its web ACL and sends the viewer's Host.
+  const pair = synthesise((scope) => {
+    const props = base(scope);
+    const first = new Cdn(scope, "cdn", {
+      ...props,
+      apiOrigin: { domainName: "origin.platform.example.com", vpcOriginId },
+    });
+    const { assets: _assets, ...rest } = props;
+    new Cdn(scope, "previews", {
+      ...rest,
+      purpose: "previews",
+      domainName: "*.preview.platform.example.com",
+      apiOrigin: { domainName: "origin.platform.example.com", vpcOriginId },
+      forwardHostHeader: true,
+      webAclArn: first.webAclArn,
+      accessLogRetentionDays: false,
+    });
+  });
+  const distributions = () => Object.entries(pair.resources("aws_cloudfront_distribution"));
+  const byKey = (prefix: string) =>
+    (distributions().find(([key]) => key.startsWith(prefix)) as [string, ResourceConfig])[1];
+
+  test("the API origin uses vpc_origin_config, not the internet", () => {
+    for (const [, distribution] of distributions()) {
+      const api = (distribution.origin as ResourceConfig[]).find((o) => o.origin_id === "api");
+      expect(api).toMatchObject({
+        domain_name: "origin.platform.example.com",
+        vpc_origin_config: {
+          vpc_origin_id: vpcOriginId,
+          origin_read_timeout: 30,
+          origin_keepalive_timeout: 5,
+        },
+      });
+      expect(api?.custom_origin_config).toBeUndefined();
+    }
+  });
+
+  test("without assets every path goes to the API origin, uncached, with the viewer's Host when asked", () => {
+    const previews = byKey("previews_");
+    expect(previews.aliases).toEqual(["*.preview.platform.example.com"]);
+    expect((previews.origin as ResourceConfig[]).map((o) => o.origin_id)).toEqual(["api"]);
+    expect(previews.default_cache_behavior).toMatchObject({
+      target_origin_id: "api",
+      allowed_methods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+      cache_policy_id: CLOUDFRONT_MANAGED_POLICIES.cachingDisabled,
+      origin_request_policy_id: CLOUDFRONT_MANAGED_POLICIES.allViewer,
+    });
+    expect(previews.ordered_cache_behavior).toBeUndefined();
+    expect(previews.default_root_object).toBeUndefined();
+    // The first keeps its bucket and the Host-less policy.
+    const first = byKey("cdn_");
+    expect(first.default_root_object).toBe("index.html");
+    for (const behaviour of first.ordered_cache_behavior as ResourceConfig[]) {
+      expect(behaviour.origin_request_policy_id).toBe(CLOUDFRONT_MANAGED_POLICIES.allViewerExceptHostHeader);
+    }
+  });
+
+  test("one web ACL serves both; the second's account-wide names carry its purpose", () => {
+    const acls = Object.keys(pair.resources("aws_wafv2_web_acl"));
+    expect(acls).toHaveLength(1);
+    for (const [, distribution] of distributions()) {
+      expect(distribution.web_acl_id).toBe(`\${aws_wafv2_web_acl.${acls[0]}.arn}`);
+    }
+    const names = pair.list("aws_cloudfront_response_headers_policy").map((p) => p.name);
+    expect(names.sort()).toEqual(["acme-test-previews-security-headers", "acme-test-security-headers"]);
+    // Access logs off for the second: one log delivery, the first's.
+    expect(pair.list("aws_cloudwatch_log_delivery_source")).toHaveLength(1);
+  });
+
+  test("a bucketless distribution needs an API origin, and a purpose must be a short slug", () => {
+    expect(() =>
+      synthesise((scope) => {
+        const { assets: _assets, ...rest } = base(scope);
+        new Cdn(scope, "cdn", rest);
+      }),
+    ).toThrow("edge.cdn.apiOrigin: is required without assets");
+    expect(() =>
+      synthesise((scope) => {
+        new Cdn(scope, "cdn", { ...base(scope), purpose: "Previews!" });
+      }),
+    ).toThrow("edge.cdn.purpose");
+  });
+});

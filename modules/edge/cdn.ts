@@ -30,6 +30,8 @@ export const CLOUDFRONT_MANAGED_POLICIES = {
   cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
   /** Origin request policy `Managed-AllViewerExceptHostHeader`: every viewer header, cookie and query string except Host. */
   allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+  /** Origin request policy `Managed-AllViewer`: every viewer header (Host included), cookie and query string. */
+  allViewer: "216adef6-5c7f-47e4-b989-5492eafa07d3",
 } as const;
 
 /** CloudFront's hosted zone id, the target zone of every alias to a distribution. */
@@ -58,7 +60,17 @@ const HSTS_MAX_AGE_SECONDS = 63_072_000;
 export interface CdnProps {
   /** Names and tags every resource. */
   readonly naming: Naming;
-  /** The environment's domain, served by the distribution, e.g. `platform.example.com`. */
+  /**
+   * Prefixes the names of the distribution's account-wide resources (origin access control, headers
+   * policy, log delivery), so that a second `Cdn` in the same environment does not collide:
+   * `<prefix>-<purpose>-security-headers`.
+   * @default - none: `<prefix>-security-headers`
+   */
+  readonly purpose?: string;
+  /**
+   * The environment's domain, served by the distribution, e.g. `platform.example.com`; a wildcard
+   * (`*.preview.dev.example.com`) serves every name under it.
+   */
   readonly domainName: string;
   /** The public Route 53 zone of `domainName`: certificate validation and the alias record. */
   readonly hostedZoneId: string;
@@ -66,8 +78,9 @@ export interface CdnProps {
    * The static-assets bucket (default behaviour). The module adds the Origin Access Control
    * statement to its policy: `s3:GetObject` for `cloudfront.amazonaws.com` from this distribution only.
    * With SSE-KMS, the key policy must also let CloudFront decrypt (not done here); use SSE-S3.
+   * @default - no bucket: every path goes to `apiOrigin` (which is then required)
    */
-  readonly assets: Bucket;
+  readonly assets?: Bucket;
   /**
    * The API origin: the ALB's own name (`origin.<domain>`), reached over HTTPS. `apiPaths` go there,
    * uncached, with every viewer header, cookie and query string except Host.
@@ -76,7 +89,21 @@ export interface CdnProps {
   readonly apiOrigin?: {
     /** The ALB's own DNS name with a certificate for it, e.g. `origin.platform.example.com`. */
     readonly domainName: string;
+    /**
+     * Reach an internal ALB through this CloudFront VPC origin (`LoadBalancerVpcOrigin.id`) instead
+     * of over the internet. `domainName` must still be a name on the ALB's certificate: CloudFront
+     * checks it (TLS to the origin is verified either way).
+     * @default - over the internet (an internet-facing ALB)
+     */
+    readonly vpcOriginId?: string;
   };
+  /**
+   * Send the viewer's `Host` header to `apiOrigin` (origin request policy `Managed-AllViewer`), so
+   * the load balancer's host rules see the name the viewer asked for (preview hosts). The ALB's
+   * certificate must then cover every name the distribution serves.
+   * @default false (`Managed-AllViewerExceptHostHeader`: the origin sees `apiOrigin.domainName`)
+   */
+  readonly forwardHostHeader?: boolean;
   /** Path patterns routed to `apiOrigin`. @default ["/api/*", "/healthz", "/readyz"] */
   readonly apiPaths?: readonly string[];
   /** A provider for us-east-1: CloudFront's certificate, web ACL and log delivery live there. */
@@ -85,6 +112,13 @@ export interface CdnProps {
   readonly priceClass?: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
   /** Protect the distribution with a CLOUDFRONT-scope WAF web ACL. @default true */
   readonly waf?: boolean;
+  /**
+   * Attach this existing CLOUDFRONT-scope web ACL (another `Cdn`'s `webAcl.arn`) instead of creating
+   * one: one ACL, its fee and its logs, for several distributions of an environment. `waf` and the
+   * `waf…` props are then ignored.
+   * @default - a web ACL of its own (unless `waf: false`)
+   */
+  readonly webAclArn?: string;
   /** Requests one client may send in 5 minutes before WAF blocks it. @default 2000 */
   readonly wafRateLimitPer5Min?: number;
   /** Managed WAF rules that only count, per group (see `WebAcl`). @default - all block */
@@ -108,7 +142,8 @@ export interface CdnProps {
 /**
  * A CloudFront distribution for the environment's domain: static assets from a private S3 bucket
  * through Origin Access Control (the bucket is reachable only through this distribution), optionally
- * the API from the ALB; HTTPS only (HTTP redirected), TLS ≥ 1.2, HTTP/2 and HTTP/3, IPv6; a
+ * the API from the ALB (over the internet, or through a VPC origin to an internal ALB; without a
+ * bucket, every path goes to the ALB); HTTPS only (HTTP redirected), TLS ≥ 1.2, HTTP/2 and HTTP/3, IPv6; a
  * response-headers policy with HSTS (preload), CSP, nosniff, frame-deny and referrer policy; a
  * us-east-1 certificate validated in the zone; a WAF web ACL; access logs; and the alias records.
  */
@@ -125,22 +160,39 @@ export class Cdn extends Construct {
   readonly distributionDomainName: string;
   /** The us-east-1 certificate for `domainName`, validated in the hosted zone. */
   readonly certificate: DnsValidatedCertificate;
-  /** The Origin Access Control CloudFront signs its requests to the assets bucket with. */
+  /**
+   * The Origin Access Control CloudFront signs its requests to the assets bucket with (created even
+   * without `assets`, where nothing uses it).
+   */
   readonly originAccessControl: CloudfrontOriginAccessControl;
   /** The security-headers policy: HSTS with preload, CSP, nosniff, frame-deny, referrer policy. */
   readonly responseHeadersPolicy: CloudfrontResponseHeadersPolicy;
   /** The A and AAAA aliases from `domainName` to the distribution. */
   readonly aliasRecord: AliasRecord;
-  /** The CLOUDFRONT-scope web ACL; undefined with `waf: false`. */
+  /** The CLOUDFRONT-scope web ACL; undefined with `waf: false` or `webAclArn`. */
   readonly webAcl: WebAcl | undefined;
+  /** The web ACL attached to the distribution: its own, `webAclArn`, or undefined. */
+  readonly webAclArn: string | undefined;
   /** The us-east-1 log group of the access logs; undefined with `accessLogRetentionDays: false`. */
   readonly accessLogGroup: CloudwatchLogGroup | undefined;
 
   constructor(scope: Construct, id: string, props: CdnProps) {
     super(scope, id);
-    const { naming, usEast1Provider } = props;
-    assertDnsName(props.domainName, "edge.cdn.domainName", false);
+    const { usEast1Provider } = props;
+    const purpose = props.purpose;
+    if (purpose !== undefined && !/^[a-z][a-z0-9-]{0,19}$/.test(purpose)) {
+      throw new PropError("edge.cdn.purpose", `"${purpose}" must be 1-20 lowercase letters, digits and -`);
+    }
+    const naming = props.naming;
+    const named = (what: string) => naming.name(purpose ? `${purpose}-${what}` : what);
+    assertDnsName(props.domainName, "edge.cdn.domainName", true);
     if (props.apiOrigin) assertDnsName(props.apiOrigin.domainName, "edge.cdn.apiOrigin.domainName", false);
+    if (!props.assets && !props.apiOrigin) {
+      throw new PropError(
+        "edge.cdn.apiOrigin",
+        "is required without assets (the distribution needs an origin)",
+      );
+    }
     const csp = props.contentSecurityPolicy ?? DEFAULT_CONTENT_SECURITY_POLICY;
     const unsafe = UNSAFE_CSP_SOURCE.exec(csp);
     if (unsafe) {
@@ -162,7 +214,7 @@ export class Cdn extends Construct {
     });
 
     this.originAccessControl = new CloudfrontOriginAccessControl(this, "oac", {
-      name: naming.name("assets"),
+      name: named("assets"),
       description: "CloudFront signs every request to the assets bucket",
       originAccessControlOriginType: "s3",
       signingBehavior: "always",
@@ -170,7 +222,7 @@ export class Cdn extends Construct {
     });
 
     this.responseHeadersPolicy = new CloudfrontResponseHeadersPolicy(this, "security-headers", {
-      name: naming.name("security-headers"),
+      name: named("security-headers"),
       comment: "HSTS, CSP, nosniff, frame deny, referrer policy",
       securityHeadersConfig: {
         strictTransportSecurity: {
@@ -197,10 +249,10 @@ export class Cdn extends Construct {
       },
     });
 
-    if (props.waf ?? true) {
+    if (props.webAclArn === undefined && (props.waf ?? true)) {
       this.webAcl = new WebAcl(this, "waf", {
         naming,
-        purpose: "cdn",
+        purpose: purpose ? `${purpose}-cdn` : "cdn",
         scope: "CLOUDFRONT",
         rateLimitPer5Min: props.wafRateLimitPer5Min,
         countOnlyRules: props.wafCountOnlyRules,
@@ -209,9 +261,25 @@ export class Cdn extends Construct {
       });
     }
 
+    this.webAclArn = props.webAclArn ?? this.webAcl?.arn;
+
     const assetsOrigin = "assets";
     const apiOrigin = "api";
     const responseHeadersPolicyId = this.responseHeadersPolicy.id;
+    const originRequestPolicyId = props.forwardHostHeader
+      ? CLOUDFRONT_MANAGED_POLICIES.allViewer
+      : CLOUDFRONT_MANAGED_POLICIES.allViewerExceptHostHeader;
+    const apiBehaviour = {
+      targetOriginId: apiOrigin,
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: [...API_METHODS],
+      cachedMethods: ["GET", "HEAD"],
+      compress: true,
+      cachePolicyId: CLOUDFRONT_MANAGED_POLICIES.cachingDisabled,
+      originRequestPolicyId,
+      responseHeadersPolicyId,
+    };
+    const timeouts = { originReadTimeout: 30, originKeepaliveTimeout: 5 };
     this.distribution = new CloudfrontDistribution(this, "distribution", {
       enabled: true,
       comment: `${naming.prefix}: ${props.domainName}`,
@@ -219,53 +287,54 @@ export class Cdn extends Construct {
       priceClass: props.priceClass ?? "PriceClass_100",
       httpVersion: "http2and3",
       isIpv6Enabled: true,
-      defaultRootObject: "index.html",
-      webAclId: this.webAcl?.arn,
+      // Only for the bucket: an API origin answers `/` itself.
+      defaultRootObject: props.assets ? "index.html" : undefined,
+      webAclId: this.webAclArn,
       origin: [
-        {
-          originId: assetsOrigin,
-          domainName: props.assets.regionalDomainName,
-          originAccessControlId: this.originAccessControl.id,
-        },
+        ...(props.assets
+          ? [
+              {
+                originId: assetsOrigin,
+                domainName: props.assets.regionalDomainName,
+                originAccessControlId: this.originAccessControl.id,
+              },
+            ]
+          : []),
         ...(props.apiOrigin
           ? [
               {
                 originId: apiOrigin,
                 domainName: props.apiOrigin.domainName,
-                customOriginConfig: {
-                  httpPort: 80,
-                  httpsPort: 443,
-                  originProtocolPolicy: "https-only",
-                  originSslProtocols: ["TLSv1.2"],
-                  originReadTimeout: 30,
-                  originKeepaliveTimeout: 5,
-                },
+                ...(props.apiOrigin.vpcOriginId
+                  ? // TLS 1.2 and HTTPS only are set on the VPC origin itself.
+                    { vpcOriginConfig: { vpcOriginId: props.apiOrigin.vpcOriginId, ...timeouts } }
+                  : {
+                      customOriginConfig: {
+                        httpPort: 80,
+                        httpsPort: 443,
+                        originProtocolPolicy: "https-only",
+                        originSslProtocols: ["TLSv1.2"],
+                        ...timeouts,
+                      },
+                    }),
               },
             ]
           : []),
       ],
-      defaultCacheBehavior: {
-        targetOriginId: assetsOrigin,
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: ["GET", "HEAD", "OPTIONS"],
-        cachedMethods: ["GET", "HEAD"],
-        compress: true,
-        cachePolicyId: CLOUDFRONT_MANAGED_POLICIES.cachingOptimized,
-        responseHeadersPolicyId,
-      },
+      defaultCacheBehavior: props.assets
+        ? {
+            targetOriginId: assetsOrigin,
+            viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: ["GET", "HEAD", "OPTIONS"],
+            cachedMethods: ["GET", "HEAD"],
+            compress: true,
+            cachePolicyId: CLOUDFRONT_MANAGED_POLICIES.cachingOptimized,
+            responseHeadersPolicyId,
+          }
+        : apiBehaviour,
       orderedCacheBehavior:
-        props.apiOrigin && !pathsAtPlan
-          ? apiPaths.map((pathPattern) => ({
-              pathPattern,
-              targetOriginId: apiOrigin,
-              viewerProtocolPolicy: "redirect-to-https",
-              allowedMethods: [...API_METHODS],
-              cachedMethods: ["GET", "HEAD"],
-              compress: true,
-              cachePolicyId: CLOUDFRONT_MANAGED_POLICIES.cachingDisabled,
-              originRequestPolicyId: CLOUDFRONT_MANAGED_POLICIES.allViewerExceptHostHeader,
-              responseHeadersPolicyId,
-            }))
+        props.assets && props.apiOrigin && !pathsAtPlan
+          ? apiPaths.map((pathPattern) => ({ pathPattern, ...apiBehaviour }))
           : undefined,
       viewerCertificate: {
         acmCertificateArn: this.certificate.certificateArn,
@@ -273,9 +342,9 @@ export class Cdn extends Construct {
         minimumProtocolVersion: "TLSv1.2_2021",
       },
       restrictions: { geoRestriction: { restrictionType: "none" } },
-      tags: { Name: naming.name("cdn") },
+      tags: { Name: purpose ? named("cdn") : naming.name("cdn") },
     });
-    if (props.apiOrigin && pathsAtPlan) {
+    if (props.assets && props.apiOrigin && pathsAtPlan) {
       // Paths known only at plan (a module's variable): one behaviour per path, in order.
       this.distribution.addOverride("dynamic.ordered_cache_behavior", {
         for_each: apiPaths,
@@ -287,7 +356,7 @@ export class Cdn extends Construct {
           cached_methods: ["GET", "HEAD"],
           compress: true,
           cache_policy_id: CLOUDFRONT_MANAGED_POLICIES.cachingDisabled,
-          origin_request_policy_id: CLOUDFRONT_MANAGED_POLICIES.allViewerExceptHostHeader,
+          origin_request_policy_id: originRequestPolicyId,
           response_headers_policy_id: responseHeadersPolicyId,
         },
       });
@@ -296,7 +365,7 @@ export class Cdn extends Construct {
     this.distributionArn = this.distribution.arn;
     this.distributionDomainName = this.distribution.domainName;
 
-    props.assets.addToResourcePolicy({
+    props.assets?.addToResourcePolicy({
       sid: "CloudFrontOriginAccessControlRead",
       principal: { Service: "cloudfront.amazonaws.com" },
       actions: ["s3:GetObject"],
@@ -312,13 +381,12 @@ export class Cdn extends Construct {
     });
 
     if (accessLogDays !== false) {
-      this.accessLogGroup = this.accessLogs(naming, usEast1Provider, accessLogDays);
+      this.accessLogGroup = this.accessLogs(named("cdn-access"), usEast1Provider, accessLogDays);
     }
   }
 
   /** Standard logging v2: the distribution → a log delivery → a CloudWatch log group in us-east-1. */
-  private accessLogs(naming: Naming, provider: AwsProvider, retentionInDays: number): CloudwatchLogGroup {
-    const name = naming.name("cdn-access");
+  private accessLogs(name: string, provider: AwsProvider, retentionInDays: number): CloudwatchLogGroup {
     const logGroup = new CloudwatchLogGroup(this, "access-log-group", {
       provider,
       // Under /aws/vendedlogs/, CloudWatch Logs grants log delivery through one shared resource policy

@@ -1,5 +1,5 @@
 /**
- * Edge: an HTTPS-only load balancer, DNS-validated certificates, Route 53 aliases, CloudFront and WAF.
+ * Edge: an HTTPS-only load balancer (internet-facing, or internal behind a CloudFront VPC origin), DNS-validated certificates, Route 53 aliases, CloudFront and WAF.
  *
  * @packageDocumentation
  */
@@ -10,4 +10,5 @@ export * from "./elb-log-delivery.js";
 export * from "./host-rule.js";
 export * from "./load-balancer.js";
 export * from "./target-group.js";
+export * from "./vpc-origin.js";
 export * from "./waf.js";

@@ -22,6 +22,11 @@ import {
   type LoadBalancerProps,
   type LoadBalancerRef,
 } from "./load-balancer.js";
+import {
+  CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS,
+  cloudFrontPrefixListId,
+  LoadBalancerVpcOrigin,
+} from "./vpc-origin.js";
 
 const zone = "Z0123456789ABCDEFGHIJ";
 type Scope = Parameters<Parameters<typeof synthesise>[0]>[0];
@@ -590,5 +595,85 @@ describe("values known only at plan (a Terraform module's variables)", () => {
     expect(() => build((scope) => ({ ...base(scope), subnetIds: ["subnet-0aaaaaaaaaaaaaaaa"] }))).toThrow(
       `edge.subnetIds: ${ALB_SUBNETS_RULE}`,
     );
+  });
+});
+
+describe("internal, behind a CloudFront VPC origin", () => {
+  const internal = synthesise((scope) => {
+    const lb = new LoadBalancer(scope, "lb", { ...base(scope), internal: true, waf: false });
+    new LoadBalancerVpcOrigin(scope, "vpc-origin", { naming: testNaming, loadBalancerArn: lb.arn });
+  });
+
+  test("no public address, and HTTPS from CloudFront's origin-facing prefix list is the only way in", () => {
+    const lbConfig = internal.only("aws_lb");
+    expect(lbConfig.internal).toBe(true);
+    const ingress = internal.list("aws_vpc_security_group_ingress_rule");
+    expect(ingress).toEqual([
+      expect.objectContaining({
+        from_port: 443,
+        to_port: 443,
+        ip_protocol: "tcp",
+        prefix_list_id: CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS["us-east-1"],
+      }),
+    ]);
+    expect(ingress[0]?.cidr_ipv4).toBeUndefined();
+    expect(internal.list("aws_wafv2_web_acl")).toEqual([]);
+  });
+
+  test("the VPC origin reaches it over HTTPS with TLS 1.2 only", () => {
+    const origin = internal.only("aws_cloudfront_vpc_origin");
+    const [lbKey] = Object.keys(internal.resources("aws_lb"));
+    expect(origin.vpc_origin_endpoint_config).toEqual([
+      {
+        name: "acme-test-api",
+        arn: `\${aws_lb.${lbKey}.arn}`,
+        http_port: 80,
+        https_port: 443,
+        origin_protocol_policy: "https-only",
+        origin_ssl_protocols: [{ items: ["TLSv1.2"], quantity: 1 }],
+      },
+    ]);
+  });
+
+  test("a region without a known prefix list needs originPrefixListId, which is checked", () => {
+    const elsewhere = new Naming({
+      project: "acme",
+      environment: "test",
+      accountId: "123456789012",
+      region: "af-south-1",
+    });
+    expect(() =>
+      synthesise((scope) => {
+        new LoadBalancer(scope, "lb", { ...base(scope), naming: elsewhere, internal: true });
+      }),
+    ).toThrow("edge.originPrefixListId: the CloudFront origin-facing prefix list of af-south-1");
+    expect(() =>
+      synthesise((scope) => {
+        new LoadBalancer(scope, "lb", {
+          ...base(scope),
+          naming: elsewhere,
+          internal: true,
+          originPrefixListId: "sg-123",
+        });
+      }),
+    ).toThrow('edge.originPrefixListId: "sg-123" is not a managed prefix list id');
+    const given = synthesise((scope) => {
+      new LoadBalancer(scope, "lb", {
+        ...base(scope),
+        naming: elsewhere,
+        internal: true,
+        originPrefixListId: "pl-0123abcd",
+      });
+    });
+    expect(given.only("aws_vpc_security_group_ingress_rule").prefix_list_id).toBe("pl-0123abcd");
+    expect(cloudFrontPrefixListId("eu-west-1", "f")).toBe("pl-4fa04526");
+  });
+
+  test("a VPC origin needs a load balancer ARN", () => {
+    expect(() =>
+      synthesise((scope) => {
+        new LoadBalancerVpcOrigin(scope, "vo", { naming: testNaming, loadBalancerArn: "my-alb" });
+      }),
+    ).toThrow("edge.vpcOrigin.loadBalancerArn");
   });
 });

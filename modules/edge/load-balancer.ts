@@ -3,6 +3,7 @@ import { Lb } from "@cdktf/provider-aws/lib/lb/index.js";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener/index.js";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
 import { conditional, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
@@ -19,6 +20,7 @@ import { DnsValidatedCertificate } from "./certificate.js";
 import { elbLogDeliveryPrincipal, elbLogDeliveryPrincipalsAtPlan } from "./elb-log-delivery.js";
 import { HostRule } from "./host-rule.js";
 import { ServiceTargetGroup } from "./target-group.js";
+import { cloudFrontPrefixListId } from "./vpc-origin.js";
 import { type ClientAddressSource, type ManagedRuleGroup, WebAcl } from "./waf.js";
 
 /** TLS 1.3 and 1.2 with forward-secret AEAD ciphers only. */
@@ -28,7 +30,7 @@ export const METRICS_DENY_PRIORITY = 1;
 /** The fewest public subnets (each in its own availability zone) an ALB accepts. */
 export const ALB_MIN_SUBNETS = 2;
 /** The rule on `subnetIds`, in the words of its check. */
-export const ALB_SUBNETS_RULE = "an ALB needs public subnets in at least two availability zones";
+export const ALB_SUBNETS_RULE = "an ALB needs subnets in at least two availability zones";
 /** An access-log key prefix ELB accepts (and that keeps out of ELB's own `AWSLogs/` tree). */
 export const ACCESS_LOG_PREFIX = /^[a-z0-9][a-z0-9/-]*[a-z0-9]$/;
 /** The rule on `accessLogs.prefix`, in the words of its check. */
@@ -63,8 +65,25 @@ export interface LoadBalancerProps {
   readonly naming: Naming;
   /** The VPC of the service's tasks. */
   readonly vpcId: string;
-  /** Public subnets, in at least two availability zones. */
+  /**
+   * Subnets in at least two availability zones: public ones for an internet-facing load balancer,
+   * private ones with `internal: true`.
+   */
   readonly subnetIds: readonly string[];
+  /**
+   * An internal load balancer, reached only through a CloudFront VPC origin (`LoadBalancerVpcOrigin`):
+   * no public addresses, and its security group admits HTTPS from CloudFront's origin-facing prefix
+   * list only (nothing from `0.0.0.0/0`). Put it in private subnets. Switching an existing load
+   * balancer replaces it (and its listeners): turn deletion protection off for that one apply.
+   * @default false (internet-facing, 80 and 443 open to the internet)
+   */
+  readonly internal?: boolean;
+  /**
+   * The id of the `com.amazonaws.global.cloudfront.origin-facing` prefix list, for `internal: true`
+   * in a region missing from `CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS`.
+   * @default - the table's id for `naming.region`
+   */
+  readonly originPrefixListId?: string;
   /** The public Route 53 zone for `domainName`, its certificate validation records and alias. */
   readonly hostedZoneId: string;
   /** The load balancer's own name, e.g. `origin.platform.example.com` (CloudFront's API origin). */
@@ -118,9 +137,11 @@ export interface LoadBalancerProps {
 }
 
 /**
- * An internet-facing Application Load Balancer in the public subnets, HTTPS only:
- * - security group open to the internet on 80 and 443 (IPv4; the ALB is IPv4-only), no egress rules of
- *   its own — `service.allowFrom(alb.securityGroup)` writes the one path out, to the service's port;
+ * An Application Load Balancer, HTTPS only — internet-facing in public subnets, or (`internal: true`)
+ * internal in private subnets behind a CloudFront VPC origin:
+ * - security group open to the internet on 80 and 443 (IPv4; the ALB is IPv4-only), or for an internal
+ *   one to CloudFront's origin-facing prefix list on 443 only; no egress rules of its own —
+ *   `service.allowFrom(alb.securityGroup)` writes the one path out, to the service's port;
  * - HTTP listener that only redirects to HTTPS (301);
  * - HTTPS listener with the TLS 1.3 policy and a DNS-validated ACM certificate (waits for issue),
  *   forwarding to the default target group, with HSTS, nosniff and frame-deny headers and no
@@ -140,7 +161,7 @@ export class LoadBalancer extends Construct implements LoadBalancerRef {
 
   /** The Application Load Balancer. */
   readonly alb: Lb;
-  /** Its security group: 80 and 443 from the internet; services admit it with `allowFrom`. */
+  /** Its security group: 80 and 443 from the internet (internal: 443 from CloudFront); services admit it with `allowFrom`. */
   readonly securityGroup: SecurityGroup;
   /** The HTTPS listener (TLS 1.3 policy), forwarding to `targetGroup`. */
   readonly httpsListener: LbListener;
@@ -168,6 +189,8 @@ export class LoadBalancer extends Construct implements LoadBalancerRef {
   readonly zoneId: string;
   /** Its own name, `origin.<domain>`. */
   readonly domainName: string;
+  /** Whether it is internal (reached through a CloudFront VPC origin) rather than internet-facing. */
+  readonly internal: boolean;
   readonly securityGroupId: string;
   readonly httpsListenerArn: string;
   private readonly hostRulePriorities = new Map<number, string>();
@@ -196,21 +219,41 @@ export class LoadBalancer extends Construct implements LoadBalancerRef {
       IDLE_TIMEOUT_SECONDS,
     );
     this.domainName = props.domainName;
+    const internal = props.internal ?? false;
+    this.internal = internal;
+    const originPrefixList = internal
+      ? cloudFrontPrefixListId(naming.region, "edge.originPrefixListId", props.originPrefixListId)
+      : undefined;
 
     this.securityGroup = createSecurityGroup(this, "security-group", {
       naming,
       purpose: "alb",
       vpcId: props.vpcId,
+      // Kept as it was in both modes: a new description replaces the group, and other stacks'
+      // rules (previews' services admit it) would hold up its deletion. The rules say who may reach it.
       description: "Internet to the ALB on 80 (redirect) and 443; out only to the service",
     });
     this.securityGroupId = this.securityGroup.id;
-    for (const port of [80, 443]) {
-      allowIngressFromCidr(this, `ingress-${port}`, {
-        group: this.securityGroup,
-        port,
-        cidr: "0.0.0.0/0",
-        description: port === 80 ? "HTTP from the internet (redirected to HTTPS)" : "HTTPS from the internet",
+    if (originPrefixList) {
+      // The prefix list weighs 55 against the group's 60 inbound rules: it is the only one here.
+      new VpcSecurityGroupIngressRule(this, "ingress-cloudfront", {
+        securityGroupId: this.securityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        prefixListId: originPrefixList,
+        description: "HTTPS from CloudFront (VPC origin, origin-facing prefix list)",
       });
+    } else {
+      for (const port of [80, 443]) {
+        allowIngressFromCidr(this, `ingress-${port}`, {
+          group: this.securityGroup,
+          port,
+          cidr: "0.0.0.0/0",
+          description:
+            port === 80 ? "HTTP from the internet (redirected to HTTPS)" : "HTTPS from the internet",
+        });
+      }
     }
 
     // A region known only at plan (a module's provider) grants both kinds of log-delivery principal.
@@ -229,7 +272,7 @@ export class LoadBalancer extends Construct implements LoadBalancerRef {
     this.alb = new Lb(this, "alb", {
       name: naming.name("alb", NAME_LIMITS.loadBalancer),
       loadBalancerType: "application",
-      internal: false,
+      internal,
       ipAddressType: "ipv4",
       subnets: [...props.subnetIds],
       securityGroups: [this.securityGroup.id],

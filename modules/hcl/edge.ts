@@ -135,6 +135,7 @@ module "edge" {
     "The region is the provider's, known only at plan: the access-log bucket's policy grants both the region's Elastic Load Balancing account and the log-delivery service principal (one statement each), since which one writes depends on the region.",
     "The load balancer's security group has no egress rule: the service's module adds the path to its port (in TypeScript, `service.allowFrom(alb.securityGroup)`), or add an `aws_vpc_security_group_egress_rule` to `security_group_id` yourself.",
     "Host rules (`addHostRule`) are not part of the module: add `aws_lb_listener_rule` resources on `https_listener_arn` (priority ≥ 100; 1 is the `/metrics` deny rule), with names covered by the certificate.",
+    "The load balancer is always internet-facing here. `LoadBalancer`'s `internal` (private subnets, reached through a CloudFront VPC origin, `LoadBalancerVpcOrigin`) is TypeScript only for now, so with `create_cloudfront = true` the load balancer can be called around CloudFront and its WAF (the kit's policy rule KIT_ALB_1 reports that); the regional web ACL (`create_waf`) stays on for that reason.",
     AWS_PARTITION_ONLY,
   ],
   build(stack) {

@@ -7,6 +7,7 @@ import { albAccessLogs } from "./alb-access-logs.js";
 import { albDeletionProtection } from "./alb-deletion-protection.js";
 import { albDropInvalidHeaders } from "./alb-drop-invalid-headers.js";
 import { albHttpRedirects } from "./alb-http-redirects.js";
+import { albInternal } from "./alb-internal.js";
 import { albTlsPolicy } from "./alb-tls-policy.js";
 import { cloudfrontHttpsOnly } from "./cloudfront-https-only.js";
 import { cloudfrontS3Oac } from "./cloudfront-s3-oac.js";
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   albTlsPolicy,
   albHttpRedirects,
   albDeletionProtection,
+  albInternal,
   albAccessLogs,
   cloudfrontHttpsOnly,
   cloudfrontTls,
