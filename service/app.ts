@@ -11,6 +11,7 @@ import { argon2idHasher, type PasswordHasher } from "./domain/passwords.js";
 import { createTaskService } from "./domain/tasks.js";
 import type { TokenService } from "./domain/tokens.js";
 import { createUserService } from "./domain/users.js";
+import type { EmfPublisher } from "./emf.js";
 import { AppError } from "./errors.js";
 import { type Logger, requestContext } from "./logger.js";
 import { createMetrics } from "./metrics.js";
@@ -39,6 +40,11 @@ export interface AppDeps {
    * @default - `service/web/dist` beside the app's code (in the image, `dist/service/web/dist`)
    */
   webRoot?: string | false;
+  /**
+   * Also publish request, pool and upload metrics as CloudWatch embedded metric format lines.
+   * @default - none (Prometheus `/metrics` only)
+   */
+  emf?: EmfPublisher;
 }
 
 export interface App extends Express {
@@ -64,7 +70,7 @@ export function createApp(deps: AppDeps): App {
   const users = createUserService({ prisma: db.prisma, objectStore, passwords });
   const tasks = createTaskService({ prisma: db.prisma, rows: (statement) => db.rows(statement) });
   const files = createFileService({ prisma: db.prisma, objectStore, logger });
-  const metrics = createMetrics(() => db.poolStats());
+  const metrics = createMetrics(() => db.poolStats(), deps.emf);
 
   const probes = healthProbes({
     lifecycle,
@@ -123,7 +129,12 @@ export function createApp(deps: AppDeps): App {
   const signedIn = authenticate(tokens, http.cookieSecure);
   app.use("/api/me", mountPoint, signedIn, meRoutes({ users, http }));
   app.use("/api/tasks", mountPoint, signedIn, taskRoutes({ tasks }));
-  app.use("/api/files", mountPoint, signedIn, fileRoutes({ files, maxUploadBytes: http.maxUploadBytes }));
+  app.use(
+    "/api/files",
+    mountPoint,
+    signedIn,
+    fileRoutes({ files, maxUploadBytes: http.maxUploadBytes, onUploaded: metrics.recordUpload }),
+  );
 
   app.use(() => {
     throw new AppError("not_found", "no such route");

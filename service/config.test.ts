@@ -144,4 +144,41 @@ describe("config", () => {
     expect(database.schema).toBe("pr_7");
     expect(() => loadDatabaseConfig({})).toThrow(ConfigError);
   });
+
+  it("publishes EMF metrics every minute in production, not locally or in tests unless asked", () => {
+    expect(loadConfig(aws).metrics).toEqual({
+      emfIntervalSeconds: 60,
+      namespace: "AwsPlatformKit/Service",
+      service: "aws-platform-kit",
+    });
+    expect(loadConfig({ ...local, NODE_ENV: "development" }).metrics.emfIntervalSeconds).toBe(0);
+    expect(loadConfig({ ...local, NODE_ENV: "test" }).metrics.emfIntervalSeconds).toBe(0);
+    expect(loadConfig({ ...aws, METRICS_EMF_INTERVAL_SECONDS: "0" }).metrics.emfIntervalSeconds).toBe(0);
+    expect(
+      loadConfig({
+        ...local,
+        METRICS_EMF_INTERVAL_SECONDS: "15",
+        METRICS_NAMESPACE: "acme-dev/service",
+        METRICS_SERVICE: "acme-dev-service",
+      }).metrics,
+    ).toEqual({ emfIntervalSeconds: 15, namespace: "acme-dev/service", service: "acme-dev-service" });
+  });
+
+  it("rejects EMF settings CloudWatch would refuse, naming the variable", () => {
+    expect(
+      problems({
+        ...aws,
+        METRICS_EMF_INTERVAL_SECONDS: "-1",
+        METRICS_NAMESPACE: "AWS/ECS",
+        METRICS_SERVICE: "has space",
+      }),
+    ).toEqual([
+      "METRICS_EMF_INTERVAL_SECONDS: must be at least 0",
+      expect.stringMatching(/^METRICS_NAMESPACE: expected a CloudWatch namespace/),
+      expect.stringMatching(/^METRICS_SERVICE: expected 1 to 255 printable ASCII/),
+    ]);
+    expect(problems({ ...aws, METRICS_NAMESPACE: "a:b" })).toEqual([
+      expect.stringMatching(/^METRICS_NAMESPACE: /),
+    ]);
+  });
 });

@@ -43,6 +43,16 @@ export interface AwsConfig {
   secretsManagerEndpoint?: string;
 }
 
+/** Application metrics as CloudWatch embedded metric format lines on stdout (service/emf.ts). */
+export interface MetricsConfig {
+  /** Seconds between EMF flushes; 0: no EMF lines (Prometheus `/metrics` is always served). */
+  emfIntervalSeconds: number;
+  /** CloudWatch namespace of the metrics. */
+  namespace: string;
+  /** Value of the `Service` dimension. */
+  service: string;
+}
+
 export interface Config {
   nodeEnv: NodeEnv;
   port: number;
@@ -53,6 +63,7 @@ export interface Config {
   aws: AwsConfig;
   http: HttpConfig;
   shutdownTimeoutMs: number;
+  metrics: MetricsConfig;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +131,19 @@ const envSchema = z.object({
   TOKEN_TTL_SECONDS: integer(60, 24 * 3600).default(900),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 10_000).default(10),
   SHUTDOWN_TIMEOUT_MS: integer(0, 28_000).default(20_000),
+  // Default: 60 with NODE_ENV=production, else 0 (off); see loadConfig.
+  METRICS_EMF_INTERVAL_SECONDS: integer(0, 3600).optional(),
+  METRICS_NAMESPACE: z
+    .string()
+    .regex(
+      /^(?!AWS\/)[A-Za-z0-9._#/ -]{1,255}$/,
+      "expected a CloudWatch namespace: letters, digits and . _ - / # or space, at most 255, not starting with AWS/",
+    )
+    .default("AwsPlatformKit/Service"),
+  METRICS_SERVICE: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, "expected 1 to 255 printable ASCII characters without spaces")
+    .default("aws-platform-kit"),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -284,6 +308,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    metrics: {
+      // On in production (the task's stdout reaches CloudWatch Logs); off locally and in tests.
+      emfIntervalSeconds: env.METRICS_EMF_INTERVAL_SECONDS ?? (env.NODE_ENV === "production" ? 60 : 0),
+      namespace: env.METRICS_NAMESPACE,
+      service: env.METRICS_SERVICE,
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import type { AppDeps } from "./app.js";
 import type { Config } from "./config.js";
 import type { PasswordHasher } from "./domain/passwords.js";
 import { createTokenService } from "./domain/tokens.js";
+import { createEmfPublisher, type EmfPublisher } from "./emf.js";
 import type { MutableLifecycle } from "./http-server.js";
 import { createLogger, type Logger } from "./logger.js";
 
@@ -14,7 +15,9 @@ export interface Runtime {
   db: Database;
   objectStore: ObjectStore;
   logger: Logger;
-  /** Closes the database pool. */
+  /** The CloudWatch embedded metric format publisher, when `METRICS_EMF_INTERVAL_SECONDS` > 0. */
+  emf?: EmfPublisher;
+  /** Flushes the last application metrics, then closes the database pool. */
   close(): Promise<void>;
 }
 
@@ -24,7 +27,12 @@ export interface Runtime {
  */
 export async function createRuntime(
   config: Config,
-  options: { logger?: Logger; passwords?: PasswordHasher } = {},
+  options: {
+    logger?: Logger;
+    passwords?: PasswordHasher;
+    /** Where EMF lines go (tests capture them). @default process.stdout */
+    emfWrite?: (line: string) => void;
+  } = {},
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const secrets = createSecretsReader(config.aws);
@@ -35,6 +43,16 @@ export async function createRuntime(
   const db = await createDatabase({ config: config.database, logger, secrets, region: config.aws.region });
   const objectStore = createObjectStore(config.aws, config.uploadsBucket);
   const lifecycle: MutableLifecycle = { shuttingDown: false };
+  const emf =
+    config.metrics.emfIntervalSeconds > 0
+      ? createEmfPublisher({
+          namespace: config.metrics.namespace,
+          service: config.metrics.service,
+          intervalSeconds: config.metrics.emfIntervalSeconds,
+          poolStats: () => db.poolStats(),
+          ...(options.emfWrite ? { write: options.emfWrite } : {}),
+        })
+      : undefined;
   const deps: AppDeps = {
     http: config.http,
     logger,
@@ -43,6 +61,12 @@ export async function createRuntime(
     tokens: createTokenService(signingKey, config.http.tokenTtlSeconds),
     lifecycle,
     ...(options.passwords ? { passwords: options.passwords } : {}),
+    ...(emf ? { emf } : {}),
   };
-  return { deps, lifecycle, db, objectStore, logger, close: () => db.close() };
+  const close = async () => {
+    // After the HTTP server has drained (server.ts stops it first): the last requests are counted.
+    emf?.close();
+    await db.close();
+  };
+  return { deps, lifecycle, db, objectStore, logger, ...(emf ? { emf } : {}), close };
 }

@@ -41,6 +41,7 @@ export async function runService(env: NodeJS.ProcessEnv = process.env): Promise<
     stopped ??= (async () => {
       clearInterval(reaper);
       await server.shutdown();
+      // Flushes the last application metrics (EMF lines) once every request has finished.
       await runtime.close();
     })();
     return stopped;

@@ -45,7 +45,38 @@ export interface ServiceEnvironmentProps {
   readonly corsOrigins?: readonly string[];
   /** Proxies in front of the service that add an X-Forwarded-For entry. */
   readonly trustProxyHops: number;
+  /**
+   * Application metrics as CloudWatch embedded metric format lines in the service's log, every
+   * minute, in this namespace with this `Service` dimension (what `Observability`'s `application`
+   * alarms and graphs read).
+   * @default - none: METRICS_EMF_INTERVAL_SECONDS=0 (previews: no custom metrics, no alarms)
+   */
+  readonly metrics?: ApplicationMetricsSettings;
 }
+
+/** Where the service publishes its application metrics (service/emf.ts). */
+export interface ApplicationMetricsSettings {
+  /** `METRICS_NAMESPACE`. */
+  readonly namespace: string;
+  /** `METRICS_SERVICE`, the `Service` dimension. */
+  readonly service: string;
+}
+
+/**
+ * A deployed environment's application metrics: the namespace `<project>-<env>/service` (where the
+ * failed sign-ins metric is too) and, as the `Service` dimension, the name the environment's ECS
+ * service gets (`<project>-<env>-service`). Plain strings: the task definition cannot refer to the
+ * service that runs it.
+ */
+export function applicationMetricsSettings(naming: {
+  readonly prefix: string;
+  name(thing: string): string;
+}): ApplicationMetricsSettings {
+  return { namespace: `${naming.prefix}/service`, service: naming.name("service") };
+}
+
+/** Seconds between the service's EMF flushes in deployed environments (CloudWatch's standard resolution). */
+export const METRICS_EMF_INTERVAL_SECONDS = 60;
 
 /** Plain (non-secret) environment of the service container; secrets are injected separately. */
 export function serviceEnvironment(props: ServiceEnvironmentProps): Record<string, string> {
@@ -65,6 +96,13 @@ export function serviceEnvironment(props: ServiceEnvironmentProps): Record<strin
     UPLOADS_BUCKET: props.uploadsBucket,
     ...(props.corsOrigins?.length ? { CORS_ORIGINS: props.corsOrigins.join(",") } : {}),
     TRUST_PROXY_HOPS: String(props.trustProxyHops),
+    ...(props.metrics
+      ? {
+          METRICS_EMF_INTERVAL_SECONDS: String(METRICS_EMF_INTERVAL_SECONDS),
+          METRICS_NAMESPACE: props.metrics.namespace,
+          METRICS_SERVICE: props.metrics.service,
+        }
+      : { METRICS_EMF_INTERVAL_SECONDS: "0" }),
   };
 }
 

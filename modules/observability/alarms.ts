@@ -8,6 +8,7 @@ import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import type { Naming } from "../naming/naming.js";
 import {
+  type ApplicationTarget,
   type DatabaseTarget,
   FAILED_SIGN_IN_PATTERN,
   type FailedSignInsTarget,
@@ -15,15 +16,33 @@ import {
   type ServiceTarget,
 } from "./targets.js";
 
+/** One metric, or one expression over the others, of a metric-math alarm. */
+export interface AlarmQuery {
+  readonly id: string;
+  readonly metric?: {
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly dimensions: Record<string, string>;
+    readonly stat: string;
+  };
+  readonly expression?: string;
+  readonly label?: string;
+  /** The one query whose value the alarm compares with its threshold. */
+  readonly returnData?: boolean;
+}
+
 /** What one alarm watches and when it fires. */
 export interface AlarmSpec {
   /** Short name: `<project>-<env>-<name>`. */
   readonly name: string;
   /** What the on-call person reads in the notification: what it means, what to look at. */
   readonly description: string;
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: Record<string, string>;
+  /** The metric watched; a metric-math alarm (`queries`) has none of its own. */
+  readonly namespace?: string;
+  readonly metricName?: string;
+  readonly dimensions?: Record<string, string>;
+  /** A metric-math alarm: its metrics and the expression it compares (each metric at `periodSeconds`). */
+  readonly queries?: readonly AlarmQuery[];
   readonly statistic?: "Sum" | "Average" | "Maximum" | "Minimum";
   readonly extendedStatistic?: string;
   readonly comparison: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
@@ -66,12 +85,46 @@ export function serviceNamespace(naming: Naming): string {
   return `${naming.prefix}/service`;
 }
 
+/** The application's metrics, as service/emf.ts names them. */
+export const APPLICATION_METRICS = {
+  requests: "Requests",
+  errors4xx: "Errors4xx",
+  errors5xx: "Errors5xx",
+  latency: "Latency",
+  poolTotal: "DbPoolTotal",
+  poolIdle: "DbPoolIdle",
+  poolWaiting: "DbPoolWaiting",
+  uploadBytes: "UploadBytes",
+} as const;
+
+/** 5-minute periods with fewer requests than this never count towards the error-rate alarm. */
+export const APPLICATION_ERROR_RATE_MIN_REQUESTS = 10;
+
+/** The namespace the application publishes in. */
+export function applicationNamespace(naming: Naming, app: ApplicationTarget): string {
+  return app.namespace ?? serviceNamespace(naming);
+}
+
+/** Percentage of 5xx answers the application error-rate alarm fires above. */
+export function applicationErrorRateThreshold(app: ApplicationTarget): number {
+  return app.errorRatePercent ?? 5;
+}
+
+/** Milliseconds of application p99 latency the latency alarm fires above. */
+export function applicationP99Threshold(app: ApplicationTarget): number {
+  return app.p99LatencyMs ?? 1000;
+}
+
+/** The metric-math expression of the 5xx share, over queries `requests` and `errors`. */
+export const APPLICATION_ERROR_RATE_EXPRESSION = `IF(requests >= ${APPLICATION_ERROR_RATE_MIN_REQUESTS}, 100 * FILL(errors, 0) / requests, 0)`;
+
 /** The targets to alarm on; each alarm exists only when its target is given. */
 export interface AlarmTargets {
   readonly loadBalancer?: LoadBalancerTarget;
   readonly service?: ServiceTarget;
   readonly database?: DatabaseTarget;
   readonly failedSignIns?: FailedSignInsTarget;
+  readonly application?: ApplicationTarget;
 }
 
 /** Every alarm of the given targets, load balancer first. */
@@ -81,6 +134,7 @@ export function alarmSpecs(naming: Naming, targets: AlarmTargets): AlarmSpec[] {
     ...(targets.service ? serviceAlarms(targets.service) : []),
     ...(targets.database ? databaseAlarms(targets.database) : []),
     ...(targets.failedSignIns ? [failedSignInsAlarm(naming, targets.failedSignIns)] : []),
+    ...(targets.application ? applicationAlarms(naming, targets.application) : []),
   ];
 }
 
@@ -101,14 +155,29 @@ export function createAlarms(
         alarmDescription: spec.description,
         namespace: spec.namespace,
         metricName: spec.metricName,
-        dimensions: Object.keys(spec.dimensions).length ? spec.dimensions : undefined,
+        dimensions: spec.dimensions && Object.keys(spec.dimensions).length ? spec.dimensions : undefined,
+        metricQuery: spec.queries?.map((query) => ({
+          id: query.id,
+          expression: query.expression,
+          label: query.label,
+          returnData: query.returnData ?? false,
+          metric: query.metric
+            ? {
+                namespace: query.metric.namespace,
+                metricName: query.metric.metricName,
+                dimensions: query.metric.dimensions,
+                stat: query.metric.stat,
+                period: spec.periodSeconds,
+              }
+            : undefined,
+        })),
         statistic: spec.statistic,
         extendedStatistic: spec.extendedStatistic,
         // A p99 over a handful of requests is noise: keep the current state until there are enough.
         evaluateLowSampleCountPercentiles: spec.extendedStatistic ? "ignore" : undefined,
         comparisonOperator: spec.comparison,
         threshold: spec.threshold,
-        period: spec.periodSeconds,
+        period: spec.queries ? undefined : spec.periodSeconds,
         evaluationPeriods: spec.evaluationPeriods,
         datapointsToAlarm: spec.datapointsToAlarm,
         treatMissingData: spec.treatMissingData,
@@ -352,6 +421,82 @@ function failedSignInsAlarm(naming: Naming, target: FailedSignInsTarget): AlarmS
     // Published only when a sign-in is refused: no data means none were.
     treatMissingData: "notBreaching",
   };
+}
+
+function applicationAlarms(naming: Naming, app: ApplicationTarget): AlarmSpec[] {
+  const namespace = applicationNamespace(naming, app);
+  const dimensions = { Service: app.serviceName };
+  const rate = applicationErrorRateThreshold(app);
+  const p99 = applicationP99Threshold(app);
+  return [
+    {
+      name: "app-5xx-rate",
+      description:
+        `More than ${rate} % of the application's requests were answered 5xx for 10 minutes (periods with ` +
+        `at least ${APPLICATION_ERROR_RATE_MIN_REQUESTS} requests). The dashboard's per-route graphs show ` +
+        "which routes fail; the application logs say why. Check recent deployments, the database and S3.",
+      queries: [
+        {
+          id: "requests",
+          metric: { namespace, metricName: APPLICATION_METRICS.requests, dimensions, stat: "Sum" },
+        },
+        {
+          id: "errors",
+          metric: { namespace, metricName: APPLICATION_METRICS.errors5xx, dimensions, stat: "Sum" },
+        },
+        {
+          id: "rate",
+          expression: APPLICATION_ERROR_RATE_EXPRESSION,
+          label: "5xx (% of requests)",
+          returnData: true,
+        },
+      ],
+      comparison: "GreaterThanThreshold",
+      threshold: rate,
+      periodSeconds: 300,
+      evaluationPeriods: 2,
+      // The service publishes Errors5xx only in intervals with a 5xx (FILL makes those 0), and
+      // Requests only when it serves any: no data means no traffic, nothing failing.
+      treatMissingData: "notBreaching",
+    },
+    {
+      name: "app-p99-latency",
+      description:
+        `The application's slowest 1 % of requests took longer than ${p99} ms for 10 minutes (measured in ` +
+        "the service, so without the load balancer's share). The dashboard's per-route latency shows which " +
+        "routes; check the database pool graph, database CPU and slow queries, and recent deployments.",
+      namespace,
+      metricName: APPLICATION_METRICS.latency,
+      dimensions,
+      extendedStatistic: "p99",
+      comparison: "GreaterThanThreshold",
+      threshold: p99,
+      periodSeconds: 300,
+      evaluationPeriods: 2,
+      // No requests, no latency to complain about.
+      treatMissingData: "notBreaching",
+    },
+    {
+      name: "app-db-pool-waiting",
+      description:
+        "Requests have been waiting for a database connection from the service's pool in each of the last " +
+        "5 minutes: the pool (DATABASE_POOL_MAX per task) is exhausted and requests queue. Look for slow " +
+        "queries holding connections, raise the pool size within the database's max_connections, or add tasks.",
+      namespace,
+      metricName: APPLICATION_METRICS.poolWaiting,
+      dimensions,
+      statistic: "Maximum",
+      comparison: "GreaterThanThreshold",
+      threshold: 0,
+      periodSeconds: 60,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 5,
+      // Every task publishes the pool every minute, traffic or not. A gap is a minute its timer fell
+      // on either side of, or no task running (the no-healthy-hosts alarm's business): evaluate the
+      // minutes that have data rather than count gaps as "no one waiting".
+      treatMissingData: "missing",
+    },
+  ];
 }
 
 function formatGb(gb: number): string {

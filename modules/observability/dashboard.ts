@@ -2,6 +2,11 @@
 import type { Naming } from "../naming/naming.js";
 import {
   type AlarmTargets,
+  APPLICATION_ERROR_RATE_EXPRESSION,
+  APPLICATION_METRICS,
+  applicationErrorRateThreshold,
+  applicationNamespace,
+  applicationP99Threshold,
   connectionsThreshold,
   FAILED_SIGN_INS_METRIC,
   failedSignInsThreshold,
@@ -116,6 +121,61 @@ export function dashboardBody(props: DashboardProps, alarmArns: readonly string[
       ],
       { threshold: { label: "alarm", value: UTILISATION_ALARM_PERCENT } },
     );
+  }
+
+  const app = props.application;
+  if (app) {
+    const ns = applicationNamespace(naming, app);
+    const svc = ["Service", app.serviceName];
+    const m = APPLICATION_METRICS;
+    // Per-route series by search: the routes are whatever the service serves, no list to keep here.
+    const byRoute = (metricName: string, stat: string, label: string) => [
+      {
+        expression: `SEARCH('{${ns},Route,Service} MetricName="${metricName}" Service="${app.serviceName}"', '${stat}', 300)`,
+        id: `${metricName.toLowerCase()}_by_route`,
+        label,
+      },
+    ];
+    graph(
+      "Application requests, 4xx and 5xx",
+      [
+        [ns, m.requests, ...svc, { label: "requests" }],
+        [ns, m.errors4xx, ...svc, { label: "4xx" }],
+        [ns, m.errors5xx, ...svc, { label: "5xx" }],
+      ],
+      { stat: "Sum" },
+    );
+    graph(
+      "Application 5xx (% of requests)",
+      [
+        [ns, m.requests, ...svc, { id: "requests", stat: "Sum", visible: false }],
+        [ns, m.errors5xx, ...svc, { id: "errors", stat: "Sum", visible: false }],
+        [{ expression: APPLICATION_ERROR_RATE_EXPRESSION, id: "rate", label: "5xx %" }],
+      ],
+      { threshold: { label: "alarm", value: applicationErrorRateThreshold(app) } },
+    );
+    graph(
+      "Application latency (ms)",
+      [
+        [ns, m.latency, ...svc, { stat: "p50", label: "p50" }],
+        [ns, m.latency, ...svc, { stat: "p90", label: "p90" }],
+        [ns, m.latency, ...svc, { stat: "p99", label: "p99" }],
+      ],
+      { threshold: { label: "p99 alarm", value: applicationP99Threshold(app) } },
+    );
+    graph(
+      "Database pool (connections per task, busiest)",
+      [
+        [ns, m.poolTotal, ...svc, { id: "total", stat: "Maximum", label: "open" }],
+        [ns, m.poolIdle, ...svc, { id: "idle", stat: "Minimum", visible: false }],
+        [{ expression: "total - idle", id: "in_use", label: "in use" }],
+        [ns, m.poolWaiting, ...svc, { stat: "Maximum", label: "requests waiting" }],
+      ],
+      { threshold: { label: "waiting alarm", value: 0 } },
+    );
+    graph("Upload bytes", [[ns, m.uploadBytes, ...svc, { label: "bytes uploaded" }]], { stat: "Sum" });
+    graph("Requests by route", [byRoute(m.requests, "Sum", "")], {});
+    graph("p99 latency by route (ms)", [byRoute(m.latency, "p99", "")], {});
   }
 
   if (props.failedSignIns) {

@@ -386,6 +386,184 @@ describe("dashboard", () => {
   });
 });
 
+describe("application metrics (embedded metric format lines of the service)", () => {
+  const application = { serviceName: "acme-test-service" };
+  const withApp = build({ loadBalancer: lb, application });
+  const custom = build({
+    application: { serviceName: "svc", namespace: "Custom/App", errorRatePercent: 2, p99LatencyMs: 300 },
+  });
+  const appDimensions = { Service: "acme-test-service" };
+
+  test("adds the 5xx rate, p99 latency and pool waiting alarms, notifying the topic", () => {
+    expect(alarmNames(withApp).filter((n) => String(n).startsWith("acme-test-app-"))).toEqual([
+      "acme-test-app-5xx-rate",
+      "acme-test-app-db-pool-waiting",
+      "acme-test-app-p99-latency",
+    ]);
+    for (const name of ["app-5xx-rate", "app-p99-latency", "app-db-pool-waiting"]) {
+      const a = alarm(withApp, name);
+      expect(a.alarm_actions).toEqual([topicRef]);
+      expect(a.ok_actions).toEqual([topicRef]);
+      expect(String(a.alarm_description).length).toBeGreaterThan(80);
+    }
+    expect(alarmNames(full).some((n) => String(n).startsWith("acme-test-app-"))).toBe(false);
+  });
+
+  test("the 5xx rate is metric math over Requests and Errors5xx, ignoring quiet periods; no data is no errors", () => {
+    const a = alarm(withApp, "app-5xx-rate");
+    expect(a).toMatchObject({
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 5,
+      evaluation_periods: 2,
+      treat_missing_data: "notBreaching",
+    });
+    expect(a.metric_name).toBeUndefined();
+    expect(a.period).toBeUndefined();
+    const queries = a.metric_query as Array<Record<string, unknown>>;
+    expect(queries).toEqual([
+      {
+        id: "requests",
+        return_data: false,
+        metric: {
+          namespace: "acme-test/service",
+          metric_name: "Requests",
+          dimensions: appDimensions,
+          stat: "Sum",
+          period: 300,
+        },
+      },
+      {
+        id: "errors",
+        return_data: false,
+        metric: {
+          namespace: "acme-test/service",
+          metric_name: "Errors5xx",
+          dimensions: appDimensions,
+          stat: "Sum",
+          period: 300,
+        },
+      },
+      {
+        id: "rate",
+        expression: "IF(requests >= 10, 100 * FILL(errors, 0) / requests, 0)",
+        label: "5xx (% of requests)",
+        return_data: true,
+      },
+    ]);
+  });
+
+  test("p99 latency is read from the service's Latency distribution; few samples keep the state", () => {
+    expect(alarm(withApp, "app-p99-latency")).toMatchObject({
+      namespace: "acme-test/service",
+      metric_name: "Latency",
+      dimensions: appDimensions,
+      extended_statistic: "p99",
+      evaluate_low_sample_count_percentiles: "ignore",
+      threshold: 1000,
+      period: 300,
+      evaluation_periods: 2,
+      treat_missing_data: "notBreaching",
+    });
+  });
+
+  test("requests waiting for a pool connection in each of 5 minutes alarm; gaps are not counted as fine", () => {
+    expect(alarm(withApp, "app-db-pool-waiting")).toMatchObject({
+      namespace: "acme-test/service",
+      metric_name: "DbPoolWaiting",
+      dimensions: appDimensions,
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      period: 60,
+      evaluation_periods: 5,
+      datapoints_to_alarm: 5,
+      treat_missing_data: "missing",
+    });
+  });
+
+  test("takes the namespace and thresholds given", () => {
+    expect(alarm(custom, "app-5xx-rate").threshold).toBe(2);
+    expect(alarm(custom, "app-p99-latency")).toMatchObject({ namespace: "Custom/App", threshold: 300 });
+    expect(alarm(custom, "app-db-pool-waiting").dimensions).toEqual({ Service: "svc" });
+    const queries = alarm(custom, "app-5xx-rate").metric_query as Array<{ metric?: { namespace: string } }>;
+    expect(queries.flatMap((q) => (q.metric ? [q.metric.namespace] : []))).toEqual([
+      "Custom/App",
+      "Custom/App",
+    ]);
+  });
+
+  test("the dashboard graphs requests, 4xx/5xx, the 5xx rate, latency percentiles, pool and uploads", () => {
+    const body = JSON.parse(String(withApp.only("aws_cloudwatch_dashboard").dashboard_body)) as {
+      widgets: Array<{
+        type: string;
+        properties: { title?: string; metrics?: unknown[][]; alarms?: string[] };
+      }>;
+    };
+    const graphs = body.widgets.filter((w) => w.type === "metric");
+    const series = graphs.flatMap((w) => w.properties.metrics ?? []);
+    const named = series.filter((m) => m[0] === "acme-test/service");
+    const names = named.map((m) => `${m[1]} ${JSON.stringify(m.at(-1))}`);
+    for (const metric of [
+      "Requests",
+      "Errors4xx",
+      "Errors5xx",
+      "DbPoolTotal",
+      "DbPoolIdle",
+      "DbPoolWaiting",
+      "UploadBytes",
+    ]) {
+      expect(
+        names.some((n) => n.startsWith(`${metric} `)),
+        metric,
+      ).toBe(true);
+    }
+    for (const stat of ["p50", "p90", "p99"]) {
+      expect(named).toContainEqual([
+        "acme-test/service",
+        "Latency",
+        "Service",
+        "acme-test-service",
+        { stat, label: stat },
+      ]);
+    }
+    const expressions = series.flatMap((m) =>
+      m.flatMap((part) =>
+        typeof part === "object" && part && "expression" in part ? [String(part.expression)] : [],
+      ),
+    );
+    expect(expressions).toContain("IF(requests >= 10, 100 * FILL(errors, 0) / requests, 0)");
+    expect(expressions).toContain("total - idle");
+    expect(expressions).toContain(
+      `SEARCH('{acme-test/service,Route,Service} MetricName="Requests" Service="acme-test-service"', 'Sum', 300)`,
+    );
+    expect(expressions).toContain(
+      `SEARCH('{acme-test/service,Route,Service} MetricName="Latency" Service="acme-test-service"', 'p99', 300)`,
+    );
+    const titles = graphs.map((w) => w.properties.title);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        "Application requests, 4xx and 5xx",
+        "Application 5xx (% of requests)",
+        "Application latency (ms)",
+        "Upload bytes",
+        "Requests by route",
+      ]),
+    );
+    const alarms = body.widgets.find((w) => w.type === "alarm")?.properties.alarms;
+    expect(alarms).toHaveLength(alarmNames(withApp).length);
+  });
+
+  test.each([
+    [{ serviceName: "has space" }, "observability.application.serviceName"],
+    [{ serviceName: "svc", namespace: "AWS/ECS" }, "observability.application.namespace"],
+    [{ serviceName: "svc", errorRatePercent: 0 }, "observability.application.errorRatePercent"],
+    [{ serviceName: "svc", errorRatePercent: 100 }, "observability.application.errorRatePercent"],
+    [{ serviceName: "svc", p99LatencyMs: -1 }, "observability.application.p99LatencyMs"],
+  ])("%o is refused with %s", (application, field) => {
+    expect(() => build({ application })).toThrow(field);
+  });
+});
+
 describe("invalid settings are refused at synth", () => {
   test.each([
     [{ alarmEmail: "oncall" }, "observability.alarmEmail"],

@@ -9,6 +9,7 @@ import type { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwat
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key/index.js";
 import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Naming } from "../naming/naming.js";
 import { PropError } from "../validation/prop-error.js";
@@ -16,7 +17,13 @@ import { createAlarmTopic } from "./alarm-topic.js";
 import { alarmSpecs, countFailedSignIns, createAlarms } from "./alarms.js";
 import { createBudget, DEFAULT_BUDGET_THRESHOLDS_PERCENT, MAX_BUDGET_THRESHOLDS } from "./budget.js";
 import { dashboardBody } from "./dashboard.js";
-import type { DatabaseTarget, FailedSignInsTarget, LoadBalancerTarget, ServiceTarget } from "./targets.js";
+import type {
+  ApplicationTarget,
+  DatabaseTarget,
+  FailedSignInsTarget,
+  LoadBalancerTarget,
+  ServiceTarget,
+} from "./targets.js";
 
 /** Everything `Observability` is built from; each target given adds its alarms and graphs. */
 export interface ObservabilityProps {
@@ -43,6 +50,13 @@ export interface ObservabilityProps {
    * @default - no failed sign-in metric or alarm
    */
   readonly failedSignIns?: FailedSignInsTarget;
+  /**
+   * The service's own metrics (embedded metric format lines in its log): alarms on its 5xx rate, its
+   * p99 latency and requests waiting for a database connection, and dashboard graphs of requests,
+   * 4xx/5xx, latency percentiles, pool use and upload bytes, service-wide and per route.
+   * @default - no application alarms or graphs
+   */
+  readonly application?: ApplicationTarget;
 }
 
 /**
@@ -150,6 +164,39 @@ function validate(props: ObservabilityProps, thresholds: readonly number[]): voi
       "observability.failedSignIns.threshold",
       `${signIns} must be a whole number of refused sign-ins, 1 or more`,
     );
+  }
+  const app = props.application;
+  if (app) {
+    if (!Token.isUnresolved(app.serviceName) && !/^[\x21-\x7e]{1,255}$/.test(app.serviceName)) {
+      throw new PropError(
+        "observability.application.serviceName",
+        `"${app.serviceName}" must be the service's METRICS_SERVICE: 1 to 255 printable ASCII characters, no spaces`,
+      );
+    }
+    if (
+      app.namespace !== undefined &&
+      !Token.isUnresolved(app.namespace) &&
+      !/^(?!AWS\/)[A-Za-z0-9._#/ -]{1,255}$/.test(app.namespace)
+    ) {
+      throw new PropError(
+        "observability.application.namespace",
+        `"${app.namespace}" must be the service's METRICS_NAMESPACE: a CloudWatch namespace not starting with AWS/`,
+      );
+    }
+    const rate = app.errorRatePercent;
+    if (rate !== undefined && !(Number.isFinite(rate) && rate > 0 && rate < 100)) {
+      throw new PropError(
+        "observability.application.errorRatePercent",
+        `${rate} must be a percentage above 0 and below 100 (e.g. 5)`,
+      );
+    }
+    const p99ms = app.p99LatencyMs;
+    if (p99ms !== undefined && !(Number.isFinite(p99ms) && p99ms > 0)) {
+      throw new PropError(
+        "observability.application.p99LatencyMs",
+        `${p99ms} must be a positive number of milliseconds`,
+      );
+    }
   }
   const db = props.database;
   if (db && !(Number.isInteger(db.allocatedStorageGb) && db.allocatedStorageGb > 0)) {

@@ -61,3 +61,29 @@ export interface FailedSignInsTarget {
    */
   readonly threshold?: number;
 }
+
+/**
+ * The service's own metrics, which it writes as CloudWatch embedded metric format lines to its log
+ * (service/emf.ts: `METRICS_NAMESPACE`, `METRICS_SERVICE`): requests, 4xx and 5xx, latency,
+ * database pool use and upload bytes, service-wide and per route.
+ */
+export interface ApplicationTarget {
+  /** The `Service` dimension the service publishes with (its `METRICS_SERVICE`). */
+  readonly serviceName: string;
+  /**
+   * The namespace the service publishes in (its `METRICS_NAMESPACE`).
+   * @default `<prefix>/service` - the namespace of the failed sign-ins metric too
+   */
+  readonly namespace?: string;
+  /**
+   * Alarm when more than this percentage of requests are answered 5xx for 10 minutes (only
+   * 5-minute periods with at least 10 requests count: one failure among three requests is noise).
+   * @default 5
+   */
+  readonly errorRatePercent?: number;
+  /**
+   * Alarm when the application's 99th-percentile latency stays above this many milliseconds.
+   * @default 1000
+   */
+  readonly p99LatencyMs?: number;
+}

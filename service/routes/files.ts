@@ -26,9 +26,12 @@ function displayName(original: string): string {
 export function fileRoutes({
   files,
   maxUploadBytes,
+  onUploaded,
 }: {
   files: FileService;
   maxUploadBytes: number;
+  /** Told the size of every file stored (the upload metrics). */
+  onUploaded?: (bytes: number) => void;
 }): Router {
   const router = Router();
 
@@ -46,7 +49,9 @@ export function fileRoutes({
       discard: (_req, res, stored) => files.remove(currentUserId(res), stored.id),
     }),
     (_req, res) => {
-      res.status(201).json(res.locals.upload);
+      const stored = res.locals.upload as FileView;
+      onUploaded?.(stored.size);
+      res.status(201).json(stored);
     },
   );
 

@@ -111,6 +111,8 @@ export interface StartOptions {
   databaseUrl?: string;
   /** The built front end to serve at `/` (see createApp's `webRoot`). */
   webRoot?: string | false;
+  /** Receives the CloudWatch EMF lines (with `METRICS_EMF_INTERVAL_SECONDS` > 0) instead of stdout. */
+  emfWrite?: (line: string) => void;
 }
 
 /** Starts the service on an ephemeral port with its own database and bucket. */
@@ -139,6 +141,7 @@ export async function startTestService(options: StartOptions = {}): Promise<Test
   const runtime = await createRuntime(config, {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.passwords ? { passwords: options.passwords } : {}),
+    ...(options.emfWrite ? { emfWrite: options.emfWrite } : {}),
   });
   await runtime.objectStore.ensureBucket();
   const app = createApp({
