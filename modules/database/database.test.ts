@@ -547,3 +547,132 @@ describe("defaultMaxAllocatedStorageGb", () => {
     expect([20, 50, 200, 40000].map(defaultMaxAllocatedStorageGb)).toEqual([100, 100, 400, 65536]);
   });
 });
+
+describe("restore", () => {
+  const source = "acme-test-db";
+  const fromSnapshot = synthesise((scope) => {
+    new Database(scope, "db", {
+      ...network,
+      purpose: "db-r1",
+      restore: { snapshotIdentifier: "rds:acme-test-db-2026-12-06-03-10" },
+    });
+  });
+  const toPointInTime = synthesise((scope) => {
+    new Database(scope, "db", {
+      ...network,
+      purpose: "db-r2",
+      kmsKeyArn: key,
+      restore: { pointInTime: { sourceDbInstanceIdentifier: source, restoreTime: "2026-12-06T09:30:00Z" } },
+    });
+  });
+  const toLatest = synthesise((scope) => {
+    new Database(scope, "db", {
+      ...network,
+      purpose: "db-r3",
+      restore: {
+        pointInTime: { sourceDbiResourceId: "db-ABCDEFGHIJ0123456789", useLatestRestorableTime: true },
+      },
+    });
+  });
+
+  test("from a snapshot: snapshot_identifier, and the database and master user names come from it", () => {
+    const instance = instanceOf(fromSnapshot);
+    expect(instance).toMatchObject({
+      identifier: "acme-test-db-r1",
+      snapshot_identifier: "rds:acme-test-db-2026-12-06-03-10",
+      manage_master_user_password: true,
+      storage_encrypted: true,
+      deletion_protection: true,
+    });
+    expect(instance).not.toHaveProperty("username");
+    expect(instance).not.toHaveProperty("db_name");
+    expect(instance).not.toHaveProperty("restore_to_point_in_time");
+  });
+
+  test("to a point in time: restore_to_point_in_time with the source and the time; the key of the source's storage is kept", () => {
+    const instance = instanceOf(toPointInTime);
+    expect(instance.restore_to_point_in_time).toEqual({
+      source_db_instance_identifier: source,
+      restore_time: "2026-12-06T09:30:00Z",
+    });
+    expect(instance).not.toHaveProperty("snapshot_identifier");
+    expect(instance).not.toHaveProperty("kms_key_id");
+    expect(instance.performance_insights_kms_key_id).toBe(key);
+  });
+
+  test("to the latest restorable time of a source given by resource id", () => {
+    expect(instanceOf(toLatest).restore_to_point_in_time).toEqual({
+      source_dbi_resource_id: "db-ABCDEFGHIJ0123456789",
+      use_latest_restorable_time: true,
+    });
+  });
+
+  test("a later change to restore never replaces the instance: both attributes are ignored after creation", () => {
+    for (const s of [defaults, fromSnapshot, toPointInTime]) {
+      expect(instanceOf(s).lifecycle).toEqual({
+        ignore_changes: ["snapshot_identifier", "restore_to_point_in_time"],
+      });
+    }
+  });
+
+  test("without restore: a new empty database, as before", () => {
+    const instance = instanceOf(defaults);
+    expect(instance).toMatchObject({ username: "platform_admin", db_name: "app" });
+    expect(instance).not.toHaveProperty("snapshot_identifier");
+    expect(instance).not.toHaveProperty("restore_to_point_in_time");
+  });
+
+  test.each<[string, DatabaseProps["restore"], string]>([
+    [
+      "both a snapshot and a point in time",
+      {
+        snapshotIdentifier: "snap-1",
+        pointInTime: { sourceDbInstanceIdentifier: source, useLatestRestorableTime: true },
+      } as never,
+      "database.restore: give exactly one of snapshotIdentifier and pointInTime",
+    ],
+    [
+      "a malformed snapshot identifier",
+      { snapshotIdentifier: "1 bad" },
+      "database.restore.snapshotIdentifier:",
+    ],
+    [
+      "a time and the latest time",
+      {
+        pointInTime: {
+          sourceDbInstanceIdentifier: source,
+          restoreTime: "2026-12-06T09:30:00Z",
+          useLatestRestorableTime: true,
+        },
+      },
+      "database.restore.pointInTime: give exactly one of restoreTime and useLatestRestorableTime",
+    ],
+    [
+      "neither a time nor the latest",
+      { pointInTime: { sourceDbInstanceIdentifier: source } },
+      "database.restore.pointInTime: give exactly one of restoreTime",
+    ],
+    [
+      "no source",
+      { pointInTime: { useLatestRestorableTime: true } },
+      "database.restore.pointInTime: give exactly one of sourceDbInstanceIdentifier and sourceDbiResourceId",
+    ],
+    [
+      "a local time without a zone",
+      { pointInTime: { sourceDbInstanceIdentifier: source, restoreTime: "2026-12-06 09:30" } },
+      'database.restore.pointInTime.restoreTime: "2026-12-06 09:30" must be an ISO 8601 time in UTC',
+    ],
+    [
+      "a day that does not exist",
+      { pointInTime: { sourceDbInstanceIdentifier: source, restoreTime: "2026-02-30T09:30:00Z" } },
+      "database.restore.pointInTime.restoreTime:",
+    ],
+    [
+      "a restore into its own source",
+      { pointInTime: { sourceDbInstanceIdentifier: source, useLatestRestorableTime: true } },
+      'database.restore.pointInTime.sourceDbInstanceIdentifier: "acme-test-db" is this instance\'s own identifier',
+    ],
+  ])("refuses %s", (_, restore, message) => {
+    expect(buildWith({ restore })).toThrow(message);
+  });
+});

@@ -10,6 +10,7 @@ import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/inde
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { conditional, Fn, type IResolvable, Op, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
+import { assertLogGroupClass, type LogGroupClass } from "../logs/log-group-class.js";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import {
   type AllowFromOptions,
@@ -127,6 +128,71 @@ export const PARAMETER_TWICE_RULE = "must name each parameter once";
 /** How a parameter change is applied. */
 export const APPLY_METHODS = ["immediate", "pending-reboot"] as const;
 
+/**
+ * A snapshot to restore: a manual snapshot's identifier (`acme-prod-db-before-upgrade`), an automated
+ * one's (`rds:acme-prod-db-2026-12-06-03-10`), or a shared or copied snapshot's ARN.
+ */
+export const SNAPSHOT_IDENTIFIER =
+  /^((rds:)?[a-zA-Z][a-zA-Z0-9-]{0,254}|arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:(rds:)?[a-zA-Z][a-zA-Z0-9-]{0,254})$/;
+/** What a snapshot identifier must look like. */
+export const SNAPSHOT_IDENTIFIER_RULE =
+  "must be a DB snapshot identifier (a letter, then letters, digits and hyphens; rds:<name> for an automated snapshot) or a snapshot ARN";
+/** A point in time to restore to: ISO 8601 in UTC, to the second (`2026-12-06T09:30:00Z`). */
+export const RESTORE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+/** What a restore time must look like. */
+export const RESTORE_TIME_RULE = "must be an ISO 8601 time in UTC such as 2026-12-06T09:30:00Z";
+/** Why a point-in-time restore needs exactly one time. */
+export const RESTORE_TIME_CHOICE_RULE = "give exactly one of restoreTime and useLatestRestorableTime: true";
+/** Why a point-in-time restore needs exactly one source. */
+export const RESTORE_SOURCE_RULE = "give exactly one of sourceDbInstanceIdentifier and sourceDbiResourceId";
+/** Why a restore cannot go into its own source. */
+export const RESTORE_INTO_SOURCE_RULE =
+  "is this instance's own identifier; a restore creates a new instance, so give the restored Database a construct of its own with another purpose";
+
+/** A restore from a DB snapshot (`aws_db_instance.snapshot_identifier`). */
+export interface DatabaseSnapshotRestore {
+  /**
+   * The snapshot: a manual snapshot's identifier, an automated one's (`rds:<instance>-<date>`), or
+   * a shared or copied snapshot's ARN.
+   */
+  readonly snapshotIdentifier: string;
+}
+
+/** Which instance, and which moment of it, a point-in-time restore copies. */
+export interface DatabasePointInTime {
+  /**
+   * The source instance's identifier (it must still exist).
+   * @default - none; give this or `sourceDbiResourceId`
+   */
+  readonly sourceDbInstanceIdentifier?: string;
+  /**
+   * The source's resource id (`db-…`): also works after the source is deleted, from its retained
+   * automated backups.
+   * @default - none; give this or `sourceDbInstanceIdentifier`
+   */
+  readonly sourceDbiResourceId?: string;
+  /**
+   * The moment to restore to, ISO 8601 in UTC (`2026-12-06T09:30:00Z`), within the source's backup
+   * retention and before its latest restorable time.
+   * @default - none; give this or `useLatestRestorableTime: true`
+   */
+  readonly restoreTime?: string;
+  /**
+   * Restore to the latest restorable time (usually within the last five minutes).
+   * @default false
+   */
+  readonly useLatestRestorableTime?: boolean;
+}
+
+/** A point-in-time restore of another instance (`aws_db_instance.restore_to_point_in_time`). */
+export interface DatabasePointInTimeRestore {
+  /** Which instance, and which moment of it. */
+  readonly pointInTime: DatabasePointInTime;
+}
+
+/** Where a restored database's data comes from: a snapshot, or a point in time of another instance. */
+export type DatabaseRestore = DatabaseSnapshotRestore | DatabasePointInTimeRestore;
+
 /** One setting of the database's parameter group. */
 export interface DatabaseParameter {
   /** Parameter name, as in `describe-db-parameters` (e.g. `log_connections`). */
@@ -204,6 +270,14 @@ export interface DatabaseProps {
    */
   readonly logRetentionDays?: number;
   /**
+   * The log class of the `postgresql` and `upgrade` log groups. `INFREQUENT_ACCESS` halves ingestion
+   * ($0.25 instead of $0.50 per GB in us-east-1) and keeps Logs Insights queries, but has no metric
+   * filters, subscription filters or Live Tail: right for logs read only to investigate. Fixed at
+   * creation: changing it on an existing database replaces both log groups and loses their events.
+   * @default "STANDARD"
+   */
+  readonly logGroupClass?: LogGroupClass;
+  /**
    * Log every statement that runs at least this long (`log_min_duration_statement`), in milliseconds.
    * @default 1000
    */
@@ -224,6 +298,16 @@ export interface DatabaseProps {
   readonly maintenanceWindow?: string;
   /** More parameter-group settings. `rds.force_ssl` and slow-query logging are set by the module. @default - none */
   readonly parameters?: readonly DatabaseParameter[];
+  /**
+   * Create the instance from a snapshot or as a point-in-time restore of another instance, instead of
+   * empty. The database name, master user name and storage encryption (and its key) then come from
+   * the source: `databaseName` and `masterUsername` must name the source's (they are what the outputs
+   * report). Read when the instance is created only: changing or removing `restore` later changes
+   * nothing (the instance ignores it), so restore into a new construct, with a `purpose` of its own
+   * (identifiers are unique per account and region), and switch consumers to it.
+   * @default - none: a new, empty database
+   */
+  readonly restore?: DatabaseRestore;
 }
 
 /**
@@ -346,6 +430,8 @@ export class Database extends Construct implements DatabaseRef {
       logGroups[log] = new CloudwatchLogGroup(this, `log-group-${log}`, {
         name: `/aws/rds/instance/${this.identifier}/${log}`,
         retentionInDays: settings.logRetentionDays,
+        // Left out when not given: log groups created before the prop plan no change.
+        ...(props.logGroupClass !== undefined ? { logGroupClass: props.logGroupClass } : {}),
       });
     }
     this.logGroups = logGroups;
@@ -367,8 +453,10 @@ export class Database extends Construct implements DatabaseRef {
       allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? false,
       autoMinorVersionUpgrade: true,
       instanceClass: settings.instanceClass,
-      dbName: settings.databaseName,
-      username: settings.masterUsername,
+      // A restore takes the database and master user names from its source.
+      ...(props.restore
+        ? restoreSource(props.restore)
+        : { dbName: settings.databaseName, username: settings.masterUsername }),
       manageMasterUserPassword: true,
       ...(props.kmsKeyArn ? { masterUserSecretKmsKeyId: props.kmsKeyArn } : {}),
       iamDatabaseAuthenticationEnabled: true,
@@ -383,8 +471,10 @@ export class Database extends Construct implements DatabaseRef {
       storageType: "gp3",
       allocatedStorage: settings.allocatedStorageGb,
       ...storageCeiling(settings.allocatedStorageGb, settings.maxAllocatedStorageGb),
+      // Stated for restores too: a restore is encrypted like its (encrypted) source, and leaving it
+      // out would read as "false" and replace the instance on the next plan.
       storageEncrypted: true,
-      ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
+      ...(props.kmsKeyArn && !props.restore ? { kmsKeyId: props.kmsKeyArn } : {}),
 
       backupRetentionPeriod: settings.backupRetentionDays,
       ...(props.backupWindow ? { backupWindow: props.backupWindow } : {}),
@@ -399,6 +489,9 @@ export class Database extends Construct implements DatabaseRef {
 
       tags: { Name: this.identifier },
       dependsOn: Object.values(logGroups),
+      // Where the data came from matters at creation only: a later change to `restore` (or its
+      // removal) must never replace a live database.
+      lifecycle: { ignoreChanges: ["snapshot_identifier", "restore_to_point_in_time"] },
     });
 
     this.arn = this.instance.arn;
@@ -546,6 +639,7 @@ function resolveSettings(props: DatabaseProps): Settings {
 
   const logRetentionDays = props.logRetentionDays ?? 30;
   assertLogRetentionDays(logRetentionDays, "database.logRetentionDays");
+  if (props.logGroupClass !== undefined) assertLogGroupClass(props.logGroupClass, "database.logGroupClass");
 
   const slowQueryThresholdMs = wholeNumber(
     "slowQueryThresholdMs",
@@ -597,6 +691,10 @@ function resolveSettings(props: DatabaseProps): Settings {
     }
   }
 
+  if (props.restore !== undefined && literal(props.restore)) {
+    checkRestore(props.restore, props.naming.name(purpose, RDS_IDENTIFIER_MAX), fail);
+  }
+
   return {
     naming: props.naming,
     purpose,
@@ -614,6 +712,68 @@ function resolveSettings(props: DatabaseProps): Settings {
     slowQueryThresholdMs,
     performanceInsightsRetentionDays,
     parameters,
+  };
+}
+
+/** Checks a restore: one kind, one source, one time, well-formed, and not into its own source. */
+function checkRestore(
+  restore: DatabaseRestore,
+  identifier: string,
+  fail: (field: string, message: string) => never,
+): void {
+  const snapshot = "snapshotIdentifier" in restore ? restore.snapshotIdentifier : undefined;
+  const pointInTime = "pointInTime" in restore ? restore.pointInTime : undefined;
+  if ((snapshot === undefined) === (pointInTime === undefined)) {
+    fail("restore", "give exactly one of snapshotIdentifier and pointInTime");
+  }
+  if (snapshot !== undefined) {
+    if (!Token.isUnresolved(snapshot) && !SNAPSHOT_IDENTIFIER.test(snapshot)) {
+      fail("restore.snapshotIdentifier", `"${snapshot}" ${SNAPSHOT_IDENTIFIER_RULE}`);
+    }
+    return;
+  }
+  const pit = pointInTime as DatabasePointInTime;
+  const field = "restore.pointInTime";
+  if ((pit.sourceDbInstanceIdentifier === undefined) === (pit.sourceDbiResourceId === undefined)) {
+    fail(field, RESTORE_SOURCE_RULE);
+  }
+  if ((pit.restoreTime === undefined) === (pit.useLatestRestorableTime !== true)) {
+    fail(field, RESTORE_TIME_CHOICE_RULE);
+  }
+  const time = pit.restoreTime;
+  if (
+    time !== undefined &&
+    !Token.isUnresolved(time) &&
+    (!RESTORE_TIME.test(time) || Number.isNaN(Date.parse(time)) || !sameInstant(time))
+  ) {
+    fail(`${field}.restoreTime`, `"${time}" ${RESTORE_TIME_RULE}`);
+  }
+  const source = pit.sourceDbInstanceIdentifier;
+  if (source !== undefined && !Token.isUnresolved(source) && source === identifier) {
+    fail(`${field}.sourceDbInstanceIdentifier`, `"${source}" ${RESTORE_INTO_SOURCE_RULE}`);
+  }
+}
+
+/** A calendar-valid time: `Date` rolls 2026-02-30 over to March rather than refusing it. */
+function sameInstant(time: string): boolean {
+  return new Date(time).toISOString().slice(0, 19) === time.slice(0, 19);
+}
+
+/** The instance's restore settings, in place of its database and master user names. */
+function restoreSource(
+  restore: DatabaseRestore,
+): Pick<DbInstanceConfig, "snapshotIdentifier" | "restoreToPointInTime"> {
+  if ("snapshotIdentifier" in restore) return { snapshotIdentifier: restore.snapshotIdentifier };
+  const pit = restore.pointInTime;
+  return {
+    restoreToPointInTime: {
+      ...(pit.sourceDbInstanceIdentifier !== undefined
+        ? { sourceDbInstanceIdentifier: pit.sourceDbInstanceIdentifier }
+        : {}),
+      ...(pit.sourceDbiResourceId !== undefined ? { sourceDbiResourceId: pit.sourceDbiResourceId } : {}),
+      ...(pit.restoreTime !== undefined ? { restoreTime: pit.restoreTime } : {}),
+      ...(pit.useLatestRestorableTime ? { useLatestRestorableTime: true } : {}),
+    },
   };
 }
 

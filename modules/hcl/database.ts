@@ -34,8 +34,9 @@ import {
   SUBNET_DUPLICATE_RULE,
 } from "../database/database.js";
 import { allowFromEach } from "../database/database-ref.js";
+import { LOG_GROUP_CLASSES, type LogGroupClass } from "../logs/log-group-class.js";
 import { ARN_KINDS, arnPattern, oneOfRule } from "../validation/validators.js";
-import { hclList, integerInRange, logRetentionDays, matches, optional } from "./conditions.js";
+import { hclList, integerInRange, logRetentionDays, matches, oneOf, optional } from "./conditions.js";
 import type { HclModule } from "./hcl-module.js";
 import type { Rule } from "./module-stack.js";
 import { limitNameLength, moduleNaming } from "./shared.js";
@@ -194,6 +195,13 @@ export const database: HclModule = {
       default: 30,
       rules: [logRetentionDays("var.log_retention_days")],
     });
+    const logClass = stack.variable("log_group_class", {
+      type: "string",
+      doc: `${DATABASE}.logGroupClass`,
+      description: "`null`: CloudWatch's default, `STANDARD`.",
+      default: null,
+      rules: [optional("var.log_group_class", oneOf("var.log_group_class", LOG_GROUP_CLASSES))],
+    });
     const slowQuery = stack.variable("slow_query_threshold_ms", {
       type: "number",
       doc: `${DATABASE}.slowQueryThresholdMs`,
@@ -289,6 +297,7 @@ export const database: HclModule = {
       databaseName: databaseName.stringValue,
       masterUsername: masterUsername.stringValue,
       logRetentionDays: logRetention.numberValue,
+      logGroupClass: logClass.stringValue as LogGroupClass,
       slowQueryThresholdMs: slowQuery.numberValue,
       performanceInsightsRetentionDays: insightsRetention.numberValue,
       kmsKeyArn: kmsKeyArn.stringValue,
