@@ -27,6 +27,12 @@ export interface BuildAppOptions {
   readonly bootstrapState?: "local" | "s3";
   /** The service image tag the environments run (the commit sha in CI). @default PLACEHOLDER_IMAGE_TAG */
   readonly imageTag?: string;
+  /**
+   * Build the environments for their first release: each service with 0 tasks and no autoscaling
+   * until `release:apply` has migrated the new database (see `PlatformStackProps.initialRelease`).
+   * @default false
+   */
+  readonly initialRelease?: boolean;
   /** Preview environments to build, one stack `preview-pr-<N>` each. @default none */
   readonly previews?: readonly PreviewRequest[];
   /** "Now", for previews' ExpiresAt tag (tests pin it). @default the current time */
@@ -73,7 +79,12 @@ export function buildApp(options: BuildAppOptions = {}): App {
   for (const config of configs) {
     asConfigError(
       config.name,
-      () => new PlatformStack(app, config.name, { config, imageTag: options.imageTag }),
+      () =>
+        new PlatformStack(app, config.name, {
+          config,
+          imageTag: options.imageTag,
+          initialRelease: options.initialRelease,
+        }),
     );
   }
   if (options.previews?.length) {

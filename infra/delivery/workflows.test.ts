@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { project } from "../environments/project.js";
 import { loadDockerfile } from "./dockerfile.js";
 import {
   type ActionsFile,
@@ -183,7 +184,7 @@ describe("every workflow", () => {
         })),
     );
     expect(pushes).toEqual([
-      { job: ".github/workflows/deploy.yml staging", roles: [ROLE.apply], repository: REPOSITORY.release },
+      { job: ".github/workflows/deploy.yml dev", roles: [ROLE.apply], repository: REPOSITORY.release },
       { job: ".github/workflows/preview.yml up", roles: [ROLE.preview], repository: REPOSITORY.preview },
     ]);
     const releaseReaders = files.filter((f) => f.text.includes("vars.ECR_REPOSITORY_URL")).map((f) => f.path);
@@ -484,6 +485,23 @@ describe("plan.yml", () => {
     expect(assumedRoles(stacks)).toEqual([]);
   });
 
+  test("runs the budget gate on the pull request's plans beside the cost difference, and fails in a job of its own", () => {
+    const script = runs(jobOf("plan.yml", "stacks")).join("\n");
+    const diff = script.indexOf("npm run cost -- --base");
+    const gate = script.indexOf("npm run cost -- --plans cdktf.out/plans");
+    expect(diff).toBeGreaterThan(0);
+    expect(gate).toBeGreaterThan(diff);
+    expect(script.slice(gate)).toMatch(/^[^\n]*--enforce/);
+    expect(script).toContain('echo $? >"$REPORTS/budget-exit"');
+    expect(script).toMatch(/>>"\$REPORTS\/cost\.md"/); // the budget lines reach the comment
+    // The verdict fails the run in a job of its own: the comment job (it needs `stacks` to succeed) still posts.
+    const budget = jobOf("plan.yml", "budget");
+    expect(budget.needs).toBe("stacks");
+    expect(budget.permissions).toEqual({ actions: "read" });
+    expect(assumedRoles(budget)).toEqual([]);
+    expect(runs(budget).join("\n")).toMatch(/budget-exit.*\n[\s\S]*exit 1/);
+  });
+
   test("keeps one comment per pull request, written by the only job that may write to it", () => {
     expect(comment.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     expect(assumedRoles(comment)).toEqual([]);
@@ -504,21 +522,36 @@ describe("plan.yml", () => {
 
 describe("deploy.yml", () => {
   const deploy = workflow("deploy.yml");
+  const dev = jobOf("deploy.yml", "dev");
   const staging = jobOf("deploy.yml", "staging");
   const planProd = jobOf("deploy.yml", "plan-prod");
   const prod = jobOf("deploy.yml", "prod");
+  const environmentJobs = [
+    ["dev", dev],
+    ["staging", staging],
+    ["prod", prod],
+  ] as const;
 
   test("runs only after ci.yml passed for a push to main, and releases the commit ci.yml checked", () => {
     expect(deploy.content.on).toEqual({
       workflow_run: { workflows: ["ci"], types: ["completed"], branches: ["main"] },
     });
     expect(workflow("ci.yml").content.name).toBe("ci");
-    // The first job gates the rest (plan-prod needs staging, prod needs plan-prod).
-    const gate = String(staging.if).replace(/\s+/g, " ");
+    // The first job gates the rest: every other job needs it, directly or through another.
+    const gate = String(dev.if).replace(/\s+/g, " ");
     expect(gate).toContain("github.event.workflow_run.conclusion == 'success'");
     expect(gate).toContain("github.event.workflow_run.event == 'push'");
     expect(gate).toContain("github.event.workflow_run.head_branch == 'main'");
-    for (const job of [staging, planProd, prod]) {
+    expect(needsOf(dev)).toEqual([]);
+    const jobs = deploy.content.jobs;
+    const reachesDev = (id: string): boolean =>
+      id === "dev" || needsOf(jobs[id] as Job).some((need) => reachesDev(need));
+    for (const [id, job] of Object.entries(jobs)) {
+      expect(reachesDev(id), id).toBe(true);
+      // A later job with an `if:` of its own (always(), failure()) could run past the gate.
+      if (id !== "dev") expect(job.if, id).toBeUndefined();
+    }
+    for (const job of Object.values(jobs)) {
       expect(stepUsing(job, "actions/checkout")?.with?.ref).toBe(
         expression("github.event.workflow_run.head_sha"),
       );
@@ -527,36 +560,45 @@ describe("deploy.yml", () => {
     expect(deploy.text).not.toContain("github.sha");
   });
 
-  test("builds and pushes its own image to the release repository, tagged with the commit sha, before staging is planned and applied", () => {
-    const steps = staging.steps ?? [];
+  test("releases dev, then staging, then plans prod, then applies prod: each environment in its GitHub environment with its apply role", () => {
+    expect(Object.keys(deploy.content.jobs)).toEqual(["dev", "staging", "plan-prod", "prod"]);
+    expect(needsOf(staging)).toEqual(["dev"]);
+    expect(needsOf(planProd)).toEqual(["staging"]);
+    expect(needsOf(prod)).toEqual(["plan-prod"]);
+    for (const [env, job] of environmentJobs) {
+      expect(environmentName(job), env).toBe(env);
+      expect(assumedRoles(job), env).toEqual([ROLE.apply]);
+    }
+  });
+
+  test("builds the image exactly once, in the first job, with the role of the environment that may push it, before dev is planned", () => {
+    const pushes = Object.entries(deploy.content.jobs).flatMap(([id, job]) =>
+      (job.steps ?? []).filter((s) => s.uses === "./.github/actions/push-image").map(() => id),
+    );
+    expect(pushes).toEqual(["dev"]);
+    expect(deploy.text.match(/docker\/build-push-action|docker build/g) ?? []).toEqual([]);
+    // The IAM model grants the push to one environment's apply role (infra/environments/project.ts).
+    expect(environmentName(dev)).toBe(project.releases.pushEnvironment);
+    const steps = dev.steps ?? [];
     const push = steps.findIndex((s) => s.uses === "./.github/actions/push-image");
+    const plan = steps.findIndex((s) => s.run?.includes("npm run release:plan -- dev"));
+    const apply = steps.findIndex((s) => s.run?.includes("npm run release:apply -- dev"));
     expect(steps[push]?.with?.["repository-url"]).toBe(REPOSITORY.release);
-    const plan = steps.findIndex((s) => s.run?.includes("npm run release:plan -- staging"));
-    const apply = steps.findIndex((s) => s.run?.includes("npm run release:apply -- staging"));
     expect(steps[push]?.with?.tag).toBe(expression("github.event.workflow_run.head_sha"));
-    expect(staging.env?.IMAGE_TAG).toBe(expression("github.event.workflow_run.head_sha"));
     expect(push).toBeGreaterThanOrEqual(0);
     expect(push).toBeLessThan(plan);
     expect(plan).toBeLessThan(apply);
   });
 
-  test("applies staging, then prod, each in its GitHub environment with the apply role", () => {
-    expect(environmentName(staging)).toBe("staging");
-    expect(environmentName(prod)).toBe("prod");
-    expect(needsOf(planProd)).toEqual(["staging"]);
-    expect(needsOf(prod)).toEqual(["plan-prod"]);
-    for (const job of [staging, prod]) expect(assumedRoles(job)).toEqual([ROLE.apply]);
-  });
-
-  test("publishes the web front end after each environment's apply, with that environment's apply role", () => {
-    for (const [job, env] of [
-      [staging, "staging"],
-      [prod, "prod"],
-    ] as const) {
+  test("plans, then applies each environment with release:plan and release:apply, and publishes its web front end after the apply, with the same apply role", () => {
+    for (const [env, job] of environmentJobs) {
       const steps = (job.steps ?? []).map((step) => step.run ?? "");
+      const plan = steps.findIndex((run) => run.includes(`npm run release:plan -- ${env}`));
       const apply = steps.findIndex((run) => run.includes(`npm run release:apply -- ${env}`));
       const publish = steps.findIndex((run) => run.includes(`npm run web:publish -- --stack ${env}`));
-      expect(apply, env).toBeGreaterThanOrEqual(0);
+      if (env === "prod") expect(plan, env).toBe(-1);
+      else expect(plan, env).toBeGreaterThanOrEqual(0);
+      expect(apply, env).toBeGreaterThan(plan);
       expect(publish, env).toBeGreaterThan(apply);
     }
     expect(runs(planProd).join("\n")).not.toContain("web:publish");
@@ -568,10 +610,27 @@ describe("deploy.yml", () => {
   });
 
   test("never runs two applies of one environment at once, and never cancels one", () => {
+    expect(concurrencyGroup(dev)).toBe("deploy-dev");
     expect(concurrencyGroup(staging)).toBe("deploy-staging");
     expect(concurrencyGroup(planProd)).toBe("deploy-prod");
     expect(concurrencyGroup(prod)).toBe("deploy-prod");
-    for (const job of [staging, planProd, prod]) expect(cancelInProgress(job)).toBe("false");
+    for (const job of [dev, staging, planProd, prod]) expect(cancelInProgress(job)).toBe("false");
+  });
+
+  test("shares no concurrency group with another workflow (previews, hosted by dev, queue per pull request)", () => {
+    const groups = (w: ActionsFile<Workflow>) =>
+      [w.content, ...Object.values(w.content.jobs)].flatMap((j) => {
+        const group = concurrencyGroup(j);
+        return group === undefined ? [] : [group];
+      });
+    const deployGroups = new Set(groups(deploy));
+    for (const other of workflows.filter((w) => w.path !== deploy.path)) {
+      for (const group of groups(other)) {
+        expect(deployGroups.has(group), `${other.path} ${group}`).toBe(false);
+        expect(group, other.path).not.toMatch(/^deploy-/);
+      }
+    }
+    expect(concurrencyGroup(workflow("preview.yml").content)).toMatch(/^preview-/);
   });
 
   test("prod applies the plan plan-prod saved in this run, and plans nothing itself", () => {
@@ -579,6 +638,7 @@ describe("deploy.yml", () => {
     const download = stepUsing(prod, "actions/download-artifact");
     expect(upload?.with?.name).toBe("release-prod");
     expect(upload?.with?.["include-hidden-files"]).toBe(true);
+    // The whole stack folder: release.tfplan with release.json, which tells apply a first release.
     expect(String(upload?.with?.path)).toContain("cdktf.out/stacks/prod/");
     expect(download?.with?.name).toBe("release-prod");
     expect(download?.with?.path).toBe("cdktf.out/stacks/prod");
@@ -590,14 +650,14 @@ describe("deploy.yml", () => {
   });
 
   test("writes a CycloneDX SBOM of the image's production npm dependencies, keeps it with the run and attests it to the pushed image's digest", () => {
-    const steps = staging.steps ?? [];
+    const steps = dev.steps ?? [];
     const sbomFile = `${expression("runner.temp")}/sbom/service-image.cdx.json`;
     const push = steps.findIndex((s) => s.uses === "./.github/actions/push-image");
     const install = steps.findIndex((s) => s.uses === "./.github/actions/node");
     const sbom = steps.findIndex((s) => s.run?.includes("npm sbom"));
     const upload = steps.findIndex((s) => s.uses?.startsWith("actions/upload-artifact@"));
     const attest = steps.findIndex((s) => s.uses?.startsWith("actions/attest@"));
-    const plan = steps.findIndex((s) => s.run?.includes("npm run release:plan -- staging"));
+    const plan = steps.findIndex((s) => s.run?.includes("npm run release:plan -- dev"));
     expect(push).toBeGreaterThanOrEqual(0);
     expect(install).toBeGreaterThan(push);
     expect(sbom).toBeGreaterThan(install);
@@ -613,6 +673,10 @@ describe("deploy.yml", () => {
       "sbom-path": sbomFile,
       "push-to-registry": false,
     });
+    const sboms = Object.values(deploy.content.jobs).filter((job) =>
+      runs(job).some((r) => r.includes("npm sbom")),
+    );
+    expect(sboms).toEqual([dev]);
   });
 
   test("only the job that attests may write attestations, and it asks for nothing else new", () => {
@@ -623,14 +687,15 @@ describe("deploy.yml", () => {
     expect(writers.map(({ file, id }) => `${file} ${id}`)).toEqual(
       attesting.map(({ file, id }) => `${file} ${id}`),
     );
-    expect(writers.map(({ file, id }) => `${file} ${id}`)).toEqual([".github/workflows/deploy.yml staging"]);
-    expect(staging.permissions).toEqual({ "id-token": "write", contents: "read", attestations: "write" });
+    expect(writers.map(({ file, id }) => `${file} ${id}`)).toEqual([".github/workflows/deploy.yml dev"]);
+    expect(dev.permissions).toEqual({ "id-token": "write", contents: "read", attestations: "write" });
+    expect(staging.permissions).toEqual({ "id-token": "write", contents: "read" });
   });
 
   test("every apply migrates before the service update, through release:apply, with a fresh signing key", () => {
-    for (const job of [staging, prod]) {
+    for (const [env, job] of environmentJobs) {
       const apply = runs(job).find((r) => r.includes("release:apply")) ?? "";
-      expect(apply).toContain('TF_VAR_app_signing_key="$(openssl rand -base64 48)"');
+      expect(apply, env).toContain('TF_VAR_app_signing_key="$(openssl rand -base64 48)"');
     }
   });
 });

@@ -19,10 +19,11 @@ export const project = {
   /** The environment that hosts per-pull-request previews (it needs `previews` in its config). */
   previews: { hostEnvironment: "dev" },
   /**
-   * The environment whose deploy job builds and pushes the release image (deploy.yml); the others
-   * only promote its tags. Only that environment's apply role may push to the release repository.
+   * The environment whose deploy job builds and pushes the release image (deploy.yml's first job,
+   * `dev`); the others only promote its tags. Only that environment's apply role may push to the
+   * release repository.
    */
-  releases: { pushEnvironment: "staging" },
+  releases: { pushEnvironment: "dev" },
 } as const;
 
 /** The bootstrap stack's naming; the state bucket and lock table names derive from it. */

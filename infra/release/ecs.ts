@@ -136,6 +136,66 @@ export async function waitForStableService(runner: Runner, cluster: string, serv
   await runner.run(["aws", "ecs", "wait", "services-stable", "--cluster", cluster, "--services", service]);
 }
 
+/** The number of tasks the service is set to run (its desired count). */
+export async function desiredCountOf(
+  runner: Runner,
+  cluster: string,
+  service: string,
+  dryRunCount: number,
+): Promise<number> {
+  const described = await runner.run(
+    [
+      "aws",
+      "ecs",
+      "describe-services",
+      "--cluster",
+      cluster,
+      "--services",
+      service,
+      "--query",
+      "services[0].desiredCount",
+      "--output",
+      "text",
+    ],
+    { capture: true, dryRunOutput: String(dryRunCount) },
+  );
+  const count = Number(described.stdout.trim());
+  if (!Number.isInteger(count)) {
+    throw new Error(`ECS service ${service}: desired count "${described.stdout.trim()}" is not a number`);
+  }
+  return count;
+}
+
+/**
+ * Sets the service's desired count: how a first release starts the service it created with 0 tasks,
+ * once the database is migrated. No new deployment: the tasks run the service's task definition.
+ */
+export async function scaleService(
+  runner: Runner,
+  cluster: string,
+  service: string,
+  desiredCount: number,
+): Promise<void> {
+  await runner.run(
+    [
+      "aws",
+      "ecs",
+      "update-service",
+      "--cluster",
+      cluster,
+      "--service",
+      service,
+      "--desired-count",
+      String(desiredCount),
+      "--query",
+      "service.desiredCount",
+      "--output",
+      "text",
+    ],
+    { capture: true, dryRunOutput: String(desiredCount) },
+  );
+}
+
 /** The fields `register-task-definition` accepts from a `describe-task-definition` result. */
 const REGISTER_FIELDS = [
   "family",
