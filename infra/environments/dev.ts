@@ -22,7 +22,18 @@ export const dev: EnvironmentInput = {
     multiAz: false,
     backupRetentionDays: 1,
   },
-  service: { cpu: 256, memoryMiB: 512, desiredCount: 1, minCount: 1, maxCount: 2 },
+  service: {
+    cpu: 256,
+    memoryMiB: 512,
+    desiredCount: 1,
+    minCount: 1,
+    maxCount: 2,
+    // Interruption costs dev nothing: every task on Fargate Spot (X86_64 only), and no per-task
+    // Container Insights metrics (the alarms read the free AWS/ECS ones). Previews run here alike.
+    capacity: "spot",
+    cpuArchitecture: "X86_64",
+    containerInsights: "disabled",
+  },
   logRetentionDays: 7,
   deletionProtection: false,
   alarms: { email: "platform-alerts@example.com", monthlyBudgetUsd: 150 },

@@ -5,7 +5,7 @@
  */
 import { PREVIEW_TAG } from "@aws-platform-kit/modules/ci-access";
 import { Naming } from "@aws-platform-kit/modules/naming";
-import { ConfigError } from "./schema.js";
+import { ConfigError, type ServiceCapacity } from "./schema.js";
 
 export { PREVIEW_TAG };
 
@@ -15,6 +15,15 @@ export { PREVIEW_TAG };
  */
 export const MAX_PR_NUMBER = 49_000;
 export const PREVIEW_PRIORITY_BASE = 1_000;
+
+/**
+ * Where a preview's one task runs: on Fargate Spot, like dev's (an interruption costs a preview
+ * nothing; ECS starts a new task), hence X86_64 — Fargate Spot runs no ARM64 tasks. The host's
+ * cluster has the Spot capacity provider associated because it hosts previews.
+ */
+export const PREVIEW_CAPACITY: ServiceCapacity = "spot";
+/** A preview task's CPU architecture (Fargate Spot needs X86_64). */
+export const PREVIEW_CPU_ARCHITECTURE = "X86_64";
 
 /** What identifies one preview environment. */
 export interface PreviewRequest {

@@ -21,7 +21,17 @@ export const prod: EnvironmentInput = {
     multiAz: true,
     backupRetentionDays: 14,
   },
-  service: { cpu: 1024, memoryMiB: 2048, desiredCount: 3, minCount: 3, maxCount: 12 },
+  service: {
+    cpu: 1024,
+    memoryMiB: 2048,
+    desiredCount: 3,
+    minCount: 3,
+    maxCount: 12,
+    // Graviton on demand (about 20 % cheaper than X86_64; Fargate Spot runs no ARM64 tasks).
+    cpuArchitecture: "ARM64",
+    capacity: "on-demand",
+    containerInsights: "enabled",
+  },
   logRetentionDays: 365,
   deletionProtection: true,
   alarms: { email: "platform-alerts@example.com", monthlyBudgetUsd: 1500 },

@@ -186,3 +186,62 @@ test("an unknown environment name is refused with the list of known ones", () =>
     'environment: unknown environment "qa" (known: dev, staging, prod)',
   );
 });
+
+describe("service capacity, architecture and Container Insights", () => {
+  const service = (extra: Record<string, unknown>) => ({ ...valid, service: { ...valid.service, ...extra } });
+
+  test("ARM64 with any Spot is refused naming service.capacity and the limitation", () => {
+    for (const capacity of ["spot", { onDemandBase: 1, onDemandWeight: 0, spotWeight: 1 }]) {
+      expect(problems(service({ cpuArchitecture: "ARM64", capacity }))).toEqual([
+        expect.stringMatching(
+          /^dev\.service\.capacity: uses Fargate Spot, which runs only X86_64 tasks \(AWS: "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider"\)/,
+        ),
+      ]);
+    }
+    // ARM64 on demand, and a mix whose Spot weight is 0, are fine.
+    for (const capacity of ["on-demand", { onDemandBase: 2, onDemandWeight: 1, spotWeight: 0 }]) {
+      expect(() => parseEnvironment("dev", service({ cpuArchitecture: "ARM64", capacity }))).not.toThrow();
+    }
+  });
+
+  test("bad values name their field", () => {
+    expect(problems(service({ capacity: "cheap" }))[0]).toMatch(/^dev\.service\.capacity: /);
+    expect(problems(service({ capacity: { onDemandBase: 0, onDemandWeight: 0, spotWeight: 0 } }))).toEqual([
+      "dev.service.capacity: needs onDemandWeight or spotWeight above 0 (tasks above the base go nowhere otherwise)",
+    ]);
+    expect(problems(service({ cpuArchitecture: "arm64" }))[0]).toMatch(/^dev\.service\.cpuArchitecture: /);
+    expect(problems(service({ containerInsights: "off" }))[0]).toMatch(/^dev\.service\.containerInsights: /);
+  });
+
+  test("prod keeps at least one task per zone on demand when it takes Spot", () => {
+    const prod = environmentInputs.prod;
+    const withCapacity = (capacity: unknown) => ({
+      ...prod,
+      service: { ...prod.service, cpuArchitecture: "X86_64", capacity },
+    });
+    expect(problems(withCapacity("spot"), "prod")).toEqual([
+      "prod.service.capacity: must keep at least 2 tasks on demand in prod (onDemandBase; Spot tasks may all be reclaimed at once)",
+    ]);
+    expect(() =>
+      parseEnvironment("prod", withCapacity({ onDemandBase: 2, onDemandWeight: 0, spotWeight: 1 })),
+    ).not.toThrow();
+  });
+
+  test("the shipped configs: dev on Spot (X86_64), staging and prod on ARM64 on demand; Container Insights in prod only", () => {
+    expect(loadEnvironment("dev").service).toMatchObject({
+      capacity: "spot",
+      cpuArchitecture: "X86_64",
+      containerInsights: "disabled",
+    });
+    for (const [name, containerInsights] of [
+      ["staging", "disabled"],
+      ["prod", "enabled"],
+    ] as const) {
+      expect(loadEnvironment(name).service).toMatchObject({
+        capacity: "on-demand",
+        cpuArchitecture: "ARM64",
+        containerInsights,
+      });
+    }
+  });
+});

@@ -4,6 +4,7 @@
  */
 
 import { FARGATE_TASK_SIZES } from "@aws-platform-kit/modules/compute";
+import { RESTORE_TIME, SNAPSHOT_IDENTIFIER } from "@aws-platform-kit/modules/database";
 import { LOG_RETENTION_DAYS } from "@aws-platform-kit/modules/logs";
 import { NAT_MODES, subnetLayout } from "@aws-platform-kit/modules/network";
 import { z } from "zod";
@@ -67,6 +68,65 @@ const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly n
   message: `is not a CloudWatch Logs retention period (one of ${LOG_RETENTION_DAYS.join(", ")})`,
 });
 
+/** A restore's id: `r` and the UTC date (and time) it was started, e.g. r202612060930. */
+export const RESTORE_ID = /^r\d{8}(\d{4})?$/;
+const restoreId = z.string().regex(RESTORE_ID, "must be r<yyyymmdd> or r<yyyymmddhhmm>, e.g. r202612060930");
+
+/** `database.restore` of an environment config. */
+export const databaseRestore = z
+  .object({
+    /** Names the restored instance `<project>-<env>-db-<id>`. */
+    id: restoreId,
+    /** Restore from this DB snapshot (identifier, `rds:<automated snapshot>`, or ARN). */
+    snapshot: z.string().regex(SNAPSHOT_IDENTIFIER, "is not a DB snapshot identifier or ARN").optional(),
+    /** Restore the replaced instance as it was at this UTC time, or at its latest restorable time. */
+    pointInTime: z
+      .string()
+      .refine(
+        (t) => t === "latest" || (RESTORE_TIME.test(t) && !Number.isNaN(Date.parse(t))),
+        'must be "latest" or an ISO 8601 time in UTC such as 2026-12-06T09:30:00Z',
+      )
+      .optional(),
+    /** The restore id of the instance this one replaces (a second restore). @default - the original instance */
+    replaces: restoreId.optional(),
+    /** false: restored beside the current instance, for checking; true: the service uses it. */
+    active: z.boolean(),
+  })
+  .strict()
+  .superRefine((restore, ctx) => {
+    if ((restore.snapshot === undefined) === (restore.pointInTime === undefined)) {
+      ctx.addIssue({ code: "custom", path: [], message: "give exactly one of snapshot and pointInTime" });
+    }
+    if (restore.replaces === restore.id) {
+      ctx.addIssue({ code: "custom", path: ["replaces"], message: "must name another restore than id" });
+    }
+  });
+
+/**
+ * `service.capacity`: where the tasks run. `"on-demand"` is the FARGATE launch type (no capacity
+ * provider strategy); `"spot"` puts every task on Fargate Spot (interruptible with two minutes'
+ * notice, about 70 % cheaper, X86_64 only); the object mixes them — `onDemandBase` tasks on demand
+ * first, the rest split `onDemandWeight : spotWeight`.
+ */
+export const serviceCapacity = z.union([
+  z.literal("on-demand"),
+  z.literal("spot"),
+  z
+    .object({
+      onDemandBase: z.number().int("must be a whole number").min(0, "must be at least 0").max(100000),
+      onDemandWeight: z.number().int("must be a whole number").min(0, "must be at least 0").max(1000),
+      spotWeight: z.number().int("must be a whole number").min(0, "must be at least 0").max(1000),
+    })
+    .strict(),
+]);
+/** `service.capacity` of a validated config. */
+export type ServiceCapacity = z.output<typeof serviceCapacity>;
+
+/** True when `capacity` may place tasks on Fargate Spot. */
+export function usesSpot(capacity: ServiceCapacity | undefined): boolean {
+  return capacity === "spot" || (typeof capacity === "object" && capacity.spotWeight > 0);
+}
+
 export const environmentSchema = z
   .object({
     /** Project slug; prefixes every resource name. */
@@ -106,6 +166,13 @@ export const environmentSchema = z
         maxAllocatedStorageGb: z.number().int().max(65536),
         multiAz: z.boolean(),
         backupRetentionDays: z.number().int().min(1, "must be at least 1").max(35, "must be at most 35"),
+        /**
+         * A restore into a new instance (`npm run db:restore`, docs/runbooks/db-restore.md). Set with
+         * `active: false` first (the restored instance is created beside the current one, which the
+         * service keeps using), then `active: true` (the service switches to it and the replaced
+         * instance leaves the stack but stays in AWS, deletion protection on). Keep it afterwards.
+         */
+        restore: databaseRestore.optional(),
       })
       .strict(),
     service: z
@@ -115,8 +182,33 @@ export const environmentSchema = z
         desiredCount: z.number().int().min(1),
         minCount: z.number().int().min(1),
         maxCount: z.number().int().min(1).max(100),
+        /** Task CPU architecture; ARM64 (Graviton) is about 20 % cheaper and cannot use Spot. @default "X86_64" */
+        cpuArchitecture: z.enum(["X86_64", "ARM64"]).optional(),
+        /** On-demand, Spot, or a mix (`serviceCapacity`). @default "on-demand" */
+        capacity: serviceCapacity.optional(),
+        /**
+         * Container Insights on the cluster: per-task metrics, billed as CloudWatch custom metrics
+         * and log ingestion (priced by the cost estimate). "disabled" keeps only the free AWS/ECS
+         * metrics the alarms use. @default "enabled"
+         */
+        containerInsights: z.enum(["enabled", "enhanced", "disabled"]).optional(),
       })
       .strict(),
+    /**
+     * The load balancer is internal, in the private subnets, reached only through CloudFront's VPC
+     * origin, unless `internetFacingReason` says why it must have public addresses (the policy rule
+     * KIT_ALB_1 records the reason; the load balancer then keeps a WAF web ACL of its own, since it
+     * can be reached around CloudFront's).
+     */
+    loadBalancer: z
+      .object({
+        internetFacingReason: z
+          .string()
+          .trim()
+          .min(20, "must say in at least 20 characters why the load balancer must face the internet"),
+      })
+      .strict()
+      .optional(),
     /** Retention of application and platform logs. */
     logRetentionDays: retentionDays,
     /** Protects the database, load balancer and state from `terraform destroy`. */
@@ -254,6 +346,28 @@ export const environmentSchema = z
         );
       }
     }
+    const { capacity, cpuArchitecture } = env.service;
+    if (cpuArchitecture === "ARM64" && usesSpot(capacity)) {
+      issue(
+        ["service", "capacity"],
+        'uses Fargate Spot, which runs only X86_64 tasks (AWS: "Linux tasks with the ARM64 architecture don\'t support the Fargate Spot capacity provider"); set cpuArchitecture "X86_64" or give spotWeight 0',
+      );
+    }
+    if (typeof capacity === "object" && capacity.onDemandWeight + capacity.spotWeight === 0) {
+      issue(
+        ["service", "capacity"],
+        "needs onDemandWeight or spotWeight above 0 (tasks above the base go nowhere otherwise)",
+      );
+    }
+    if (env.name === "prod" && usesSpot(capacity)) {
+      const base = typeof capacity === "object" ? capacity.onDemandBase : 0;
+      if (base < PROD_MINIMUMS.desiredCount) {
+        issue(
+          ["service", "capacity", ...(typeof capacity === "object" ? ["onDemandBase"] : [])],
+          `must keep at least ${PROD_MINIMUMS.desiredCount} tasks on demand in prod (onDemandBase; Spot tasks may all be reclaimed at once)`,
+        );
+      }
+    }
     const { minCount, desiredCount, maxCount } = env.service;
     if (!(minCount <= desiredCount && desiredCount <= maxCount)) {
       issue(
@@ -262,6 +376,9 @@ export const environmentSchema = z
       );
     }
   });
+
+/** `database.restore` of a validated config. */
+export type DatabaseRestoreConfig = z.output<typeof databaseRestore>;
 
 /** What a config file holds. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
