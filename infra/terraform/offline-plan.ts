@@ -24,7 +24,7 @@ export interface StackPlan {
   readonly warnings: readonly string[];
   readonly errors: readonly string[];
   readonly seconds: number;
-  /** `terraform show -json` of the plan, when planning got that far. */
+  /** The path of `terraform show -json` of the plan, when planning got that far. */
   readonly planJson?: string;
 }
 
