@@ -746,10 +746,10 @@ describe("drift.yml", () => {
   const detect = jobOf("drift.yml", "detect");
   const report = jobOf("drift.yml", "report");
 
-  test("runs nightly and on demand, for staging and prod", () => {
+  test("runs nightly and on demand, for dev, staging and prod", () => {
     expect(drift.content.on).toHaveProperty("schedule");
     expect(drift.content.on).toHaveProperty("workflow_dispatch");
-    expect(detect.strategy?.matrix?.stack).toEqual(["staging", "prod"]);
+    expect(detect.strategy?.matrix?.stack).toEqual(["dev", "staging", "prod"]);
   });
 
   test("checks with the read-only plan role, in no environment", () => {
