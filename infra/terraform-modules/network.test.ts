@@ -4,7 +4,7 @@
  * value fails the plan with the variable's own message.
  */
 import { describe, expect, test } from "vitest";
-import { exampleSuite, plannedOfType, policyOf } from "./example-plan.js";
+import { exampleSuite, plannedOfType, plannedResources, policyOf } from "./example-plan.js";
 
 const CASES = {
   default: {},
@@ -14,6 +14,17 @@ const CASES = {
   // Terraform checks every variable before planning: one plan reports each wrong value.
   wrong: { nat_mode: "everywhere", cidr: "10.0.0.0/8", availability_zones: ["eu-west-1a"] },
   overlapping: { public_subnets: ["10.40.0.0/24", "10.40.1.0/24"] },
+  endpoints: {
+    nat_mode: "none",
+    interface_endpoints: ["logs", "ecr.api"],
+    secondary_cidrs: ["100.64.0.0/20"],
+    public_subnet_tags: { "kubernetes.io/role/elb": "1" },
+  },
+  wrongEndpoints: {
+    interface_endpoints: ["com.amazonaws.eu-west-1.logs"],
+    secondary_cidrs: ["10.40.128.0/20"],
+    private_subnet_tags: { Name: "mine" },
+  },
 } as const;
 
 const { example, planOf } = exampleSuite("network", CASES);
@@ -29,7 +40,7 @@ describe("network example plans offline", () => {
   });
 
   test("the policy rules pass on the plan", () => {
-    for (const name of ["default", "perAz", "threeZones"] as const) {
+    for (const name of ["default", "perAz", "threeZones", "endpoints"] as const) {
       const violations = policyOf(planOf(name)).findings.filter((f) => f.status === "violation");
       expect(
         violations.map((f) => `${f.rule} ${f.address}: ${f.message}`),
@@ -70,6 +81,53 @@ describe("shape follows the variables", () => {
     expect(privateRoutes("perAz")).toHaveLength(2);
     expect(privateRoutes("threeZones")).toHaveLength(3);
     expect(privateRoutes("none")).toHaveLength(0);
+  });
+});
+
+describe("interface endpoints, secondary ranges and subnet tags", () => {
+  test("no interface endpoint: no endpoint security group and no rule either", () => {
+    expect(plannedOfType(planOf("default"), "aws_vpc_endpoint")).toHaveLength(1);
+    expect(plannedOfType(planOf("default"), "aws_security_group")).toHaveLength(0);
+    expect(plannedOfType(planOf("default"), "aws_vpc_security_group_ingress_rule")).toHaveLength(0);
+  });
+
+  test("one endpoint per name behind one group admitting HTTPS from the VPC; the secondary range is associated", () => {
+    const endpoints = plannedResources(planOf("endpoints"), "aws_vpc_endpoint");
+    expect(
+      endpoints
+        .filter((e) => e.after.vpc_endpoint_type === "Interface")
+        .map((e) => e.after.service_name)
+        .sort(),
+    ).toEqual([
+      expect.stringMatching(/^com\.amazonaws\.[a-z0-9-]+\.ecr\.api$/),
+      expect.stringMatching(/^com\.amazonaws\.[a-z0-9-]+\.logs$/),
+    ]);
+    expect(plannedOfType(planOf("endpoints"), "aws_security_group")).toHaveLength(1);
+    const [ingress] = plannedResources(planOf("endpoints"), "aws_vpc_security_group_ingress_rule");
+    expect([ingress?.after.cidr_ipv4, ingress?.after.from_port, ingress?.after.to_port]).toEqual([
+      "10.40.0.0/16",
+      443,
+      443,
+    ]);
+    const [association] = plannedResources(planOf("endpoints"), "aws_vpc_ipv4_cidr_block_association");
+    expect(association?.after.cidr_block).toBe("100.64.0.0/20");
+  });
+
+  test("extra tags land on their tier's subnets only", () => {
+    for (const subnet of plannedResources(planOf("endpoints"), "aws_subnet")) {
+      const tags = subnet.after.tags as Record<string, string>;
+      expect(tags["kubernetes.io/role/elb"]).toBe(tags.Tier === "public" ? "1" : undefined);
+    }
+  });
+
+  test.each([
+    "interface_endpoints: each must be a service's short name",
+    "secondary_cidrs: each must be an IPv4 CIDR block from /16 to /28",
+    "private_subnet_tags: Name and Tier are written by the module",
+  ])("%s", (message) => {
+    const result = planOf("wrongEndpoints");
+    expect(result.ok).toBe(false);
+    expect(result.errors.join("\n")).toContain(message);
   });
 });
 

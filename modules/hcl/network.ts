@@ -1,9 +1,11 @@
 /** The network module for Terraform: `Network` with every prop a variable. */
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import type { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway/index.js";
-import { conditional, Op, TerraformLocal, Token } from "cdktf";
+import { conditional, Fn, Op, propertyAccess, TerraformLocal, Token } from "cdktf";
 import { MANAGED_POLICY_ARN, MANAGED_POLICY_ARN_RULE } from "../iam/policy.js";
 import { instanceIds } from "../internal/for-each.js";
 import { LOG_GROUP_CLASSES, type LogGroupClass } from "../logs/log-group-class.js";
+import { INTERFACE_ENDPOINT_PATTERN, INTERFACE_ENDPOINT_RULE } from "../network/endpoints.js";
 import {
   AZ_COUNT,
   AZ_COUNT_RULE,
@@ -11,13 +13,16 @@ import {
   COMPUTED_LAYOUT,
   type NatMode,
   Network,
+  RESERVED_SUBNET_TAGS,
+  SECONDARY_CIDR_RULE,
+  SECONDARY_PREFIX,
   SUBNET_CIDR_RULE,
   SUBNET_PREFIX_MAX,
   SUBNET_TIERS,
   type SubnetTier,
   VPC_PREFIX,
 } from "../network/network.js";
-import { logRetentionDays, matches, oneOf, optional } from "./conditions.js";
+import { hclList, logRetentionDays, matches, oneOf, optional } from "./conditions.js";
 import type { HclModule } from "./hcl-module.js";
 import { AWS_PARTITION_ONLY, limitNameLength, moduleNaming } from "./shared.js";
 
@@ -83,7 +88,7 @@ export const network: HclModule = {
   name: "network",
   title: "A VPC with public, private and database subnets over the zones you list",
   summary:
-    "A VPC over 2–6 availability zones with three subnet tiers, NAT in one of three modes, an S3 gateway endpoint, VPC flow logs to CloudWatch Logs, and the default security group emptied. Nothing is looked up: the zones are the list you give, so plans are stable.",
+    "A VPC over 2–6 availability zones with three subnet tiers, NAT in one of three modes, an S3 gateway endpoint, optional interface endpoints behind a security group that admits HTTPS from the VPC only, optional secondary ranges and per-tier subnet tags, VPC flow logs to CloudWatch Logs, and the default security group emptied. Nothing is looked up: the zones are the list you give, so plans are stable.",
   example: `module "network" {
   source = "github.com/acme/platform//modules/terraform/network"
 
@@ -95,6 +100,7 @@ export const network: HclModule = {
   limitations: [
     '`natMode` is spelled `nat_mode = "per_az"` (snake_case) rather than `"perAz"`.',
     "Subnet ids come out in zone-name order (`for_each` keys sort), which is zone order for names such as `eu-west-1a`, `eu-west-1b`.",
+    "Dual-stack IPv6, the DynamoDB gateway endpoint, flow logs to S3 and tier name overrides are construct props only (`ipv6`, `gatewayEndpoints`, `flowLogs.destination`, `subnetNames`); explicit subnet ranges must lie in `cidr`, not in a secondary range.",
     AWS_PARTITION_ONLY,
   ],
   build(stack) {
@@ -163,6 +169,48 @@ export const network: HclModule = {
       default: null,
       rules: [optional("var.flow_log_group_class", oneOf("var.flow_log_group_class", LOG_GROUP_CLASSES))],
     });
+    const interfaceEndpoints = stack.variable("interface_endpoints", {
+      type: "list(string)",
+      doc: `${NETWORK}.interfaceEndpoints`,
+      description:
+        "Service short names such as `ecr.api`, `logs`; empty: none, and no endpoint security group.",
+      default: [],
+      rules: [
+        {
+          condition: `alltrue([for n in var.interface_endpoints : ${matches("n", INTERFACE_ENDPOINT_PATTERN)} && !startswith(n, "com.amazonaws.")]) && length(distinct(var.interface_endpoints)) == length(var.interface_endpoints)`,
+          message: `each ${INTERFACE_ENDPOINT_RULE}, listed once`,
+        },
+      ],
+    });
+    const secondaryBits = (r: string) => `tonumber(split("/", ${r})[1])`;
+    const secondaryCidrs = stack.variable("secondary_cidrs", {
+      type: "list(string)",
+      doc: `${NETWORK}.secondaryCidrs`,
+      default: [],
+      rules: [
+        {
+          condition: `alltrue([for c in var.secondary_cidrs : ${ipv4Cidr("c", SECONDARY_PREFIX.min, SECONDARY_PREFIX.max)} && ${cutTo("c", `min(${secondaryBits("c")}, ${secondaryBits("var.cidr")})`)} != ${cutTo("var.cidr", `min(${secondaryBits("c")}, ${secondaryBits("var.cidr")})`)}]) && length(distinct(var.secondary_cidrs)) == length(var.secondary_cidrs)`,
+          message: `each ${SECONDARY_CIDR_RULE}`,
+        },
+      ],
+    });
+    const subnetTags = Object.fromEntries(
+      SUBNET_TIERS.map((tier) => [
+        tier,
+        stack.variable(`${tier}_subnet_tags`, {
+          type: "map(string)",
+          doc: `${NETWORK}.subnetTags`,
+          description: `Extra tags on the ${tier} subnets.`,
+          default: {},
+          rules: [
+            {
+              condition: `length(setintersection(keys(var.${tier}_subnet_tags), ${hclList(RESERVED_SUBNET_TAGS)})) == 0`,
+              message: "Name and Tier are written by the module",
+            },
+          ],
+        }).value as Record<string, string>,
+      ]),
+    ) as Record<SubnetTier, Record<string, string>>;
     const boundary = stack.variable("permissions_boundary_arn", {
       type: "string",
       doc: `${NETWORK}.permissionsBoundaryArn`,
@@ -192,6 +240,9 @@ export const network: HclModule = {
         logGroupClass: logClass.stringValue as LogGroupClass,
       },
       permissionsBoundaryArn: boundary.stringValue,
+      interfaceEndpoints: interfaceEndpoints.listValue,
+      secondaryCidrs: secondaryCidrs.listValue,
+      subnetTags,
     });
     const net = built;
     net.vpc.addOverride("lifecycle.precondition", [noOverlap()]);
@@ -220,8 +271,19 @@ export const network: HclModule = {
       description: "The NAT gateways (none, one, or one per zone, following `nat_mode`).",
     });
     stack.output("flow_log_group_name", {
-      value: net.flowLogGroup.name,
+      // Always CloudWatch Logs here: flow logs to S3 are a construct prop only.
+      value: (net.flowLogGroup as CloudwatchLogGroup).name,
       description: "Where the flow logs go.",
+    });
+    stack.output("interface_endpoint_ids", {
+      value: instanceIds(net.interfaceEndpoints[0] as { fqn: string }),
+      description: "The interface endpoints' ids, by service name order.",
+    });
+    stack.output("endpoint_security_group_id", {
+      value: net.endpointSecurityGroup
+        ? Fn.one(propertyAccess(net.endpointSecurityGroup.fqn, ["*", "id"]))
+        : null,
+      description: "The interface endpoints' security group (null without interface endpoints).",
     });
     limitNameLength(stack, naming);
   },

@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group/index.js";
+import { EgressOnlyInternetGateway } from "@cdktf/provider-aws/lib/egress-only-internet-gateway/index.js";
 import { Eip } from "@cdktf/provider-aws/lib/eip/index.js";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
@@ -8,19 +9,28 @@ import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway/index.js";
 import { Route } from "@cdktf/provider-aws/lib/route/index.js";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table/index.js";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association/index.js";
-import { Subnet } from "@cdktf/provider-aws/lib/subnet/index.js";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
+import { Subnet, type SubnetConfig } from "@cdktf/provider-aws/lib/subnet/index.js";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc/index.js";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint/index.js";
-import { conditional, Fn, Op, TerraformIterator, Token } from "cdktf";
+import { VpcIpv4CidrBlockAssociation } from "@cdktf/provider-aws/lib/vpc-ipv4-cidr-block-association/index.js";
+import { conditional, Fn, type ITerraformDependable, Op, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertManagedPolicyArn, attachPolicy, serviceTrustPolicy } from "../iam/policy.js";
 import { instanceAttribute, instanceIds } from "../internal/for-each.js";
 import { assertLogGroupClass, type LogGroupClass } from "../logs/log-group-class.js";
 import { assertLogRetention } from "../logs/retention.js";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
+import { Bucket } from "../storage/bucket.js";
 import { PropError } from "../validation/prop-error.js";
-import { assertNoDuplicates, oneOfRule } from "../validation/validators.js";
+import { ARN_KINDS, assertArn, assertNoDuplicates, oneOfRule } from "../validation/validators.js";
 import { type Cidr, cidrContains, cidrSubnet, cidrsOverlap, formatCidr, parseCidr } from "./cidr.js";
+import {
+  assertGatewayEndpoints,
+  assertInterfaceEndpoints,
+  createInterfaceEndpoints,
+  type GatewayEndpointService,
+} from "./endpoints.js";
 import { ImportedNetwork, type NetworkAttributes, type NetworkRef } from "./network-ref.js";
 
 /** How private subnets reach the internet. */
@@ -46,6 +56,20 @@ export const NAT_MODE_RULE = oneOfRule(["none", "single", "perAz"]);
 export const SUBNET_PREFIX_MAX = 28;
 /** What an explicit subnet range must be. */
 export const SUBNET_CIDR_RULE = "must be an IPv4 CIDR block of /28 or larger inside the VPC range";
+
+/** The prefix lengths a secondary VPC range may have (AWS: /16 to /28). */
+export const SECONDARY_PREFIX = { min: 16, max: 28 } as const;
+/** What a secondary range must be. */
+export const SECONDARY_CIDR_RULE =
+  "must be an IPv4 CIDR block from /16 to /28 that overlaps neither the VPC's range nor another secondary range";
+/** What a tier's name override must be. */
+export const SUBNET_NAME_RULE = "must be lowercase letters, digits and single hyphens, such as app or data";
+/** Tag keys the module writes on every subnet itself. */
+export const RESERVED_SUBNET_TAGS: readonly string[] = ["Name", "Tier"];
+/** Where flow logs go. */
+export type FlowLogDestination = "cloudwatch" | "s3" | "both";
+/** Every `FlowLogDestination`. */
+export const FLOW_LOG_DESTINATIONS: readonly FlowLogDestination[] = ["cloudwatch", "s3", "both"];
 
 /** A subnet tier: `public` (internet gateway), `private` (NAT), `database` (no route out). */
 export type SubnetTier = "public" | "private" | "database";
@@ -75,13 +99,79 @@ export interface NetworkProps {
    */
   readonly subnetCidrs?: Partial<Record<SubnetTier, readonly string[]>>;
   /**
-   * VPC flow logs to CloudWatch Logs.
-   * @default - all traffic (`ALL`), kept 30 days
+   * Further IPv4 ranges for the VPC (`aws_vpc_ipv4_cidr_block_association`), such as
+   * `100.64.0.0/16` for many pods. Each must be /16 to /28 and overlap neither the primary range nor
+   * another; explicit `subnetCidrs` may lie in them. AWS allows 4 secondary ranges by default (a
+   * quota) and refuses some mixes of RFC 1918 blocks when they are associated.
+   * @default - none: the VPC has only `cidr`
+   */
+  readonly secondaryCidrs?: readonly string[];
+  /**
+   * Dual stack: an Amazon-provided IPv6 /56 for the VPC, a /64 for every subnet, `::/0` from public
+   * subnets to the internet gateway and from private subnets to an egress-only internet gateway
+   * (outbound only, free, no NAT needed for IPv6), and addresses assigned on launch in public and
+   * private subnets. Database subnets get a /64 but no IPv6 route out. Nothing opens ingress.
+   * @default false
+   */
+  readonly ipv6?: boolean;
+  /**
+   * Interface VPC endpoints (PrivateLink), by service short name (`ecr.api`, `ecr.dkr`, `logs`,
+   * `secretsmanager`, `sts`, `ssm`, `ssmmessages`, `kms`: see `COMMON_INTERFACE_ENDPOINTS`), each
+   * `com.amazonaws.<region>.<name>`, in every private subnet with private DNS on, behind one security
+   * group that admits HTTPS from the VPC's ranges only. Each costs about $7.30 a month per AZ plus
+   * $0.01 per GB: cheaper than NAT only at volume, needed where there is no NAT.
+   * @default - none
+   */
+  readonly interfaceEndpoints?: readonly string[];
+  /**
+   * Gateway VPC endpoints (free), on the public and private route tables. `s3` is always one of them.
+   * @default ["s3"]
+   */
+  readonly gatewayEndpoints?: readonly GatewayEndpointService[];
+  /**
+   * Extra tags per tier, on that tier's subnets (e.g. `kubernetes.io/role/elb` on public).
+   * `Name` and `Tier` are the module's own and refused here.
+   * @default - none: `Name` and `Tier` only
+   */
+  readonly subnetTags?: Partial<Record<SubnetTier, Readonly<Record<string, string>>>>;
+  /**
+   * What a tier is called in its subnets' and route tables' `Name`: `{ private: "app" }` names the
+   * private subnets `<project>-<env>-app-<zone letter>`. The `Tier` tag keeps the tier's own name.
+   * @default - the tier's name (`public`, `private`, `database`)
+   */
+  readonly subnetNames?: Partial<Record<SubnetTier, string>>;
+  /**
+   * VPC flow logs to CloudWatch Logs, to S3, or both.
+   * @default - all traffic (`ALL`) to CloudWatch Logs, kept 30 days
    */
   readonly flowLogs?: {
     /** Which traffic is logged. @default "ALL" */
     readonly trafficType?: "ALL" | "ACCEPT" | "REJECT";
-    /** Days the flow logs are kept (a CloudWatch Logs retention period). @default 30 */
+    /**
+     * Where the flow logs go: `cloudwatch` (a log group, queried with Logs Insights), `s3` (Parquet
+     * files, hourly Hive-compatible partitions, for Athena; about half the price per GB delivered
+     * at volume), or `both`.
+     * @default "cloudwatch"
+     */
+    readonly destination?: FlowLogDestination;
+    /**
+     * The bucket S3 flow logs go to, a `Bucket` of this stack: the module adds the log-delivery
+     * statements to its policy. Not with `bucketArn`.
+     * @default - with destination `s3` or `both`: a bucket of its own (`<project>-<env>-flow-logs-…`) whose objects expire after `retentionDays`
+     */
+    readonly bucket?: Bucket;
+    /**
+     * The ARN of a bucket elsewhere (a central log archive) for S3 flow logs; its owner's policy must
+     * let `delivery.logs.amazonaws.com` `s3:PutObject` under `AWSLogs/<account>/` and `s3:GetBucketAcl`.
+     * Not with `bucket`.
+     * @default - see `bucket`
+     */
+    readonly bucketArn?: string;
+    /**
+     * Days the flow logs are kept: the log group's retention (a CloudWatch Logs retention period),
+     * and the expiry of objects in the bucket the module creates.
+     * @default 30
+     */
     readonly retentionDays?: number;
     /**
      * The flow-log group's log class. `INFREQUENT_ACCESS` halves ingestion ($0.25 instead of $0.50
@@ -147,8 +237,22 @@ export class Network extends Construct implements NetworkRef {
   readonly internetGateway: InternetGateway;
   /** The S3 gateway endpoint, on the public and private route tables. */
   readonly s3Endpoint: VpcEndpoint;
-  /** Where the flow logs go. */
-  readonly flowLogGroup: CloudwatchLogGroup;
+  /** The DynamoDB gateway endpoint, when `gatewayEndpoints` lists it. */
+  readonly dynamodbEndpoint: VpcEndpoint | undefined;
+  /** Interface endpoints, in the order of `interfaceEndpoints` (one `for_each` resource when that is a reference). */
+  readonly interfaceEndpoints: readonly VpcEndpoint[];
+  /** The interface endpoints' security group (HTTPS from the VPC only), when there are any. */
+  readonly endpointSecurityGroup: SecurityGroup | undefined;
+  /** The egress-only internet gateway private subnets route IPv6 through, with `ipv6`. */
+  readonly egressOnlyInternetGateway: EgressOnlyInternetGateway | undefined;
+  /** The secondary range associations, in the order given. */
+  readonly secondaryCidrBlocks: readonly VpcIpv4CidrBlockAssociation[];
+  /** Where the flow logs go in CloudWatch Logs; undefined with destination `s3`. */
+  readonly flowLogGroup: CloudwatchLogGroup | undefined;
+  /** The bucket this network created for S3 flow logs, or the one given. */
+  readonly flowLogBucket: Bucket | undefined;
+  private readonly ipv6: boolean;
+  private readonly subnetOptions: SubnetOptions;
   private readonly subnetIdsOf: (tier: SubnetTier) => string[];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
@@ -163,10 +267,25 @@ export class Network extends Construct implements NetworkRef {
     // at plan: per-AZ resources then use `for_each`, and the variables' validation blocks check what
     // subnetLayout checks here (see ./hcl-rules.ts).
     if (!Token.isUnresolved(azs)) assertNoDuplicates(azs, "network.availabilityZones");
-    const layout = decidedAtPlan(props) ? undefined : subnetLayout(props.cidr, azs.length, props.subnetCidrs);
+    const secondaryCidrs = props.secondaryCidrs ?? [];
+    if (!Token.isUnresolved(secondaryCidrs) && !Token.isUnresolved(props.cidr)) {
+      checkSecondaryCidrs(props.cidr, secondaryCidrs);
+    }
+    const layout = decidedAtPlan(props)
+      ? undefined
+      : subnetLayout(props.cidr, azs.length, props.subnetCidrs, secondaryCidrs);
     if (!Token.isUnresolved(natMode) && !NAT_MODES.includes(natMode)) {
       throw new PropError("network.natMode", `"${natMode}" ${NAT_MODE_RULE}`);
     }
+    const ipv6 = props.ipv6 ?? false;
+    if (typeof ipv6 !== "boolean") {
+      throw new PropError("network.ipv6", "must be true or false, not a Terraform reference");
+    }
+    this.ipv6 = ipv6;
+    const interfaceNames = props.interfaceEndpoints ?? [];
+    assertInterfaceEndpoints(interfaceNames);
+    const gatewayServices = props.gatewayEndpoints ?? ["s3"];
+    assertGatewayEndpoints(gatewayServices);
     this.natMode = natMode;
     this.availabilityZones = azs;
     this.vpcCidr = props.cidr;
@@ -175,9 +294,31 @@ export class Network extends Construct implements NetworkRef {
       cidrBlock: props.cidr,
       enableDnsSupport: true,
       enableDnsHostnames: true,
+      // Left out when off: networks created before the prop plan no change.
+      ...(ipv6 ? { assignGeneratedIpv6CidrBlock: true } : {}),
       tags: { Name: naming.name("vpc") },
     });
     this.vpcId = this.vpc.id;
+
+    const secondaryEach = Token.isUnresolved(secondaryCidrs)
+      ? TerraformIterator.fromList(Fn.toset(secondaryCidrs) as unknown as string[])
+      : undefined;
+    this.secondaryCidrBlocks = secondaryEach
+      ? [
+          new VpcIpv4CidrBlockAssociation(this, "secondary-cidr", {
+            forEach: secondaryEach,
+            vpcId: this.vpc.id,
+            cidrBlock: Token.asString(secondaryEach.value),
+          }),
+        ]
+      : secondaryCidrs.map(
+          (cidr) =>
+            new VpcIpv4CidrBlockAssociation(this, `secondary-cidr-${cidr.replace(/[./]/g, "-")}`, {
+              vpcId: this.vpc.id,
+              cidrBlock: cidr,
+            }),
+        );
+    this.subnetOptions = subnetOptions(props, this.secondaryCidrBlocks);
 
     // The default security group allows all traffic between its members; empty it so that
     // anything launched without an explicit group gets no network access at all.
@@ -192,19 +333,33 @@ export class Network extends Construct implements NetworkRef {
       vpcId: this.vpc.id,
       tags: { Name: naming.name("igw") },
     });
+    this.egressOnlyInternetGateway = ipv6
+      ? new EgressOnlyInternetGateway(this, "eigw", {
+          vpcId: this.vpc.id,
+          tags: { Name: naming.name("eigw") },
+        })
+      : undefined;
 
+    const tierName = this.subnetOptions.names;
     this.publicRouteTable = new RouteTable(this, "public-rt", {
       vpcId: this.vpc.id,
-      tags: { Name: naming.name("public"), Tier: "public" },
+      tags: { Name: naming.name(tierName.public), Tier: "public" },
     });
     new Route(this, "public-default-route", {
       routeTableId: this.publicRouteTable.id,
       destinationCidrBlock: "0.0.0.0/0",
       gatewayId: this.internetGateway.id,
     });
+    if (ipv6) {
+      new Route(this, "public-ipv6-default-route", {
+        routeTableId: this.publicRouteTable.id,
+        destinationIpv6CidrBlock: "::/0",
+        gatewayId: this.internetGateway.id,
+      });
+    }
     this.databaseRouteTable = new RouteTable(this, "database-rt", {
       vpcId: this.vpc.id,
-      tags: { Name: naming.name("database"), Tier: "database" },
+      tags: { Name: naming.name(tierName.database), Tier: "database" },
     });
 
     const zones = layout
@@ -217,55 +372,165 @@ export class Network extends Construct implements NetworkRef {
     this.privateRouteTables = zones.privateRouteTables;
     this.subnetIdsOf = zones.subnetIds;
 
+    const gatewayRouteTables = zones.routeTableIds([this.publicRouteTable.id]);
     this.s3Endpoint = new VpcEndpoint(this, "s3-endpoint", {
       vpcId: this.vpc.id,
       serviceName: `com.amazonaws.${naming.region}.s3`,
       vpcEndpointType: "Gateway",
-      routeTableIds: zones.routeTableIds([this.publicRouteTable.id]),
+      routeTableIds: gatewayRouteTables,
       tags: { Name: naming.name("s3-endpoint") },
     });
+    this.dynamodbEndpoint = gatewayServices.includes("dynamodb")
+      ? new VpcEndpoint(this, "dynamodb-endpoint", {
+          vpcId: this.vpc.id,
+          serviceName: `com.amazonaws.${naming.region}.dynamodb`,
+          vpcEndpointType: "Gateway",
+          routeTableIds: gatewayRouteTables,
+          tags: { Name: naming.name("dynamodb-endpoint") },
+        })
+      : undefined;
 
-    const retentionInDays = props.flowLogs?.retentionDays ?? 30;
+    if (Token.isUnresolved(interfaceNames) || interfaceNames.length > 0) {
+      const vpcCidrs = Token.isUnresolved(secondaryCidrs)
+        ? [props.cidr] // a module's secondary ranges: see modules/hcl/network.ts
+        : [props.cidr, ...secondaryCidrs];
+      const created = createInterfaceEndpoints(this, {
+        naming,
+        vpcId: this.vpc.id,
+        vpcCidrs,
+        subnetIds: this.subnetIds("private"),
+        names: interfaceNames,
+        // Their network interfaces go into subnets that may lie in a secondary range.
+        dependsOn: [...this.secondaryCidrBlocks],
+      });
+      this.interfaceEndpoints = created.endpoints;
+      this.endpointSecurityGroup = created.securityGroup;
+    } else {
+      this.interfaceEndpoints = [];
+      this.endpointSecurityGroup = undefined;
+    }
+
+    const flowLogs = props.flowLogs ?? {};
+    const retentionInDays = flowLogs.retentionDays ?? 30;
     assertLogRetention(retentionInDays, "network.flowLogs.retentionDays");
-    const logGroupClass = props.flowLogs?.logGroupClass;
+    const destination = flowLogs.destination ?? "cloudwatch";
+    if (!Token.isUnresolved(destination) && !FLOW_LOG_DESTINATIONS.includes(destination)) {
+      throw new PropError(
+        "network.flowLogs.destination",
+        `"${destination}" ${oneOfRule(FLOW_LOG_DESTINATIONS)}`,
+      );
+    }
+    const toS3 = destination === "s3" || destination === "both";
+    if (flowLogs.bucket && flowLogs.bucketArn !== undefined) {
+      throw new PropError("network.flowLogs.bucketArn", "give bucket or bucketArn, not both");
+    }
+    if (!toS3 && (flowLogs.bucket || flowLogs.bucketArn !== undefined)) {
+      throw new PropError(
+        flowLogs.bucket ? "network.flowLogs.bucket" : "network.flowLogs.bucketArn",
+        `a bucket is used only with destination "s3" or "both" (destination is "${destination}")`,
+      );
+    }
+    if (flowLogs.bucketArn !== undefined) {
+      assertArn(flowLogs.bucketArn, "network.flowLogs.bucketArn", ARN_KINDS.s3Bucket);
+    }
+    const trafficType = flowLogs.trafficType ?? "ALL";
+    const logGroupClass = flowLogs.logGroupClass;
     if (logGroupClass !== undefined) assertLogGroupClass(logGroupClass, "network.flowLogs.logGroupClass");
-    this.flowLogGroup = new CloudwatchLogGroup(this, "flow-logs", {
-      name: `/vpc/${naming.name("flow-logs")}`,
-      retentionInDays,
-      // Left out when not given: existing log groups (created before the prop) plan no change.
-      ...(logGroupClass !== undefined ? { logGroupClass } : {}),
-    });
-    const flowLogRole = new IamRole(this, "flow-logs-role", {
-      name: naming.name("vpc-flow-logs", NAME_LIMITS.iamRole),
-      description: "Lets VPC Flow Logs write to this VPC's log group",
-      assumeRolePolicy: serviceTrustPolicy(
-        "vpc-flow-logs.amazonaws.com",
-        naming.accountId,
-        `arn:aws:ec2:${naming.region}:${naming.accountId}:vpc-flow-log/*`,
-      ),
-      permissionsBoundary: props.permissionsBoundaryArn,
-    });
-    attachPolicy(this, "flow-logs-policy", flowLogRole, "write-flow-logs", [
-      {
-        sid: "WriteFlowLogs",
-        actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        resources: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
-      },
-    ]);
-    new FlowLog(this, "flow-log", {
-      vpcId: this.vpc.id,
-      trafficType: props.flowLogs?.trafficType ?? "ALL",
-      logDestinationType: "cloud-watch-logs",
-      logDestination: this.flowLogGroup.arn,
-      iamRoleArn: flowLogRole.arn,
-      maxAggregationInterval: 600,
-      tags: { Name: naming.name("flow-log") },
-    });
+    if (destination !== "s3") {
+      this.flowLogGroup = new CloudwatchLogGroup(this, "flow-logs", {
+        name: `/vpc/${naming.name("flow-logs")}`,
+        retentionInDays,
+        // Left out when not given: existing log groups (created before the prop) plan no change.
+        ...(logGroupClass !== undefined ? { logGroupClass } : {}),
+      });
+      const flowLogRole = new IamRole(this, "flow-logs-role", {
+        name: naming.name("vpc-flow-logs", NAME_LIMITS.iamRole),
+        description: "Lets VPC Flow Logs write to this VPC's log group",
+        assumeRolePolicy: serviceTrustPolicy(
+          "vpc-flow-logs.amazonaws.com",
+          naming.accountId,
+          `arn:aws:ec2:${naming.region}:${naming.accountId}:vpc-flow-log/*`,
+        ),
+        permissionsBoundary: props.permissionsBoundaryArn,
+      });
+      attachPolicy(this, "flow-logs-policy", flowLogRole, "write-flow-logs", [
+        {
+          sid: "WriteFlowLogs",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          resources: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
+        },
+      ]);
+      new FlowLog(this, "flow-log", {
+        vpcId: this.vpc.id,
+        trafficType,
+        logDestinationType: "cloud-watch-logs",
+        logDestination: this.flowLogGroup.arn,
+        iamRoleArn: flowLogRole.arn,
+        maxAggregationInterval: 600,
+        tags: { Name: naming.name("flow-log") },
+      });
+    } else {
+      this.flowLogGroup = undefined;
+    }
+    this.flowLogBucket = undefined;
+    if (toS3) {
+      let bucketArn = flowLogs.bucketArn;
+      const dependsOn: ITerraformDependable[] = [];
+      if (bucketArn === undefined) {
+        const bucket =
+          flowLogs.bucket ??
+          new Bucket(this, "flow-logs-bucket", {
+            naming,
+            purpose: "flow-logs",
+            lifecycleRules: [{ id: "expire-flow-logs", expirationDays: retentionInDays }],
+          });
+        allowFlowLogDelivery(bucket, naming);
+        this.flowLogBucket = bucket;
+        bucketArn = bucket.bucketArn;
+        // Log delivery checks its access to the bucket when the flow log is created.
+        dependsOn.push(bucket.policy);
+      }
+      new FlowLog(this, "flow-log-s3", {
+        vpcId: this.vpc.id,
+        trafficType,
+        logDestinationType: "s3",
+        logDestination: bucketArn,
+        destinationOptions: {
+          fileFormat: "parquet",
+          perHourPartition: true,
+          hiveCompatiblePartitions: true,
+        },
+        maxAggregationInterval: 600,
+        tags: { Name: naming.name("flow-log-s3") },
+        ...(dependsOn.length ? { dependsOn } : {}),
+      });
+    }
   }
 
   /** Subnet ids of one tier, in AZ order (in name order when the zones are known only at plan). */
   subnetIds(tier: SubnetTier): string[] {
     return this.subnetIdsOf(tier);
+  }
+
+  /**
+   * A subnet's IPv6 settings with `ipv6`: the `index`th /64 of its tier's block of the VPC's /56
+   * (known only at apply), addresses on launch in public and private subnets. Nothing when off.
+   */
+  private ipv6Subnet(
+    tier: SubnetTier,
+    index: number,
+  ): Pick<SubnetConfig, "ipv6CidrBlock" | "assignIpv6AddressOnCreation"> {
+    if (!this.ipv6) return {};
+    return {
+      ipv6CidrBlock: Fn.cidrsubnet(
+        this.vpc.ipv6CidrBlock,
+        IPV6_SUBNET_NEWBITS,
+        Token.isUnresolved(index)
+          ? (Op.add(IPV6_LAYOUT[tier], index) as unknown as number)
+          : IPV6_LAYOUT[tier] + index,
+      ),
+      assignIpv6AddressOnCreation: tier !== "database",
+    };
   }
 
   /** One subnet per tier, route table and NAT per AZ, each its own resource (AZs known at synth). */
@@ -275,6 +540,7 @@ export class Network extends Construct implements NetworkRef {
     natMode: NatMode,
     layout: Record<SubnetTier, string[]>,
   ): Zones {
+    const options = this.subnetOptions;
     const tierSubnets = (tier: SubnetTier) =>
       azs.map(
         (az, i) =>
@@ -283,7 +549,9 @@ export class Network extends Construct implements NetworkRef {
             availabilityZone: az,
             cidrBlock: layout[tier][i],
             mapPublicIpOnLaunch: false,
-            tags: { Name: naming.name(`${tier}-${azSuffix(az)}`), Tier: tier },
+            ...this.ipv6Subnet(tier, i),
+            tags: subnetTagsOf(options, tier, naming.name(`${options.names[tier]}-${azSuffix(az)}`)),
+            ...(options.dependsOn.length ? { dependsOn: options.dependsOn } : {}),
           }),
       );
     const subnets: Record<SubnetTier, Subnet[]> = {
@@ -318,8 +586,15 @@ export class Network extends Construct implements NetworkRef {
     const privateRouteTables = azs.map((az, i) => {
       const table = new RouteTable(this, `private-rt-${az}`, {
         vpcId: this.vpc.id,
-        tags: { Name: naming.name(`private-${azSuffix(az)}`), Tier: "private" },
+        tags: { Name: naming.name(`${options.names.private}-${azSuffix(az)}`), Tier: "private" },
       });
+      if (this.egressOnlyInternetGateway) {
+        new Route(this, `private-ipv6-default-route-${az}`, {
+          routeTableId: table.id,
+          destinationIpv6CidrBlock: "::/0",
+          egressOnlyGatewayId: this.egressOnlyInternetGateway.id,
+        });
+      }
       const nat = natMode === "perAz" ? natGateways[i] : natGateways[0];
       if (nat) {
         new Route(this, `private-default-route-${az}`, {
@@ -375,6 +650,7 @@ export class Network extends Construct implements NetworkRef {
       if (given === undefined) return computed;
       return Token.asString(conditional(Op.gte(Fn.lengthOf(given), 1), Fn.element(given, index), computed));
     };
+    const options = this.subnetOptions;
     const subnet = (tier: SubnetTier) =>
       new Subnet(this, tier, {
         forEach: zones,
@@ -382,7 +658,9 @@ export class Network extends Construct implements NetworkRef {
         availabilityZone: zones.key,
         cidrBlock: cidr(tier),
         mapPublicIpOnLaunch: false,
-        tags: { Name: `${naming.name(tier)}-${suffix}`, Tier: tier },
+        ...this.ipv6Subnet(tier, index),
+        tags: subnetTagsOf(options, tier, `${naming.name(options.names[tier])}-${suffix}`),
+        ...(options.dependsOn.length ? { dependsOn: options.dependsOn } : {}),
       });
     const subnets: Record<SubnetTier, Subnet[]> = {
       public: [subnet("public")],
@@ -424,8 +702,16 @@ export class Network extends Construct implements NetworkRef {
     const table = new RouteTable(this, "private-rt", {
       forEach: zones,
       vpcId: this.vpc.id,
-      tags: { Name: `${naming.name("private")}-${suffix}`, Tier: "private" },
+      tags: { Name: `${naming.name(options.names.private)}-${suffix}`, Tier: "private" },
     });
+    if (this.egressOnlyInternetGateway) {
+      new Route(this, "private-ipv6-default-route", {
+        forEach: zones,
+        routeTableId: instance(table, zones.key),
+        destinationIpv6CidrBlock: "::/0",
+        egressOnlyGatewayId: this.egressOnlyInternetGateway.id,
+      });
+    }
     // Every private table routes to its own zone's NAT (perAz) or to the first zone's (single).
     const routed = zoneMap(conditional(Op.eq(mode, "none"), 0, Fn.lengthOf(azs)));
     new Route(this, "private-default-route", {
@@ -460,6 +746,107 @@ interface Zones {
   readonly routeTableIds: (first: string[]) => string[];
 }
 
+/** A subnet's IPv6 /64 is `cidrsubnet(<VPC /56>, 8, n)`. */
+export const IPV6_SUBNET_NEWBITS = 8;
+/**
+ * The first /64 number of each tier (zone `i` gets `first + i`): public 0–5, private 8–13,
+ * database 16–21, leaving room for more zones or tiers.
+ */
+export const IPV6_LAYOUT: Readonly<Record<SubnetTier, number>> = { public: 0, private: 8, database: 16 };
+
+/** How subnets are named, tagged and ordered: worked out once from the props. */
+interface SubnetOptions {
+  readonly names: Record<SubnetTier, string>;
+  readonly tags: Partial<Record<SubnetTier, Readonly<Record<string, string>>>>;
+  /** The secondary range associations: a subnet may lie in one. */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+const SUBNET_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+function subnetOptions(
+  props: NetworkProps,
+  secondary: readonly VpcIpv4CidrBlockAssociation[],
+): SubnetOptions {
+  const names = {} as Record<SubnetTier, string>;
+  for (const tier of SUBNET_TIERS) {
+    const name = props.subnetNames?.[tier] ?? tier;
+    if (!Token.isUnresolved(name) && !SUBNET_NAME.test(name)) {
+      throw new PropError(`network.subnetNames.${tier}`, `"${name}" ${SUBNET_NAME_RULE}`);
+    }
+    names[tier] = name;
+  }
+  const tags = props.subnetTags ?? {};
+  for (const tier of SUBNET_TIERS) {
+    const given = tags[tier];
+    if (given === undefined || Token.isUnresolved(given)) continue;
+    const reserved = Object.keys(given).find((key) => RESERVED_SUBNET_TAGS.includes(key));
+    if (reserved !== undefined) {
+      throw new PropError(
+        `network.subnetTags.${tier}.${reserved}`,
+        "Name and Tier are written by the module (rename a tier with subnetNames)",
+      );
+    }
+  }
+  return { names, tags, dependsOn: [...secondary] };
+}
+
+/** A subnet's tags: the tier's extra tags, then `Name` and `Tier` (merged at plan when the extras are a reference). */
+function subnetTagsOf(options: SubnetOptions, tier: SubnetTier, name: string): Record<string, string> {
+  const own = { Name: name, Tier: tier };
+  const extra = options.tags[tier];
+  if (extra === undefined) return own;
+  if (Token.isUnresolved(extra))
+    return Token.asAny(Fn.merge([extra, own])) as unknown as Record<string, string>;
+  return { ...extra, ...own };
+}
+
+/** Checks the secondary ranges: each a /16–/28 block, overlapping neither the primary nor another. */
+export function checkSecondaryCidrs(primary: string, secondary: readonly string[]): void {
+  const vpc = parseCidr(primary);
+  const seen: { text: string; cidr: Cidr }[] = vpc ? [{ text: `the VPC's range ${primary}`, cidr: vpc }] : [];
+  secondary.forEach((text, i) => {
+    const field = `network.secondaryCidrs[${i}]`;
+    if (Token.isUnresolved(text)) return;
+    const cidr = parseCidr(text);
+    if (!cidr || cidr.prefix < SECONDARY_PREFIX.min || cidr.prefix > SECONDARY_PREFIX.max) {
+      throw new PropError(field, `"${text}" ${SECONDARY_CIDR_RULE}`);
+    }
+    const clash = seen.find((s) => cidrsOverlap(s.cidr, cidr));
+    if (clash) throw new PropError(field, `"${text}" overlaps ${clash.text}: ${SECONDARY_CIDR_RULE}`);
+    seen.push({ text, cidr });
+  });
+}
+
+/**
+ * Lets VPC Flow Logs (through CloudWatch Logs' log delivery) write this account's flow logs into
+ * `bucket`: `s3:PutObject` under `AWSLogs/<account>/` and `s3:GetBucketAcl`, only for deliveries
+ * from this account's log sources.
+ */
+export function allowFlowLogDelivery(bucket: Bucket, naming: Naming): void {
+  const conditions = {
+    StringEquals: { "aws:SourceAccount": naming.accountId },
+    ArnLike: { "aws:SourceArn": `arn:aws:logs:${naming.region}:${naming.accountId}:*` },
+  };
+  bucket.addToResourcePolicy({
+    sid: "FlowLogDeliveryWrite",
+    principal: { Service: "delivery.logs.amazonaws.com" },
+    actions: ["s3:PutObject"],
+    resources: [`${bucket.bucketArn}/AWSLogs/${naming.accountId}/*`],
+    conditions: {
+      ...conditions,
+      StringEquals: { ...conditions.StringEquals, "s3:x-amz-acl": "bucket-owner-full-control" },
+    },
+  });
+  bucket.addToResourcePolicy({
+    sid: "FlowLogDeliveryAclCheck",
+    principal: { Service: "delivery.logs.amazonaws.com" },
+    actions: ["s3:GetBucketAcl"],
+    resources: [bucket.bucketArn],
+    conditions,
+  });
+}
+
 /** True when the layout can only be worked out at plan: zones, range, NAT mode or ranges are references. */
 function decidedAtPlan(props: NetworkProps): boolean {
   const tiers = Object.values(props.subnetCidrs ?? {});
@@ -491,8 +878,11 @@ export function subnetLayout(
   vpcCidr: string,
   azCount: number,
   explicit: NetworkProps["subnetCidrs"] = {},
+  secondaryCidrs: readonly string[] = [],
 ): Record<SubnetTier, string[]> {
   const vpc = parseCidr(vpcCidr);
+  const secondary = secondaryCidrs.map(parseCidr).filter((c): c is Cidr => c !== undefined);
+  const ranges = [vpcCidr, ...secondaryCidrs].join(", ");
   if (!vpc) throw new PropError("network.cidr", `"${vpcCidr}" ${CIDR_RULE}`);
   if (vpc.prefix < VPC_PREFIX.min || vpc.prefix > VPC_PREFIX.max) {
     throw new PropError("network.cidr", `"${vpcCidr}" is /${vpc.prefix}: ${CIDR_RULE}`);
@@ -522,8 +912,9 @@ export function subnetLayout(
     result[tier] = given.map((text, i) => {
       const field = `network.subnetCidrs.${tier}[${i}]`;
       const cidr = parseCidr(text);
-      if (!cidr || !cidrContains(vpc, cidr) || cidr.prefix > SUBNET_PREFIX_MAX) {
-        throw new PropError(field, `"${text}" ${SUBNET_CIDR_RULE} (${vpcCidr})`);
+      const inside = cidr && [vpc, ...secondary].some((r) => cidrContains(r, cidr));
+      if (!cidr || !inside || cidr.prefix > SUBNET_PREFIX_MAX) {
+        throw new PropError(field, `"${text}" ${SUBNET_CIDR_RULE} (${ranges})`);
       }
       return cidr;
     });

@@ -1,4 +1,4 @@
-/** NAT gateways, public IPv4 addresses, VPC endpoints. */
+/** NAT gateways, public IPv4 addresses, VPC endpoints, flow logs delivered to S3. */
 import { type PlannedResource, referencesOf, refersTo, Unresolved } from "../../plan/plan-model.js";
 import { hourly, notPriced, type Pricer, usage } from "../line.js";
 
@@ -36,5 +36,23 @@ export const vpcEndpoint: Pricer = (ctx) => {
   return [
     hourly(ctx, `interface endpoint × ${subnets} AZ`, "interface-endpoint-az-hour", subnets),
     usage(ctx, "data processed", "data_processed_gb", "interface-endpoint-data-gb", "GB"),
+  ];
+};
+
+/**
+ * A flow log to CloudWatch Logs is billed as ingestion into its log group (priced there); one to S3
+ * is billed per GB delivered (vended logs), plus the conversion when the files are Parquet.
+ */
+export const flowLog: Pricer = (ctx) => {
+  if (ctx.resource.values.log_destination_type !== "s3") {
+    return { free: "billed as ingestion into its log group" };
+  }
+  const options = ctx.resource.values.destination_options;
+  const format = (Array.isArray(options) ? options[0] : options) as { file_format?: unknown } | undefined;
+  return [
+    usage(ctx, "flow logs delivered to S3", "delivered_gb", "vended-logs-s3-gb", "GB"),
+    ...(format?.file_format === "parquet"
+      ? [usage(ctx, "conversion to Parquet", "delivered_gb", "vended-logs-s3-parquet-gb", "GB")]
+      : []),
   ];
 };

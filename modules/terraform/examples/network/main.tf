@@ -46,15 +46,43 @@ variable "cidr" {
   default     = "10.40.0.0/16"
 }
 
+variable "interface_endpoints" {
+  description = "Interface endpoints by service short name (empty: none)."
+  type        = list(string)
+  default     = []
+}
+
+variable "secondary_cidrs" {
+  description = "Further ranges for the VPC (empty: none)."
+  type        = list(string)
+  default     = []
+}
+
+variable "public_subnet_tags" {
+  description = "Extra tags on the public subnets."
+  type        = map(string)
+  default     = {}
+}
+
+variable "private_subnet_tags" {
+  description = "Extra tags on the private subnets."
+  type        = map(string)
+  default     = {}
+}
+
 module "network" {
   source = "../../network"
 
-  name               = "payments-dev"
-  cidr               = var.cidr
-  availability_zones = var.availability_zones
-  nat_mode           = var.nat_mode
-  public_subnets     = var.public_subnets
-  tags               = { CostCenter = "payments" }
+  name                = "payments-dev"
+  cidr                = var.cidr
+  availability_zones  = var.availability_zones
+  nat_mode            = var.nat_mode
+  public_subnets      = var.public_subnets
+  interface_endpoints = var.interface_endpoints
+  secondary_cidrs     = var.secondary_cidrs
+  public_subnet_tags  = var.public_subnet_tags
+  private_subnet_tags = var.private_subnet_tags
+  tags                = { CostCenter = "payments" }
 }
 
 output "vpc_id" {
