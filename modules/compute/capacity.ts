@@ -1,8 +1,9 @@
 /**
- * Where Fargate tasks run: the `FARGATE` (on-demand) and `FARGATE_SPOT` capacity providers, mixed by
- * a capacity provider strategy — `base` tasks on one provider first, the rest split by `weight` — and
- * the checks ECS would otherwise make only at apply. Source: "AWS Fargate capacity providers" in the
- * Amazon ECS Developer Guide.
+ * Where tasks run: the `FARGATE` (on-demand) and `FARGATE_SPOT` capacity providers, mixed by a
+ * capacity provider strategy — `base` tasks on one provider first, the rest split by `weight` — or
+ * the capacity provider of an `Ec2Capacity` (an autoscaling group of ECS container instances); and
+ * the checks ECS would otherwise make only at apply. Sources: "AWS Fargate capacity providers" and
+ * "Amazon ECS capacity providers for the EC2 launch type" in the Amazon ECS Developer Guide.
  */
 import { Token } from "cdktf";
 import { PropError } from "../validation/prop-error.js";
@@ -17,10 +18,42 @@ export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
 /** A Fargate Linux task's CPU architecture. */
 export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
 
+/**
+ * The names of the EC2 capacity providers `Ec2Capacity` created in this program (Terraform
+ * references to their `name`): a strategy naming one runs its tasks on EC2 container instances.
+ */
+const EC2_CAPACITY_PROVIDERS = new Set<string>();
+
+/**
+ * Records `name` (an `Ec2Capacity`'s `capacityProviderName`) as an EC2 capacity provider, so that
+ * strategies naming it are checked and built as EC2 ones. Called by `Ec2Capacity`.
+ */
+export function registerEc2CapacityProvider(name: string): void {
+  EC2_CAPACITY_PROVIDERS.add(name);
+}
+
+/** True when `name` is the `capacityProviderName` of an `Ec2Capacity` of this program. */
+export function isEc2CapacityProvider(name: string): boolean {
+  return EC2_CAPACITY_PROVIDERS.has(name);
+}
+
+/**
+ * True when `strategy` places tasks on an `Ec2Capacity`: its task definitions must then be
+ * compatible with EC2 as well as Fargate, and the service has no Fargate platform version. False
+ * for a strategy given as a Terraform reference (a module's variable: Fargate providers only).
+ */
+export function usesEc2Capacity(strategy: readonly CapacityProviderStrategyItem[] | undefined): boolean {
+  if (strategy === undefined || Token.isUnresolved(strategy)) return false;
+  return strategy.some((item) => isEc2CapacityProvider(item.capacityProvider));
+}
+
 /** One entry of a capacity provider strategy. */
 export interface CapacityProviderStrategyItem {
-  /** `"FARGATE"` (on-demand) or `"FARGATE_SPOT"` (interruptible with two minutes' notice, cheaper). */
-  readonly capacityProvider: FargateCapacityProvider;
+  /**
+   * `"FARGATE"` (on-demand), `"FARGATE_SPOT"` (interruptible with two minutes' notice, cheaper), or
+   * an `Ec2Capacity`'s `capacityProviderName` (EC2 container instances of an autoscaling group).
+   */
+  readonly capacityProvider: FargateCapacityProvider | (string & {});
   /**
    * Tasks placed on this provider before any weight applies; at most one entry may have a base.
    * @default 0
@@ -41,6 +74,14 @@ export const STRATEGY_ONE_BASE_RULE = "only one capacity provider in a strategy 
 /** Why a strategy needs a weight. */
 export const STRATEGY_WEIGHT_RULE =
   "at least one capacity provider needs a weight above 0 (tasks above the base go nowhere otherwise)";
+/** Why Fargate and EC2 capacity providers cannot share a strategy. */
+export const STRATEGY_MIXED_RULE =
+  "mixes Fargate and EC2 capacity providers; a strategy holds Fargate capacity providers or Auto Scaling group capacity providers, not both: use one Ec2Capacity, or FARGATE / FARGATE_SPOT";
+/** What a literal capacity provider name must be. */
+export const CAPACITY_PROVIDER_RULE = `${oneOfRule(FARGATE_CAPACITY_PROVIDERS)}, or an Ec2Capacity's capacityProviderName`;
+/** Why tasks on EC2 capacity get no public IP. */
+export const EC2_PUBLIC_IP_RULE =
+  "must be false for tasks on EC2 capacity: ECS gives awsvpc tasks on EC2 instances no public IP; run them in private subnets with a NAT gateway";
 /** Why a provider may not appear twice. */
 export const STRATEGY_DUPLICATE_RULE = "is listed twice; give each capacity provider once";
 /**
@@ -72,10 +113,7 @@ export function assertCapacityProviderStrategy(
     const provider = item.capacityProvider;
     if (!Token.isUnresolved(provider)) {
       if (!(FARGATE_CAPACITY_PROVIDERS as readonly string[]).includes(provider)) {
-        throw new PropError(
-          `${at}.capacityProvider`,
-          `"${provider}" ${oneOfRule(FARGATE_CAPACITY_PROVIDERS)}`,
-        );
+        throw new PropError(`${at}.capacityProvider`, `"${provider}" ${CAPACITY_PROVIDER_RULE}`);
       }
       if (seen.has(provider))
         throw new PropError(`${at}.capacityProvider`, `"${provider}" ${STRATEGY_DUPLICATE_RULE}`);
@@ -101,6 +139,11 @@ export function assertCapacityProviderStrategy(
     }
   });
   if (!weighted) throw new PropError(field, STRATEGY_WEIGHT_RULE);
+  const ec2 = strategy.filter((item) => isEc2CapacityProvider(item.capacityProvider)).length;
+  const fargate = strategy.filter((item) =>
+    (FARGATE_CAPACITY_PROVIDERS as readonly string[]).includes(item.capacityProvider),
+  ).length;
+  if (ec2 > 0 && fargate > 0) throw new PropError(field, STRATEGY_MIXED_RULE);
 }
 
 function isWhole(value: number, range: IntegerRange): boolean {
@@ -115,8 +158,8 @@ function isWhole(value: number, range: IntegerRange): boolean {
 export function tasksPerProvider(
   strategy: readonly CapacityProviderStrategyItem[],
   count: number,
-): Map<FargateCapacityProvider, number> {
-  const tasks = new Map<FargateCapacityProvider, number>();
+): Map<CapacityProviderStrategyItem["capacityProvider"], number> {
+  const tasks = new Map<CapacityProviderStrategyItem["capacityProvider"], number>();
   let rest = count;
   for (const item of strategy) {
     const base = Math.min(item.base ?? 0, rest);

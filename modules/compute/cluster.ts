@@ -1,6 +1,9 @@
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster/index.js";
-import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers/index.js";
-import { type ITerraformDependable, Token } from "cdktf";
+import {
+  EcsClusterCapacityProviders,
+  type EcsClusterCapacityProvidersDefaultCapacityProviderStrategy,
+} from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers/index.js";
+import { type ITerraformDependable, Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Naming } from "../naming/naming.js";
 import { PropError } from "../validation/prop-error.js";
@@ -40,7 +43,10 @@ export interface ClusterRef {
   readonly capacityProviderAssociation?: ITerraformDependable;
 }
 
-/** The Fargate capacity providers associated with a cluster, and its default strategy. */
+/**
+ * The capacity providers associated with a cluster — `FARGATE` and `FARGATE_SPOT`, and the capacity
+ * provider of each `Ec2Capacity` built for it — and its default strategy.
+ */
 export interface ClusterCapacityProviders {
   /**
    * The strategy of tasks and services that name neither a launch type nor a strategy of their own
@@ -70,8 +76,10 @@ export interface ClusterProps {
    * Associate the `FARGATE` and `FARGATE_SPOT` capacity providers with the cluster (an
    * `aws_ecs_cluster_capacity_providers`), so services may run on Spot with a capacity provider
    * strategy; optionally with a default strategy. Services without a strategy keep the `FARGATE`
-   * launch type. Pass `{}` to associate the providers without a default strategy.
-   * @default - no capacity providers associated: services run with the FARGATE launch type only
+   * launch type. Pass `{}` to associate the providers without a default strategy. An `Ec2Capacity`
+   * built for the cluster adds its own provider to the association (creating it when absent).
+   * @default - no capacity providers associated (unless an `Ec2Capacity` adds one): services run
+   * with the FARGATE launch type only
    */
   readonly capacityProviders?: ClusterCapacityProviders;
 }
@@ -87,10 +95,9 @@ export class Cluster extends Construct implements ClusterRef {
   readonly clusterArn: string;
   /** The cluster's name, `<project>-<env>-<name>`. */
   readonly clusterName: string;
-  /** The capacity providers' association, when `capacityProviders` is given. */
-  readonly capacityProviders?: EcsClusterCapacityProviders;
-  /** The same association, for services that wait for it (`ClusterRef`). */
-  readonly capacityProviderAssociation?: ITerraformDependable;
+  private association?: EcsClusterCapacityProviders;
+  /** Names of capacity providers added by `addCapacityProvider` (EC2 capacity). */
+  private readonly extraProviders: string[] = [];
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -114,20 +121,50 @@ export class Cluster extends Construct implements ClusterRef {
       if (strategy) {
         assertCapacityProviderStrategy(strategy, "compute.cluster.capacityProviders.defaultStrategy");
       }
-      this.capacityProviders = new EcsClusterCapacityProviders(this, "capacity-providers", {
-        clusterName: this.cluster.name,
-        capacityProviders: [...FARGATE_CAPACITY_PROVIDERS],
-        ...(strategy
-          ? {
-              defaultCapacityProviderStrategy: strategy.map((item) => ({
-                capacityProvider: item.capacityProvider,
-                base: item.base ?? 0,
-                weight: item.weight,
-              })),
-            }
-          : {}),
-      });
-      this.capacityProviderAssociation = this.capacityProviders;
+      this.associate(
+        strategy?.map((item) => ({
+          capacityProvider: item.capacityProvider,
+          base: item.base ?? 0,
+          weight: item.weight,
+        })),
+      );
     }
+  }
+
+  /**
+   * The capacity providers' association (`aws_ecs_cluster_capacity_providers`), when
+   * `capacityProviders` is given or an `Ec2Capacity` was built for the cluster.
+   */
+  get capacityProviders(): EcsClusterCapacityProviders | undefined {
+    return this.association;
+  }
+
+  /** The same association, for services that wait for it (`ClusterRef`). */
+  get capacityProviderAssociation(): ITerraformDependable | undefined {
+    return this.association;
+  }
+
+  /**
+   * Associates one more capacity provider (an `Ec2Capacity`'s, which calls this itself) with the
+   * cluster, beside `FARGATE` and `FARGATE_SPOT`; creates the association when the cluster has none.
+   * Build the capacity before the services that use it: a service waits for the association only
+   * when it exists as the service is built.
+   */
+  addCapacityProvider(name: string): void {
+    this.extraProviders.push(name);
+    if (!this.association) this.associate(undefined);
+  }
+
+  private associate(
+    defaultStrategy: EcsClusterCapacityProvidersDefaultCapacityProviderStrategy[] | undefined,
+  ): void {
+    this.association = new EcsClusterCapacityProviders(this, "capacity-providers", {
+      clusterName: this.cluster.name,
+      // Fargate's providers, then any added later (resolved at synth, after every construct exists).
+      capacityProviders: Lazy.listValue({
+        produce: () => [...FARGATE_CAPACITY_PROVIDERS, ...this.extraProviders],
+      }),
+      ...(defaultStrategy ? { defaultCapacityProviderStrategy: defaultStrategy } : {}),
+    });
   }
 }

@@ -3,26 +3,52 @@
  *
  * Plain environment variables are stored in the task definition: readable by anyone who may
  * describe task definitions, kept in every revision, and shown in the console. Secrets must come
- * from Secrets Manager through the task definition's `secrets` (resolved by ECS at start, never
- * stored), so this refuses variables that look like secrets, and never echoes their values.
+ * from Secrets Manager or SSM Parameter Store through the task definition's `secrets` (resolved by
+ * ECS at start, never stored), so this refuses variables that look like secrets, and never echoes
+ * their values.
  */
 import { Token } from "cdktf";
 import { PropError } from "../validation/prop-error.js";
-import { ARN_KINDS, assertArn } from "../validation/validators.js";
+import { ARN_KINDS, type ArnKind, assertArn, isArn } from "../validation/validators.js";
 
-/** A Secrets Manager secret to inject as an environment variable. */
+/** Where a container secret is kept: a Secrets Manager secret or an SSM `SecureString` parameter. */
+export type SecretStore = "secretsmanager" | "ssm";
+
+/** A Secrets Manager secret or an SSM Parameter Store parameter to inject as an environment variable. */
 export interface ContainerSecret {
-  /** The secret's full ARN (with its 6-character suffix), e.g. an RDS-managed master secret. */
+  /**
+   * The secret's full ARN (with its 6-character suffix), e.g. an RDS-managed master secret, or an
+   * SSM parameter's ARN (`arn:aws:ssm:<region>:<account>:parameter/<name>`, a `SecureString`).
+   */
   readonly secretArn: string;
-  /** Inject only this key of a JSON secret (e.g. `password`). @default - the whole secret string */
+  /**
+   * Which store `secretArn` is in: decides the grant (`secretsmanager:GetSecretValue` or
+   * `ssm:GetParameters`). Give it when `secretArn` is a reference (e.g. `WriteOnlyParameter`'s
+   * `containerSecret` does); a literal ARN that names the other store is refused.
+   * @default - read from a literal ARN (`ssm` for `arn:…:ssm:…:parameter/…`), else `secretsmanager`
+   */
+  readonly store?: SecretStore;
+  /**
+   * Inject only this key of a JSON secret (e.g. `password`); Secrets Manager only.
+   * @default - the whole secret string
+   */
   readonly jsonKey?: string;
   /**
    * The customer-managed KMS key the secret is encrypted with; the reader is also allowed to decrypt
-   * with it, through Secrets Manager only.
-   * @default - the secret uses the AWS-managed `aws/secretsmanager` key: no KMS grant needed
+   * with it, through Secrets Manager (or SSM, for a parameter) only.
+   * @default - the secret uses the AWS-managed `aws/secretsmanager` (or `aws/ssm`) key: no KMS grant needed
    */
   readonly kmsKeyArn?: string;
 }
+
+/** One SSM Parameter Store parameter, by its whole name: no wildcards. */
+export const SSM_PARAMETER_ARN: ArnKind = {
+  name: "SSM parameter",
+  service: "ssm",
+  resourceType: "parameter/",
+  resource: "[A-Za-z0-9_.-][A-Za-z0-9/_.-]*",
+  shape: "arn:aws:ssm:<region>:<account>:parameter/<name>, no wildcards",
+};
 
 /** An environment variable's name. */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -42,7 +68,7 @@ export const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 const USE_SECRETS =
-  "pass it in `secrets` (injected from Secrets Manager at start, never stored in the task definition)";
+  "pass it in `secrets` (injected from Secrets Manager or SSM Parameter Store at start, never stored in the task definition)";
 
 /** Why a value holding `what` (one of `SECRET_VALUES`) is refused. */
 export function secretValueRule(what: string): string {
@@ -94,12 +120,38 @@ export function assertSecrets(
     const at = `${field}.${name}`;
     if (!ENV_NAME.test(name)) throw new PropError(at, ENV_NAME_RULE);
     if (name in environment) throw new PropError(at, SECRET_IN_ENVIRONMENT_RULE);
-    assertSecretArn(secret.secretArn, `${at}.secretArn`);
+    const store = secretStore(secret);
+    if (secret.store !== undefined && secret.store !== "secretsmanager" && secret.store !== "ssm") {
+      throw new PropError(`${at}.store`, `"${secret.store}" ${SECRET_STORE_RULE}`);
+    }
+    if (store === "ssm") assertArn(secret.secretArn, `${at}.secretArn`, SSM_PARAMETER_ARN);
+    else assertSecretArn(secret.secretArn, `${at}.secretArn`);
+    if (secret.jsonKey !== undefined && store === "ssm") {
+      throw new PropError(`${at}.jsonKey`, JSON_KEY_SSM_RULE);
+    }
     if (secret.jsonKey !== undefined && !JSON_KEY.test(secret.jsonKey)) {
       throw new PropError(`${at}.jsonKey`, `"${secret.jsonKey}" ${JSON_KEY_RULE}`);
     }
     if (secret.kmsKeyArn !== undefined) assertKmsKeyArn(secret.kmsKeyArn, `${at}.kmsKeyArn`);
   }
+}
+
+/** What a secret's `store` must be. */
+export const SECRET_STORE_RULE = 'must be "secretsmanager" or "ssm"';
+/** Why an SSM parameter has no `jsonKey`. */
+export const JSON_KEY_SSM_RULE =
+  "is for Secrets Manager secrets only; ECS injects an SSM parameter's whole value";
+
+/**
+ * The store a container secret is in: its `store`, else `ssm` when `secretArn` is a literal SSM
+ * parameter ARN, else `secretsmanager`. (A literal ARN of the other store than `store` says is
+ * refused by `assertSecrets`, as not an ARN of that store.)
+ */
+export function secretStore(secret: ContainerSecret): SecretStore {
+  if (secret.store !== undefined) return secret.store;
+  return !Token.isUnresolved(secret.secretArn) && isArn(secret.secretArn, SSM_PARAMETER_ARN)
+    ? "ssm"
+    : "secretsmanager";
 }
 
 /** Throws unless `arn` is one whole Secrets Manager secret ARN (or a reference to one): no wildcards. */

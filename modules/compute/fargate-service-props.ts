@@ -6,8 +6,10 @@ import type { ITerraformDependable } from "cdktf";
 import type { Naming } from "../naming/naming.js";
 import type { CapacityProviderStrategyItem, CpuArchitecture } from "./capacity.js";
 import type { ClusterRef } from "./cluster.js";
+import type { EfsVolumeRef } from "./efs-volume.js";
 import type { ContainerSecret } from "./environment.js";
 import type { RepositoryRef } from "./repository.js";
+import type { ContainerDependency, ContainerLogging, SidecarProps } from "./sidecars.js";
 
 /** Where the service registers its tasks behind a load balancer. */
 export interface FargateLoadBalancerProps {
@@ -47,6 +49,44 @@ export interface FargateAutoscalingProps {
    * @default 500 when a request-count label is given
    */
   readonly requestsPerTarget?: number;
+  /**
+   * Scheduled changes of the scaling range, alongside target tracking: e.g. dev down to zero tasks
+   * at night and at weekends, back up in the morning. Each sets `minCount`/`maxCount` at its time.
+   * @default - none
+   */
+  readonly schedules?: readonly FargateScalingSchedule[];
+}
+
+/** One scheduled change of the scaling range (an Application Auto Scaling scheduled action). */
+export interface FargateScalingSchedule {
+  /** What it is, e.g. `night`; the action is named `<project>-<env>-<service>-<name>`. */
+  readonly name: string;
+  /** When: `cron(0 20 ? * MON-FRI *)`, `rate(1 day)` or `at(yyyy-mm-ddThh:mm:ss)`. */
+  readonly schedule: string;
+  /**
+   * The time zone the cron expression is read in.
+   * @default "UTC"
+   */
+  readonly timezone?: string;
+  /** Fewest tasks from then on; 0 stops the service. */
+  readonly minCount: number;
+  /** Most tasks from then on. */
+  readonly maxCount: number;
+}
+
+/** An EFS volume mounted into the application container. */
+export interface FargateEfsVolumeMount {
+  /** The volume's name in the task definition (letters, digits, `_` and `-`). */
+  readonly name: string;
+  /** The file system and access point: an `EfsVolume`. */
+  readonly efs: EfsVolumeRef;
+  /** Where the application container sees it, e.g. `/data`. */
+  readonly containerPath: string;
+  /**
+   * Mount it read-only (the task role then gets `ClientMount` only, no `ClientWrite`).
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /** The one-off migration task: the service's image and settings with another command. */
@@ -223,4 +263,33 @@ export interface FargateServiceProps {
    * @default true
    */
   readonly keepSupersededRevisions?: boolean;
+  /**
+   * Extra containers in the service's task (not in the migration's): a proxy, an agent, a FireLens
+   * log router. Each runs with the application's hardening — read-only root filesystem, a non-root
+   * user, no Linux capabilities, not privileged — and logs to the service's log group under its own
+   * stream prefix (or through the FireLens router). Their CPU and memory reservations must leave
+   * room in the task for the application.
+   * @default - none: the application container alone
+   */
+  readonly sidecars?: readonly SidecarProps[];
+  /**
+   * Containers the application container waits for, e.g.
+   * `[{ containerName: "envoy", condition: "HEALTHY" }]`.
+   * @default - none (and the FireLens router's `START` when the application logs through it)
+   */
+  readonly containerDependsOn?: readonly ContainerDependency[];
+  /**
+   * Where the application container's logs go: the service's log group (`awslogs`), or the FireLens
+   * router sidecar (`{ firelens: { Name: "cloudwatch_logs", … } }`). The migration always logs to
+   * the log group.
+   * @default "awslogs"
+   */
+  readonly containerLogging?: ContainerLogging;
+  /**
+   * EFS volumes mounted into the application container, with TLS in transit and IAM authorization
+   * through the volume's access point; the task role is granted the mount, the volume admits the
+   * tasks' security group on NFS. The root filesystem stays read-only.
+   * @default - none
+   */
+  readonly volumes?: readonly FargateEfsVolumeMount[];
 }

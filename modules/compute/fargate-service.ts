@@ -25,11 +25,13 @@ import {
 } from "../network/security-group.js";
 import { PropError } from "../validation/prop-error.js";
 import { atPlan, attribute, numberText } from "./at-plan.js";
+import { EC2_PUBLIC_IP_RULE, usesEc2Capacity } from "./capacity.js";
 import { assertKmsKeyArn, assertSecretArn } from "./environment.js";
 import type { FargateServiceProps } from "./fargate-service-props.js";
 import type { RunTaskNetwork } from "./run-task.js";
-import { addTargetTrackingScaling } from "./service-autoscaling.js";
+import { addTargetTrackingScaling, assertScalingSchedules } from "./service-autoscaling.js";
 import { serviceSettings } from "./service-settings.js";
+import { assertSidecars } from "./sidecars.js";
 import { createTaskDefinitions } from "./task-definitions.js";
 import { createTaskRoles, readSecretStatements } from "./task-roles.js";
 
@@ -101,6 +103,23 @@ export class FargateService extends Construct {
     const { naming } = props;
     const settings = serviceSettings(props);
     const { name } = settings;
+    if (props.sidecars?.length || props.containerDependsOn?.length || props.containerLogging !== undefined) {
+      assertSidecars(
+        props.sidecars ?? [],
+        {
+          appName: name,
+          taskCpu: settings.cpu,
+          taskMemoryMiB: settings.memoryMiB,
+          appDependsOn: props.containerDependsOn,
+          appLogging: props.containerLogging,
+          appHasHealthCheck: true,
+        },
+        "compute.service",
+      );
+    }
+    if (props.autoscaling?.schedules && !atPlan(props.autoscaling)) {
+      assertScalingSchedules(props.autoscaling.schedules, "compute.service.autoscaling.schedules");
+    }
     this.naming = naming;
     this.name = name;
     this.containerName = name;
@@ -145,6 +164,11 @@ export class FargateService extends Construct {
     });
     this.taskDefinition = definitions.taskDefinition;
     this.migrationTaskDefinition = definitions.migrationTaskDefinition;
+    // EFS: the task role may mount each volume through its access point; the volume admits the tasks.
+    for (const mount of props.volumes ?? []) {
+      mount.efs.grantMount(this.taskRole, { write: !(mount.readOnly ?? false) });
+      mount.efs.allowFrom(this.securityGroup, `NFS from ${naming.name(name)} tasks`);
+    }
 
     const lb = props.loadBalancer;
     const additionalGroups = props.additionalSecurityGroupIds ?? [];
@@ -157,7 +181,8 @@ export class FargateService extends Construct {
       taskDefinition: this.taskDefinition.arn,
       desiredCount: settings.desiredCount,
       ...this.placement(props),
-      platformVersion: "LATEST",
+      // A Fargate platform version; ECS refuses one for tasks on EC2 capacity.
+      ...(usesEc2Capacity(props.capacityProviderStrategy) ? {} : { platformVersion: "LATEST" }),
       networkConfiguration: {
         subnets: [...props.subnetIds],
         securityGroups: securityGroupIds,
@@ -230,6 +255,9 @@ export class FargateService extends Construct {
   private placement(props: FargateServiceProps) {
     const strategy = props.capacityProviderStrategy;
     if (strategy === undefined) return { launchType: "FARGATE" };
+    if (usesEc2Capacity(strategy) && props.assignPublicIp === true) {
+      throw new PropError("compute.service.assignPublicIp", EC2_PUBLIC_IP_RULE);
+    }
     if (!atPlan(strategy)) {
       return {
         capacityProviderStrategy: strategy.map((item) => ({

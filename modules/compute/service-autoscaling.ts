@@ -1,11 +1,41 @@
 /** Target-tracking autoscaling of a `FargateService`'s task count. */
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy/index.js";
+import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action/index.js";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target/index.js";
 import { conditional, Op, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { Naming } from "../naming/naming.js";
+import { PropError } from "../validation/prop-error.js";
+import { assertIntegerInRange } from "../validation/validators.js";
 import { atPlan, attribute, countIfSet } from "./at-plan.js";
-import type { FargateAutoscalingProps } from "./fargate-service-props.js";
+import type { FargateAutoscalingProps, FargateScalingSchedule } from "./fargate-service-props.js";
+import { assertScheduleExpression, assertTimezone } from "./scheduled-task.js";
+
+/** What a scaling schedule's name must be (it becomes part of the action's name). */
+export const SCALING_SCHEDULE_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+
+/**
+ * Throws, naming the field, on a scaling schedule Application Auto Scaling would refuse: a bad
+ * name or expression, a duplicate name, counts out of range (0 allowed: scale to zero).
+ */
+export function assertScalingSchedules(schedules: readonly FargateScalingSchedule[], field: string): void {
+  const names = new Set<string>();
+  schedules.forEach((schedule, i) => {
+    const at = `${field}[${i}]`;
+    if (!SCALING_SCHEDULE_NAME.test(schedule.name)) {
+      throw new PropError(
+        `${at}.name`,
+        `"${schedule.name}" must be 1–32 lowercase letters, digits and hyphens`,
+      );
+    }
+    if (names.has(schedule.name)) throw new PropError(`${at}.name`, `"${schedule.name}" is given twice`);
+    names.add(schedule.name);
+    assertScheduleExpression(schedule.schedule, `${at}.schedule`);
+    assertTimezone(schedule.timezone ?? "UTC", `${at}.timezone`);
+    assertIntegerInRange(schedule.minCount, `${at}.minCount`, { min: 0, max: 1000 });
+    assertIntegerInRange(schedule.maxCount, `${at}.maxCount`, { min: schedule.minCount, max: 1000 });
+  });
+}
 
 /** What `addTargetTrackingScaling` scales, and on what. */
 export interface ServiceScalingProps {
@@ -69,6 +99,26 @@ export function addTargetTrackingScaling(scope: Construct, props: ServiceScaling
       scaleInCooldown: 300,
     },
   });
+  // Scheduled changes of the range, on the same target (only for scaling known at synth).
+  if (!decided) {
+    // One after another: Application Auto Scaling refuses concurrent changes to one target's actions.
+    let previous: AppautoscalingScheduledAction | undefined;
+    for (const schedule of scaling.schedules ?? []) {
+      previous = new AppautoscalingScheduledAction(scope, `schedule-${schedule.name}`, {
+        ...(previous ? { dependsOn: [previous] } : {}),
+        name: naming.name(`${name}-${schedule.name}`),
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        schedule: schedule.schedule,
+        timezone: schedule.timezone ?? "UTC",
+        scalableTargetAction: {
+          minCapacity: String(schedule.minCount),
+          maxCapacity: String(schedule.maxCount),
+        },
+      });
+    }
+  }
   if (props.requestCountResourceLabel) {
     const label = props.requestCountResourceLabel;
     new AppautoscalingPolicy(scope, "scale-on-requests", {

@@ -11,9 +11,20 @@ import { conditional, Fn, type IResolvable, TerraformIterator, Token } from "cdk
 import type { Construct } from "constructs";
 import { PropError } from "../validation/prop-error.js";
 import { atPlan, numberText } from "./at-plan.js";
+import { usesEc2Capacity } from "./capacity.js";
 import { type ContainerSecret, secretValueFrom } from "./environment.js";
-import type { FargateServiceProps } from "./fargate-service-props.js";
+import type { FargateEfsVolumeMount, FargateServiceProps } from "./fargate-service-props.js";
 import type { ServiceSettings } from "./service-settings.js";
+import {
+  CONTAINER_NAME,
+  CONTAINER_NAME_RULE,
+  type ContainerDependency,
+  type ContainerLogging,
+  logConfiguration,
+  sidecarDefinition,
+  sidecarVolumes,
+  withRouterDependency,
+} from "./sidecars.js";
 import type { TaskRoles } from "./task-roles.js";
 
 const MIGRATION_STREAM_PREFIX = "migrate";
@@ -46,8 +57,17 @@ export function createTaskDefinitions(
   // Values known only at plan (a module's variables) go through `jsonencode`, which writes numbers
   // as numbers and escapes strings; literal values keep the JSON they have always had.
   const encode = containerValuesAtPlan(props, settings)
-    ? (definition: Record<string, unknown>) => Fn.jsonencode([definition])
-    : (definition: Record<string, unknown>) => JSON.stringify([definition]);
+    ? (...definitions: Record<string, unknown>[]) => Fn.jsonencode(definitions)
+    : (...definitions: Record<string, unknown>[]) => JSON.stringify(definitions);
+  const sidecars = props.sidecars ?? [];
+  if (sidecars.length > 0 && !Array.isArray(storage.volume)) {
+    throw new PropError(
+      "compute.service.sidecars",
+      "cannot be combined with enableExecuteCommand given as a Terraform reference",
+    );
+  }
+  const router = sidecars.find((s) => s.firelensConfiguration)?.name;
+  const efs = efsVolumes(props.volumes ?? [], storage);
   const container: ContainerBasics = {
     name,
     image: imageReference(props.repository.repositoryUrl, props.imageTag),
@@ -58,7 +78,10 @@ export function createTaskDefinitions(
     mountPoints: storage.mountPoints,
   };
   const taskDefinitionBase = {
-    requiresCompatibilities: ["FARGATE"],
+    // An Ec2Capacity's tasks run the same definition: compatible with both (awsvpc works on both).
+    requiresCompatibilities: usesEc2Capacity(props.capacityProviderStrategy)
+      ? ["FARGATE", "EC2"]
+      : ["FARGATE"],
     networkMode: "awsvpc",
     cpu: numberText(settings.cpu),
     memory: numberText(settings.memoryMiB),
@@ -72,22 +95,47 @@ export function createTaskDefinitions(
   const taskDefinition = new EcsTaskDefinition(scope, "task-definition", {
     family: naming.name(name),
     ...taskDefinitionBase,
+    // The sidecars' writable paths and the EFS volumes belong to the service's task only.
+    ...(sidecars.length > 0 || efs.volumes.length > 0
+      ? {
+          volume: [
+            ...(storage.volume as EcsTaskDefinitionVolume[]),
+            ...sidecars.flatMap((s) => Object.keys(sidecarVolumes(s)).map((volume) => ({ name: volume }))),
+            ...efs.volumes,
+          ],
+        }
+      : {}),
     containerDefinitions: encode(
-      containerDefinition(container, {
-        logGroup: run.logGroupName,
-        region: naming.region,
-        streamPrefix: name,
-        portMappings: [
-          { containerPort: settings.containerPort, hostPort: settings.containerPort, protocol: "tcp" },
-        ],
-        healthCheck: {
-          command: ["CMD", "node", "-e", healthCheckScript(settings.containerPort, settings.healthCheckPath)],
-          interval: 15,
-          timeout: 5,
-          retries: 3,
-          startPeriod: 30,
+      containerDefinition(
+        efs.mountPoints.length > 0
+          ? { ...container, mountPoints: [...(storage.mountPoints as unknown[]), ...efs.mountPoints] }
+          : container,
+        {
+          logGroup: run.logGroupName,
+          region: naming.region,
+          streamPrefix: name,
+          logging: props.containerLogging,
+          dependsOn: withRouterDependency(props.containerDependsOn, props.containerLogging, router),
+          portMappings: [
+            { containerPort: settings.containerPort, hostPort: settings.containerPort, protocol: "tcp" },
+          ],
+          healthCheck: {
+            command: [
+              "CMD",
+              "node",
+              "-e",
+              healthCheckScript(settings.containerPort, settings.healthCheckPath),
+            ],
+            interval: 15,
+            timeout: 5,
+            retries: 3,
+            startPeriod: 30,
+          },
         },
-      }),
+      ),
+      ...sidecars.map((sidecar) =>
+        sidecarDefinition(sidecar, { logGroup: run.logGroupName, region: naming.region, router }),
+      ),
     ),
     // Keep superseded revisions registered: the circuit breaker rolls back to the previous one.
     skipDestroy: props.keepSupersededRevisions ?? true,
@@ -239,6 +287,9 @@ interface ContainerExtras {
   readonly logGroup: string;
   readonly region: string;
   readonly streamPrefix: string;
+  /** @default "awslogs" */
+  readonly logging?: ContainerLogging;
+  readonly dependsOn?: readonly ContainerDependency[];
   readonly portMappings?: Array<{ containerPort: number; hostPort: number; protocol: string }>;
   readonly healthCheck?: Record<string, unknown>;
 }
@@ -259,19 +310,68 @@ function containerDefinition(basics: ContainerBasics, extras: ContainerExtras): 
     // No Linux capabilities at all; tini as PID 1 forwards signals and reaps zombies.
     linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true },
     mountPoints: basics.mountPoints,
+    ...(extras.dependsOn?.length ? { dependsOn: extras.dependsOn } : {}),
     stopTimeout: basics.stopTimeout,
     ...(extras.healthCheck ? { healthCheck: extras.healthCheck } : {}),
-    logConfiguration: {
-      logDriver: "awslogs",
-      options: {
-        "awslogs-group": extras.logGroup,
-        "awslogs-region": extras.region,
-        "awslogs-stream-prefix": extras.streamPrefix,
-        // A slow CloudWatch must not block the application's writes to stdout.
-        mode: "non-blocking",
-        "max-buffer-size": "25m",
+    // awslogs: a slow CloudWatch must not block the application's writes to stdout (non-blocking).
+    logConfiguration: logConfiguration(extras.logging, {
+      logGroup: extras.logGroup,
+      region: extras.region,
+      streamPrefix: extras.streamPrefix,
+    }),
+  };
+}
+
+/** An absolute container path (an EFS mount point). */
+const CONTAINER_PATH = /^\/[A-Za-z0-9._/-]+$/;
+
+/**
+ * The task definition's EFS volumes — TLS in transit, IAM authorization through the access point —
+ * and the application container's mount points for them. Throws, naming the field, on a bad or
+ * duplicate name or path.
+ */
+export function efsVolumes(
+  mounts: readonly FargateEfsVolumeMount[],
+  storage: { volume: unknown; mountPoints: unknown } = { volume: [], mountPoints: [] },
+): {
+  volumes: EcsTaskDefinitionVolume[];
+  mountPoints: Array<{ sourceVolume: string; containerPath: string; readOnly: boolean }>;
+} {
+  const f = "compute.service.volumes";
+  if (mounts.length > 0 && !Array.isArray(storage.volume)) {
+    throw new PropError(f, "cannot be combined with enableExecuteCommand given as a Terraform reference");
+  }
+  const taken = new Set<string>([...Object.keys(TMP_VOLUMES), ...Object.keys(EXEC_VOLUMES)]);
+  const paths = new Set<string>([...Object.values(TMP_VOLUMES), ...Object.values(EXEC_VOLUMES)]);
+  mounts.forEach((mount, i) => {
+    if (!CONTAINER_NAME.test(mount.name))
+      throw new PropError(`${f}[${i}].name`, `"${mount.name}" ${CONTAINER_NAME_RULE}`);
+    if (taken.has(mount.name))
+      throw new PropError(`${f}[${i}].name`, `"${mount.name}" is already a volume of the task`);
+    taken.add(mount.name);
+    const path = mount.containerPath;
+    if (!CONTAINER_PATH.test(path) || path.split("/").includes("..")) {
+      throw new PropError(`${f}[${i}].containerPath`, `"${path}" must be an absolute path`);
+    }
+    if (paths.has(path)) throw new PropError(`${f}[${i}].containerPath`, `"${path}" is already mounted`);
+    paths.add(path);
+  });
+  return {
+    volumes: mounts.map((mount) => ({
+      name: mount.name,
+      efsVolumeConfiguration: {
+        fileSystemId: mount.efs.fileSystemId,
+        // With an access point the root directory is the access point's; "/" is the only value allowed.
+        rootDirectory: "/",
+        transitEncryption: "ENABLED",
+        authorizationConfig: { accessPointId: mount.efs.accessPointId, iam: "ENABLED" },
       },
-    },
+    })),
+    mountPoints: mounts.map((mount) => ({
+      sourceVolume: mount.name,
+      containerPath: mount.containerPath,
+      readOnly: mount.readOnly ?? false,
+    })),
   };
 }
 

@@ -9,7 +9,7 @@ import type { Construct } from "constructs";
 import { attachPolicy, type PolicyStatement, serviceTrustPolicy } from "../iam/policy.js";
 import { NAME_LIMITS } from "../naming/naming.js";
 import { atPlan } from "./at-plan.js";
-import type { ContainerSecret } from "./environment.js";
+import { type ContainerSecret, type SecretStore, secretStore } from "./environment.js";
 import type { FargateServiceProps } from "./fargate-service-props.js";
 import { pullStatements } from "./repository.js";
 import type { ServiceSettings } from "./service-settings.js";
@@ -70,7 +70,14 @@ export function createTaskRoles(
       actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
       resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
     },
-    ...(atPlan(props.secrets) ? [] : readSecretStatements(Object.values(props.secrets ?? {}), naming.region)),
+    ...readSecretStatements(
+      [
+        ...(atPlan(props.secrets) ? [] : Object.values(props.secrets ?? {})),
+        // The sidecars' secrets are resolved by the same role when the task starts.
+        ...(props.sidecars ?? []).flatMap((sidecar) => Object.values(sidecar.secrets ?? {})),
+      ],
+      naming.region,
+    ),
   ]);
   const secretsPolicy = atPlan(props.secrets)
     ? readSecretsAtPlan(scope, executionRole, props.secrets as Record<string, ContainerSecret>, naming.region)
@@ -131,20 +138,43 @@ function readSecretsAtPlan(
   });
 }
 
-/** GetSecretValue on exactly these secrets, and decrypt with their keys only through Secrets Manager. */
+/**
+ * GetSecretValue on exactly these Secrets Manager secrets, GetParameters on exactly these SSM
+ * parameters, and decrypt with their keys only through the service that holds each.
+ */
 export function readSecretStatements(secrets: readonly ContainerSecret[], region: string): PolicyStatement[] {
-  const arns = [...new Set(secrets.map((s) => s.secretArn))];
-  const keys = [...new Set(secrets.flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : [])))];
+  const inStore = (store: SecretStore) => secrets.filter((s) => secretStore(s) === store);
+  const arnsOf = (list: readonly ContainerSecret[]) => [...new Set(list.map((s) => s.secretArn))];
+  const keysOf = (list: readonly ContainerSecret[]) => [
+    ...new Set(list.flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : []))),
+  ];
+  const managed = inStore("secretsmanager");
+  const parameters = inStore("ssm");
   const statements: PolicyStatement[] = [];
   // A JSON key selects part of the value; the IAM resource is still the whole secret's ARN.
+  const arns = arnsOf(managed);
   if (arns.length)
     statements.push({ sid: "ReadSecrets", actions: ["secretsmanager:GetSecretValue"], resources: arns });
+  const keys = keysOf(managed);
   if (keys.length) {
     statements.push({
       sid: "DecryptSecrets",
       actions: ["kms:Decrypt"],
       resources: keys,
       conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+    });
+  }
+  // ECS resolves `valueFrom` parameters with GetParameters (decrypting SecureStrings).
+  const parameterArns = arnsOf(parameters);
+  if (parameterArns.length)
+    statements.push({ sid: "ReadParameters", actions: ["ssm:GetParameters"], resources: parameterArns });
+  const parameterKeys = keysOf(parameters);
+  if (parameterKeys.length) {
+    statements.push({
+      sid: "DecryptParameters",
+      actions: ["kms:Decrypt"],
+      resources: parameterKeys,
+      conditions: { StringEquals: { "kms:ViaService": `ssm.${region}.amazonaws.com` } },
     });
   }
   return statements;
