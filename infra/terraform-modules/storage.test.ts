@@ -4,7 +4,12 @@
  * variables, and a wrong value fails the plan with the variable's own message.
  */
 
-import { BUCKET_NAME_RULE, OBJECT_LOCK_VERSIONING_RULE } from "@aws-platform-kit/modules/storage";
+import {
+  BUCKET_NAME_RULE,
+  OBJECT_LOCK_RETENTION_RULE,
+  OBJECT_LOCK_VERSIONING_RULE,
+  TRANSITION_ORDER_RULE,
+} from "@aws-platform-kit/modules/storage";
 import { integerRangeRule } from "@aws-platform-kit/modules/validation";
 import { describe, expect, test } from "vitest";
 import { exampleSuite, onlyPlanned, plannedOfType, policyOf } from "./example-plan.js";
@@ -24,7 +29,37 @@ const CASES = {
     cors_rules: [{ allowed_origins: ["https://app.example.com"], allowed_methods: ["GET", "PUT"] }],
     object_lock: LOCK,
   },
+  tiered: {
+    noncurrent_version_expiration_days: 120,
+    lifecycle_rules: [
+      {
+        id: "age-reports",
+        prefix: "reports/",
+        transitions: [
+          { days: 30, storage_class: "STANDARD_IA" },
+          { days: 90, storage_class: "GLACIER_IR" },
+        ],
+        noncurrent_version_transitions: [{ days: 30, storage_class: "GLACIER_IR" }],
+        expiration_days: 400,
+      },
+    ],
+    intelligent_tiering_archive: { archive_access_days: 90, deep_archive_access_days: 180 },
+    event_bridge: true,
+    object_lock: { mode: "COMPLIANCE", retention_years: 1 },
+  },
   badName: { name: "Bad_Name" },
+  badTransition: {
+    lifecycle_rules: [
+      {
+        id: "r",
+        transitions: [
+          { days: 90, storage_class: "GLACIER" },
+          { days: 120, storage_class: "STANDARD_IA" },
+        ],
+      },
+    ],
+  },
+  lockBoth: { object_lock: { mode: "GOVERNANCE", retention_days: 1, retention_years: 1 } },
   zeroDays: { noncurrent_version_expiration_days: 0 },
   lockUnversioned: { object_lock: LOCK, versioning: false },
   anyOrigin: { cors_rules: [{ allowed_origins: ["*"], allowed_methods: ["GET"] }] },
@@ -139,12 +174,52 @@ describe("the bucket follows the variables", () => {
   });
 });
 
+describe("transitions, archive tiers, EventBridge and a retention in years follow the variables", () => {
+  test("are planned as given; none of them by default", () => {
+    expect(planOf("tiered").errors).toEqual([]);
+    const rules = planned("tiered", "aws_s3_bucket_lifecycle_configuration").rule as Array<
+      Record<string, unknown>
+    >;
+    const reports = rules.find((r) => r.id === "age-reports");
+    expect(reports?.transition).toEqual([
+      expect.objectContaining({ days: 30, storage_class: "STANDARD_IA" }),
+      expect.objectContaining({ days: 90, storage_class: "GLACIER_IR" }),
+    ]);
+    expect(reports?.noncurrent_version_transition).toEqual([
+      expect.objectContaining({ noncurrent_days: 30, storage_class: "GLACIER_IR" }),
+    ]);
+    expect(reports?.expiration).toEqual([expect.objectContaining({ days: 400 })]);
+    expect(planned("tiered", "aws_s3_bucket_intelligent_tiering_configuration").tiering).toEqual(
+      expect.arrayContaining([
+        { access_tier: "ARCHIVE_ACCESS", days: 90 },
+        { access_tier: "DEEP_ARCHIVE_ACCESS", days: 180 },
+      ]),
+    );
+    expect(planned("tiered", "aws_s3_bucket_notification").eventbridge).toBe(true);
+    expect(planned("tiered", "aws_s3_bucket_object_lock_configuration").rule).toEqual([
+      expect.objectContaining({
+        default_retention: [expect.objectContaining({ mode: "COMPLIANCE", years: 1 })],
+      }),
+    ]);
+    for (const type of ["aws_s3_bucket_intelligent_tiering_configuration", "aws_s3_bucket_notification"]) {
+      expect(plannedOfType(planOf("default"), type), type).toEqual([]);
+    }
+    // An expiry-only rule has no transition blocks.
+    const full = planned("full", "aws_s3_bucket_lifecycle_configuration").rule as Array<
+      Record<string, unknown>
+    >;
+    expect(full.find((r) => r.id === "expire-exports")?.transition ?? []).toEqual([]);
+  });
+});
+
 describe("a wrong value fails the plan naming the variable", () => {
   test.each([
     ["badName", `name: ${BUCKET_NAME_RULE}`],
     ["zeroDays", `noncurrent_version_expiration_days: ${integerRangeRule({ min: 1 })}`],
     ["lockUnversioned", `object_lock: ${OBJECT_LOCK_VERSIONING_RULE}`],
     ["anyOrigin", 'cors_rules: each allowed_origins must list the origins: "*"'],
+    ["badTransition", `lifecycle_rules: each rule's transitions ${TRANSITION_ORDER_RULE}`],
+    ["lockBoth", `object_lock: ${OBJECT_LOCK_RETENTION_RULE}`],
   ] as const)("%s", (name, message) => {
     const result = planOf(name);
     expect(result.ok).toBe(false);

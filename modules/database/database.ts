@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-instance/index.js";
+import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication/index.js";
 import {
   DbParameterGroup,
   type DbParameterGroupParameter,
@@ -7,6 +8,8 @@ import {
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group/index.js";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { conditional, Fn, type IResolvable, Op, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
@@ -32,6 +35,19 @@ import {
   ImportedDatabase,
   POSTGRES_PORT,
 } from "./database-ref.js";
+import {
+  checkObservability,
+  checkRegionalKey,
+  checkStoragePerformance,
+  type DatabaseInsightsMode,
+  type MonitoringInterval,
+  observabilitySettings,
+  providerRegion,
+  regionalRdsKey,
+  SECRET_ROTATION_DAYS,
+  storagePerformance,
+} from "./instance-options.js";
+import { ReadReplica, type ReadReplicaOptions, type ReplicaSource } from "./read-replica.js";
 
 export { POSTGRES_PORT } from "./database-ref.js";
 
@@ -193,6 +209,22 @@ export interface DatabasePointInTimeRestore {
 /** Where a restored database's data comes from: a snapshot, or a point in time of another instance. */
 export type DatabaseRestore = DatabaseSnapshotRestore | DatabasePointInTimeRestore;
 
+/** Automated backups copied to another region (`aws_db_instance_automated_backups_replication`). */
+export interface DatabaseBackupReplication {
+  /** An AWS provider for the destination region (another region than the database's). */
+  readonly provider: AwsProvider;
+  /**
+   * Days the replicated backups are kept, 1–35.
+   * @default - the database's `backupRetentionDays`
+   */
+  readonly retentionDays?: number;
+  /**
+   * A KMS key ARN in the destination region to encrypt the copies with.
+   * @default - a new customer-managed key there, rotated yearly, usable only through RDS
+   */
+  readonly kmsKeyArn?: string;
+}
+
 /** One setting of the database's parameter group. */
 export interface DatabaseParameter {
   /** Parameter name, as in `describe-db-parameters` (e.g. `log_connections`). */
@@ -308,6 +340,49 @@ export interface DatabaseProps {
    * @default - none: a new, empty database
    */
   readonly restore?: DatabaseRestore;
+  /**
+   * Enhanced monitoring: operating-system metrics every this many seconds (0, 1, 5, 10, 15, 30 or
+   * 60), published by RDS through a role of the instance's own (trusted by
+   * `monitoring.rds.amazonaws.com` for this instance only, with AWS's
+   * `AmazonRDSEnhancedMonitoringRole`) to the `RDSOSMetrics` log group (CloudWatch Logs ingestion).
+   * @default 0 (off)
+   */
+  readonly monitoringIntervalSeconds?: MonitoringInterval;
+  /**
+   * A permissions boundary (managed policy ARN) for the enhanced monitoring role.
+   * @default - none
+   */
+  readonly monitoringRolePermissionsBoundaryArn?: string;
+  /**
+   * CloudWatch Database Insights mode. `"advanced"` (per-vCPU-hour charge; execution plans, on-demand
+   * analysis, 15 months of history) needs `performanceInsightsRetentionDays` of at least 465.
+   * @default - not set: RDS's own (`standard`, free with 7 days of Performance Insights)
+   */
+  readonly databaseInsightsMode?: DatabaseInsightsMode;
+  /**
+   * Days between rotations of the RDS-managed master secret, 1–1000 (Secrets Manager's managed
+   * rotation schedule for it, set with `aws_secretsmanager_secret_rotation`, no Lambda involved).
+   * @default - RDS's own schedule: every 7 days
+   */
+  readonly masterSecretRotationDays?: number;
+  /**
+   * Provisioned gp3 IOPS, 12000–64000; only with `allocatedStorageGb` of at least 400 (below it gp3
+   * gives PostgreSQL a fixed 3,000 IOPS). Billed above the 12,000 baseline.
+   * @default - the gp3 baseline (3,000 below 400 GiB, 12,000 from 400 GiB)
+   */
+  readonly iops?: number;
+  /**
+   * Provisioned gp3 throughput in MiBps, 500–4000; only with `allocatedStorageGb` of at least 400.
+   * Billed above the 500 MiBps baseline.
+   * @default - the gp3 baseline (125 MiBps below 400 GiB, 500 from 400 GiB)
+   */
+  readonly storageThroughputMiBps?: number;
+  /**
+   * Copy the automated backups (and transaction logs, for point-in-time restore) to another region,
+   * encrypted there with a key of that region. Billed as cross-region transfer and backup storage.
+   * @default - none: backups stay in the database's region
+   */
+  readonly backupReplication?: DatabaseBackupReplication;
 }
 
 /**
@@ -357,6 +432,14 @@ export class Database extends Construct implements DatabaseRef {
   readonly logGroups: Readonly<Record<(typeof EXPORTED_LOGS)[number], CloudwatchLogGroup>>;
   /** The customer-managed KMS key, if one was given. */
   readonly kmsKeyArn: string | undefined;
+  /** The enhanced monitoring role, when `monitoringIntervalSeconds` is above 0. */
+  readonly monitoringRole: IamRole | undefined;
+  /** The rotation schedule of the master secret, when `masterSecretRotationDays` is given. */
+  readonly masterSecretRotation: SecretsmanagerSecretRotation | undefined;
+  /** The cross-region backup replication, when `backupReplication` is given. */
+  readonly backupReplication: DbInstanceAutomatedBackupsReplication | undefined;
+  /** What read replicas take from their source. @internal */
+  readonly replicaSource: ReplicaSource;
 
   private readonly access: DatabaseAccess;
 
@@ -436,6 +519,15 @@ export class Database extends Construct implements DatabaseRef {
     }
     this.logGroups = logGroups;
 
+    const observability = observabilitySettings(this, {
+      ...props,
+      naming,
+      purpose,
+      identifier: this.identifier,
+      region: naming.region,
+    });
+    this.monitoringRole = observability.role;
+
     const protectedData = settings.deletionProtection;
     const protection = Token.isUnresolved(protectedData)
       ? protectionAtPlan(protectedData, naming.name(`${purpose}-final`))
@@ -471,6 +563,7 @@ export class Database extends Construct implements DatabaseRef {
       storageType: "gp3",
       allocatedStorage: settings.allocatedStorageGb,
       ...storageCeiling(settings.allocatedStorageGb, settings.maxAllocatedStorageGb),
+      ...storagePerformance(props.iops, props.storageThroughputMiBps),
       // Stated for restores too: a restore is encrypted like its (encrypted) source, and leaving it
       // out would read as "false" and replace the instance on the next plan.
       storageEncrypted: true,
@@ -486,6 +579,7 @@ export class Database extends Construct implements DatabaseRef {
       performanceInsightsRetentionPeriod: settings.performanceInsightsRetentionDays,
       ...(props.kmsKeyArn ? { performanceInsightsKmsKeyId: props.kmsKeyArn } : {}),
       enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
+      ...observability.config,
 
       tags: { Name: this.identifier },
       dependsOn: Object.values(logGroups),
@@ -505,6 +599,83 @@ export class Database extends Construct implements DatabaseRef {
       accountId: naming.accountId,
       kmsKeyArn: props.kmsKeyArn,
       purpose,
+    });
+
+    this.masterSecretRotation =
+      props.masterSecretRotationDays === undefined
+        ? undefined
+        : new SecretsmanagerSecretRotation(this, "master-secret-rotation", {
+            secretId: this.masterSecretArn,
+            // RDS rotates its own secret (managed rotation): no Lambda, only the schedule changes.
+            rotationRules: { automaticallyAfterDays: props.masterSecretRotationDays },
+            rotateImmediately: false,
+          });
+
+    this.backupReplication = props.backupReplication
+      ? this.replicateBackups(props.backupReplication, settings)
+      : undefined;
+
+    this.replicaSource = {
+      naming,
+      purpose,
+      vpcId: props.vpcId,
+      instanceClass: settings.instanceClass,
+      allocatedStorageGb: settings.allocatedStorageGb,
+      maxAllocatedStorageGb: settings.maxAllocatedStorageGb,
+      deletionProtection: settings.deletionProtection,
+      logRetentionDays: settings.logRetentionDays,
+      logGroupClass: props.logGroupClass,
+      kmsKeyArn: props.kmsKeyArn,
+      parameters: [
+        ...managedParameters,
+        ...(Token.isUnresolved(settings.parameters) ? [] : settings.parameters),
+      ].map((p) => ({ name: p.name, value: p.value, applyMethod: p.applyMethod ?? "immediate" })),
+      major: settings.major,
+    };
+  }
+
+  /**
+   * Adds a read replica of this database: same region (in this database's VPC and subnet group) or,
+   * with `crossRegion`, in another region with a subnet group, security group and KMS key there. See
+   * `ReadReplicaOptions`.
+   */
+  addReadReplica(id: string, options: ReadReplicaOptions = {}): ReadReplica {
+    return new ReadReplica(this, id, { ...options, source: this });
+  }
+
+  private replicateBackups(
+    replication: DatabaseBackupReplication,
+    settings: Settings,
+  ): DbInstanceAutomatedBackupsReplication {
+    const { naming, purpose } = settings;
+    const field = "database.backupReplication";
+    const region = providerRegion(replication.provider, `${field}.provider`);
+    if (region === naming.region) {
+      throw new PropError(
+        `${field}.provider`,
+        `is in ${region}, the database's own region; give another region's provider`,
+      );
+    }
+    checkRegionalKey(replication.kmsKeyArn, region, `${field}.kmsKeyArn`);
+    const retention = assertIntegerInRange(
+      replication.retentionDays ?? settings.backupRetentionDays,
+      `${field}.retentionDays`,
+      BACKUP_RETENTION_DAYS,
+    );
+    const key =
+      replication.kmsKeyArn ??
+      regionalRdsKey(this, "backup-replication-key", {
+        naming,
+        purpose: `${purpose}-backups-${region}`,
+        provider: replication.provider,
+        region,
+        description: `Replicated automated backups of ${this.identifier}`,
+      }).arn;
+    return new DbInstanceAutomatedBackupsReplication(this, "backup-replication", {
+      provider: replication.provider,
+      sourceDbInstanceArn: this.arn,
+      kmsKeyId: key,
+      retentionPeriod: retention,
     });
   }
 
@@ -693,6 +864,12 @@ function resolveSettings(props: DatabaseProps): Settings {
 
   if (props.restore !== undefined && literal(props.restore)) {
     checkRestore(props.restore, props.naming.name(purpose, RDS_IDENTIFIER_MAX), fail);
+  }
+
+  checkObservability("database", props, performanceInsightsRetentionDays);
+  checkStoragePerformance("database", allocatedStorageGb, props.iops, props.storageThroughputMiBps);
+  if (props.masterSecretRotationDays !== undefined) {
+    wholeNumber("masterSecretRotationDays", props.masterSecretRotationDays, SECRET_ROTATION_DAYS);
   }
 
   return {

@@ -34,6 +34,16 @@ import {
   SUBNET_DUPLICATE_RULE,
 } from "../database/database.js";
 import { allowFromEach } from "../database/database-ref.js";
+import {
+  ADVANCED_INSIGHTS_RETENTION_DAYS,
+  ADVANCED_INSIGHTS_RULE,
+  DATABASE_INSIGHTS_MODES,
+  type DatabaseInsightsMode,
+  GP3_IOPS,
+  GP3_PROVISIONING_THRESHOLD_GB,
+  GP3_THRESHOLD_RULE,
+  GP3_THROUGHPUT_MIBPS,
+} from "../database/instance-options.js";
 import { LOG_GROUP_CLASSES, type LogGroupClass } from "../logs/log-group-class.js";
 import { ARN_KINDS, arnPattern, oneOfRule } from "../validation/validators.js";
 import { hclList, integerInRange, logRetentionDays, matches, oneOf, optional } from "./conditions.js";
@@ -73,6 +83,7 @@ export const database: HclModule = {
     "`allowFrom(group)` is the list `allowed_security_group_ids`, and it writes the ingress rule on the database's group only: the egress rule on each listed group (port 5432 to `security_group_id`) is the caller's to write, as `allowFrom(group, { egressOnSource: false })` leaves it.",
     "The ingress rules are keyed by position in `allowed_security_group_ids`, so ids not known until apply (a group created in the same run) plan; removing an id from the middle of the list rewrites the rules after it.",
     "`grantReadCredentials` and `grantConnect` are not part of the module: write those IAM policies in the calling module from the outputs `master_secret_arn` (and `kms_key_arn`) and `resource_id` (`arn:aws:rds-db:<region>:<account>:dbuser:<resource_id>/<user>`).",
+    "Read replicas (`addReadReplica`), enhanced monitoring (`monitoringIntervalSeconds`), `masterSecretRotationDays` and `backupReplication` are not variables: each adds resources (a replica, a role, a rotation schedule, a key in another region with its provider) that a module would create behind `count`; write them beside the module from its outputs (`identifier`, `arn`, `master_secret_arn`).",
     "`parameters` entries are spelled `{ name, value, apply_method }` (snake_case) rather than `applyMethod`.",
     "`max_allocated_storage_gb = null` stands for the prop's computed default: 100 GiB, or twice `allocated_storage_gb` when that is more.",
   ],
@@ -277,6 +288,41 @@ export const database: HclModule = {
       ],
     });
 
+    const insightsMode = stack.variable("database_insights_mode", {
+      type: "string",
+      doc: `${DATABASE}.databaseInsightsMode`,
+      description: "`null`: RDS's own (`standard`).",
+      default: null,
+      rules: [
+        optional("var.database_insights_mode", oneOf("var.database_insights_mode", DATABASE_INSIGHTS_MODES)),
+        {
+          condition: `var.database_insights_mode == null ? true : (var.database_insights_mode != "advanced" || var.performance_insights_retention_days >= ${ADVANCED_INSIGHTS_RETENTION_DAYS})`,
+          message: ADVANCED_INSIGHTS_RULE,
+        },
+      ],
+    });
+    const gp3Rules = (ref: string, range: typeof GP3_IOPS) => [
+      optional(ref, integerInRange(ref, range)),
+      {
+        condition: `${ref} == null ? true : var.allocated_storage_gb >= ${GP3_PROVISIONING_THRESHOLD_GB}`,
+        message: GP3_THRESHOLD_RULE,
+      },
+    ];
+    const iops = stack.variable("iops", {
+      type: "number",
+      doc: `${DATABASE}.iops`,
+      description: "`null`: the gp3 baseline.",
+      default: null,
+      rules: gp3Rules("var.iops", GP3_IOPS),
+    });
+    const throughput = stack.variable("storage_throughput_mibps", {
+      type: "number",
+      doc: `${DATABASE}.storageThroughputMiBps`,
+      description: "`null`: the gp3 baseline.",
+      default: null,
+      rules: gp3Rules("var.storage_throughput_mibps", GP3_THROUGHPUT_MIBPS),
+    });
+
     built = new Database(stack, "database", {
       naming,
       vpcId: vpcId.stringValue,
@@ -304,6 +350,9 @@ export const database: HclModule = {
       backupWindow: backupWindow.stringValue,
       maintenanceWindow: maintenanceWindow.stringValue,
       parameters: parameters.value as DatabaseParameter[],
+      databaseInsightsMode: insightsMode.stringValue as DatabaseInsightsMode,
+      iops: iops.numberValue,
+      storageThroughputMiBps: throughput.numberValue,
     });
     const db = built;
     allowFromEach(db, "allow-from", db, allowed.listValue);

@@ -34,6 +34,7 @@ export const state: HclModule = {
     "`prevent_destroy` is always on for the bucket and the table: Terraform takes only literals in `lifecycle.prevent_destroy`, so `protect = false` switches off the table's deletion protection alone. To remove the backend, take the module out of the configuration (or its resources out of the state) instead of `terraform destroy`.",
     "The bucket's name ends in the account id, read from the lock table's ARN (looking it up would need credentials at plan), so it is known only once the table exists: the first plan shows it as known after apply.",
     "Grants (`grantReadState`, `grantReadWriteState`) and `StateBackend.names` are TypeScript methods, not inputs: write the IAM policies on `bucket_arn` and `lock_table_arn` in your own code.",
+    "Cross-region replication of the state bucket (`replication`) is TypeScript only: its destination bucket needs a provider for another region, which a module cannot be given as a variable. Write `aws_s3_bucket_replication_configuration` on `bucket_name` in your own code, or use the TypeScript API.",
   ],
   build(stack) {
     let built: StateBackend | undefined;

@@ -16,12 +16,26 @@ import {
   IP_ADDRESS_SHAPE,
   KEEP_NONCURRENT_VERSIONS,
   LIFECYCLE_EXPIRATION_DAYS,
+  LIFECYCLE_RULE_ACTION_RULE,
   LIFECYCLE_RULE_ID_RULE,
+  NONCURRENT_TRANSITION_RULE,
   NONCURRENT_VERSION_DAYS,
   OBJECT_LOCK_MODES,
   OBJECT_LOCK_RETENTION_DAYS,
+  OBJECT_LOCK_RETENTION_RULE,
+  OBJECT_LOCK_RETENTION_YEARS,
   OBJECT_LOCK_VERSIONING_RULE,
 } from "../storage/bucket.js";
+import {
+  ARCHIVE_ACCESS_DAYS,
+  DEEP_ARCHIVE_ACCESS_DAYS,
+  INFREQUENT_ACCESS_CLASSES,
+  INFREQUENT_ACCESS_MIN_DAYS,
+  INTELLIGENT_TIERING_ARCHIVE_RULE,
+  type IntelligentTieringArchive,
+  TRANSITION_ORDER_RULE,
+  TRANSITION_STORAGE_CLASSES,
+} from "../storage/lifecycle.js";
 import { ARN_KINDS, arnPattern } from "../validation/validators.js";
 import { hclList, integerInRange, matches, oneOf, optional } from "./conditions.js";
 import { propDoc } from "./docs.js";
@@ -29,6 +43,22 @@ import type { HclModule } from "./hcl-module.js";
 import type { Rule } from "./module-stack.js";
 
 const BUCKET = "storage/bucket.ts#BucketProps";
+const TRANSITIONS = "list(object({ days = number, storage_class = string }))";
+
+/**
+ * A list of transitions (`ref`, items `days` and `storage_class`) in S3's order, in the words of
+ * `Bucket`'s check: known classes, 30 days for the infrequent-access ones, each later than the one
+ * before (30 days after an infrequent-access one) and further along S3's order.
+ */
+function transitionsRule(ref: string, what: string): Rule {
+  const classes = hclList(TRANSITION_STORAGE_CLASSES);
+  const infrequent = hclList(INFREQUENT_ACCESS_CLASSES);
+  const rank = (t: string) =>
+    `(contains(${classes}, ${t}.storage_class) ? index(${classes}, ${t}.storage_class) : -1)`;
+  const known = `alltrue([for t in ${ref} : contains(${classes}, t.storage_class) && floor(t.days) == t.days && t.days >= (contains(${infrequent}, t.storage_class) ? ${INFREQUENT_ACCESS_MIN_DAYS} : 0)])`;
+  const ordered = `alltrue([for i, t in ${ref} : i == 0 ? true : (${rank("t")} > ${rank(`${ref}[i - 1]`)} && t.days >= ${ref}[i - 1].days + (contains(${infrequent}, ${ref}[i - 1].storage_class) ? ${INFREQUENT_ACCESS_MIN_DAYS} : 1))])`;
+  return { condition: `${known} && ${ordered}`, message: `${what} ${TRANSITION_ORDER_RULE}` };
+}
 
 /** An S3 bucket name, in the words of `Bucket`'s `bucketName` check. */
 export function bucketNameRule(ref: string): Rule {
@@ -71,7 +101,7 @@ export const storage: HclModule = {
   name: "storage",
   title: "A private, versioned, encrypted, TLS-only S3 bucket",
   summary:
-    "One S3 bucket with the kit's settings always on: public access blocked (all four settings), ACLs disabled (bucket owner enforced), a bucket policy that denies requests without TLS or with TLS older than 1.2, server-side encryption (SSE-S3, or SSE-KMS with a bucket key), incomplete multipart uploads aborted after a day and old versions expired. Versioning, lifecycle rules, CORS and Object Lock follow the variables.",
+    "One S3 bucket with the kit's settings always on: public access blocked (all four settings), ACLs disabled (bucket owner enforced), a bucket policy that denies requests without TLS or with TLS older than 1.2, server-side encryption (SSE-S3, or SSE-KMS with a bucket key), incomplete multipart uploads aborted after a day and old versions expired. Versioning, lifecycle rules (expiry and storage-class transitions), Intelligent-Tiering archive tiers, CORS, Object Lock and EventBridge notifications follow the variables.",
   example: `module "uploads" {
   source = "github.com/acme/platform//modules/terraform/storage"
 
@@ -81,6 +111,14 @@ export const storage: HclModule = {
   kms_key_arn = aws_kms_key.uploads.arn
   lifecycle_rules = [
     { id = "expire-exports", prefix = "exports/", expiration_days = 30 },
+    {
+      id          = "age-reports"
+      prefix      = "reports/"
+      transitions = [
+        { days = 30, storage_class = "STANDARD_IA" },
+        { days = 90, storage_class = "GLACIER_IR" },
+      ]
+    },
   ]
   cors_rules = [
     { allowed_origins = ["https://app.example.com"], allowed_methods = ["GET", "PUT"] },
@@ -90,7 +128,8 @@ export const storage: HclModule = {
     "`name` is the bucket's exact name (the TypeScript `bucketName`): the TypeScript API's default, `<prefix>-<purpose>-<account>-<region>`, needs the account id, which the module does not look up.",
     "`preventDestroy` is not a variable: Terraform takes only literals in `lifecycle.prevent_destroy`, so the module leaves it off. A bucket that still holds objects is not deleted while `force_destroy` is false (the default).",
     "Grants (`grantRead`, `grantReadWrite`) and `addToResourcePolicy` are methods, not inputs: write IAM policies on `bucket_arn` in your own code. The bucket policy holds the TLS-only statements only, and S3 allows one policy per bucket, so a service that must be named in it (ALB access logs, CloudFront) needs the TypeScript API.",
-    "Fields of `lifecycle_rules`, `cors_rules` and `object_lock` are spelled in snake_case (`expiration_days`, `allowed_origins`, `retention_days`).",
+    "Fields of `lifecycle_rules`, `cors_rules`, `object_lock` and `intelligent_tiering_archive` are spelled in snake_case (`expiration_days`, `storage_class`, `allowed_origins`, `retention_days`, `archive_access_days`).",
+    "Replication (`replication`) and server access logs (`accessLogs`) are TypeScript only: replication creates a role named from the kit's naming, which the module does not have, and access logs need the target bucket's policy, which S3 allows only one of. Write `aws_s3_bucket_replication_configuration` or `aws_s3_bucket_logging` on `bucket_name` in your own code.",
     '`versioning = false` suspends versioning (status `"Suspended"`), as the TypeScript API does: S3 cannot switch it off once it has been on. The noncurrent-version rule stays, for versions made before.',
   ],
   build(stack) {
@@ -129,20 +168,54 @@ export const storage: HclModule = {
         ),
       ],
     });
-    const expiration = integerInRange("r.expiration_days", LIFECYCLE_EXPIRATION_DAYS);
+    const expiration = optional(
+      "r.expiration_days",
+      integerInRange("r.expiration_days", LIFECYCLE_EXPIRATION_DAYS),
+    );
+    const current = transitionsRule("r.transitions", "each rule's transitions");
+    const noncurrent = transitionsRule(
+      "r.noncurrent_version_transitions",
+      "each rule's noncurrent_version_transitions",
+    );
     stack.variable("lifecycle_rules", {
-      type: "list(object({ id = string, prefix = optional(string), expiration_days = number }))",
+      type: `list(object({ id = string, prefix = optional(string), expiration_days = optional(number), transitions = optional(${TRANSITIONS}, []), noncurrent_version_transitions = optional(${TRANSITIONS}, []) }))`,
       doc: `${BUCKET}.lifecycleRules`,
       description: [
         field("storage/bucket.ts#BucketLifecycleRule.id", "id"),
         field("storage/bucket.ts#BucketLifecycleRule.prefix", "prefix"),
         field("storage/bucket.ts#BucketLifecycleRule.expirationDays", "expiration_days"),
+        field("storage/bucket.ts#BucketLifecycleRule.transitions", "transitions"),
+        field(
+          "storage/bucket.ts#BucketLifecycleRule.noncurrentVersionTransitions",
+          "noncurrent_version_transitions",
+        ),
+        "Each transition is `{ days, storage_class }`.",
       ].join(" "),
       default: [],
       rules: [
         {
           condition: `alltrue([for r in var.lifecycle_rules : ${expiration.condition}])`,
           message: `each expiration_days ${expiration.message}`,
+        },
+        {
+          condition: `alltrue([for r in var.lifecycle_rules : r.expiration_days != null || length(r.transitions) > 0 || length(r.noncurrent_version_transitions) > 0])`,
+          message: `each rule ${LIFECYCLE_RULE_ACTION_RULE}`,
+        },
+        {
+          condition: `alltrue([for r in var.lifecycle_rules : r.expiration_days == null || length(r.transitions) == 0 ? true : r.expiration_days > r.transitions[length(r.transitions) - 1].days])`,
+          message: `each rule ${LIFECYCLE_RULE_ACTION_RULE}`,
+        },
+        {
+          condition: `alltrue([for r in var.lifecycle_rules : ${current.condition}])`,
+          message: current.message,
+        },
+        {
+          condition: `alltrue([for r in var.lifecycle_rules : ${noncurrent.condition}])`,
+          message: noncurrent.message,
+        },
+        {
+          condition: `alltrue([for r in var.lifecycle_rules : alltrue([for t in r.noncurrent_version_transitions : t.days < var.noncurrent_version_expiration_days])])`,
+          message: `each noncurrent_version_transitions ${NONCURRENT_TRANSITION_RULE}`,
         },
         {
           condition: `alltrue([for r in var.lifecycle_rules : length(r.id) >= 1 && length(r.id) <= 255 && !contains(${hclList(BUILT_IN_LIFECYCLE_RULE_IDS)}, r.id)]) && length(distinct([for r in var.lifecycle_rules : r.id])) == length(var.lifecycle_rules)`,
@@ -178,13 +251,21 @@ export const storage: HclModule = {
       default: false,
     });
     const mode = oneOf("var.object_lock.mode", OBJECT_LOCK_MODES);
-    const retention = integerInRange("var.object_lock.retention_days", OBJECT_LOCK_RETENTION_DAYS);
+    const retention = optional(
+      "var.object_lock.retention_days",
+      integerInRange("var.object_lock.retention_days", OBJECT_LOCK_RETENTION_DAYS),
+    );
+    const years = optional(
+      "var.object_lock.retention_years",
+      integerInRange("var.object_lock.retention_years", OBJECT_LOCK_RETENTION_YEARS),
+    );
     stack.variable("object_lock", {
-      type: "object({ mode = string, retention_days = number })",
+      type: "object({ mode = string, retention_days = optional(number), retention_years = optional(number) })",
       doc: `${BUCKET}.objectLock`,
       description: [
         field("storage/bucket.ts#BucketObjectLock.mode", "mode"),
         field("storage/bucket.ts#BucketObjectLock.retentionDays", "retention_days"),
+        field("storage/bucket.ts#BucketObjectLock.retentionYears", "retention_years"),
         "Null: no Object Lock.",
       ].join(" "),
       default: null,
@@ -194,8 +275,58 @@ export const storage: HclModule = {
           condition: retention.condition,
           message: `retention_days ${retention.message}`,
         }),
+        optional("var.object_lock", {
+          condition: years.condition,
+          message: `retention_years ${years.message}`,
+        }),
+        optional("var.object_lock", {
+          condition: "(var.object_lock.retention_days == null) != (var.object_lock.retention_years == null)",
+          message: OBJECT_LOCK_RETENTION_RULE,
+        }),
         { condition: "var.object_lock == null || var.versioning", message: OBJECT_LOCK_VERSIONING_RULE },
       ],
+    });
+
+    const archiveDays = integerInRange(
+      "var.intelligent_tiering_archive.archive_access_days",
+      ARCHIVE_ACCESS_DAYS,
+    );
+    const deepDays = integerInRange(
+      "var.intelligent_tiering_archive.deep_archive_access_days",
+      DEEP_ARCHIVE_ACCESS_DAYS,
+    );
+    const it = "var.intelligent_tiering_archive";
+    stack.variable("intelligent_tiering_archive", {
+      type: "object({ archive_access_days = optional(number), deep_archive_access_days = optional(number) })",
+      doc: `${BUCKET}.intelligentTieringArchive`,
+      description: [
+        field("storage/lifecycle.ts#IntelligentTieringArchive.archiveAccessDays", "archive_access_days"),
+        field(
+          "storage/lifecycle.ts#IntelligentTieringArchive.deepArchiveAccessDays",
+          "deep_archive_access_days",
+        ),
+        "Null: no archive tiers.",
+      ].join(" "),
+      default: null,
+      rules: [
+        optional(it, {
+          condition: `${it}.archive_access_days == null ? true : (${archiveDays.condition})`,
+          message: `archive_access_days ${archiveDays.message}`,
+        }),
+        optional(it, {
+          condition: `${it}.deep_archive_access_days == null ? true : (${deepDays.condition})`,
+          message: `deep_archive_access_days ${deepDays.message}`,
+        }),
+        optional(it, {
+          condition: `${it}.archive_access_days == null && ${it}.deep_archive_access_days == null ? false : (${it}.archive_access_days == null || ${it}.deep_archive_access_days == null ? true : ${it}.deep_archive_access_days > ${it}.archive_access_days)`,
+          message: INTELLIGENT_TIERING_ARCHIVE_RULE,
+        }),
+      ],
+    });
+    const eventBridge = stack.variable("event_bridge", {
+      type: "bool",
+      doc: `${BUCKET}.eventBridge`,
+      default: false,
     });
 
     // The construct reads list and object props in its own (TypeScript) spelling.
@@ -203,7 +334,7 @@ export const storage: HclModule = {
       Token.asAny(new TerraformLocal(stack, local, `\${${expression}}`).expression);
     const lifecycleRules = camel(
       "lifecycle_rules",
-      "[for r in var.lifecycle_rules : { id = r.id, prefix = r.prefix, expirationDays = r.expiration_days }]",
+      "[for r in var.lifecycle_rules : { id = r.id, prefix = r.prefix, expirationDays = r.expiration_days, transitions = [for t in r.transitions : { days = t.days, storageClass = t.storage_class }], noncurrentVersionTransitions = [for t in r.noncurrent_version_transitions : { days = t.days, storageClass = t.storage_class }] }]",
     );
     const corsRules = camel(
       "cors_rules",
@@ -211,7 +342,11 @@ export const storage: HclModule = {
     );
     const objectLock = camel(
       "object_lock",
-      "var.object_lock == null ? null : { mode = var.object_lock.mode, retentionDays = var.object_lock.retention_days }",
+      "var.object_lock == null ? null : { mode = var.object_lock.mode, retentionDays = var.object_lock.retention_days, retentionYears = var.object_lock.retention_years }",
+    );
+    const tieringArchive = camel(
+      "intelligent_tiering_archive",
+      "var.intelligent_tiering_archive == null ? null : { archiveAccessDays = var.intelligent_tiering_archive.archive_access_days, deepArchiveAccessDays = var.intelligent_tiering_archive.deep_archive_access_days }",
     );
 
     // The bucket is named exactly `var.name`: the naming names nothing, so its account and region
@@ -233,6 +368,8 @@ export const storage: HclModule = {
       cors: corsRules as unknown as readonly BucketCorsRule[],
       forceDestroy: forceDestroy.booleanValue as unknown as boolean,
       objectLock: objectLock as unknown as BucketObjectLock,
+      intelligentTieringArchive: tieringArchive as unknown as IntelligentTieringArchive,
+      eventBridge: eventBridge.booleanValue as unknown as boolean,
     });
     encryptionFollows(bucket, kmsKeyArn.stringValue);
 

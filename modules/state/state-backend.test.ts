@@ -158,3 +158,37 @@ describe("props given as Terraform references (a module's variables)", () => {
     );
   });
 });
+
+describe("replication", () => {
+  test("off by default", () => {
+    expect(s.list("aws_s3_bucket_replication_configuration")).toHaveLength(0);
+  });
+
+  test("replicates every state version to the bucket given, re-encrypted with its key", () => {
+    const replicated = synthesise((scope) => {
+      new StateBackend(scope, "state", {
+        naming: testNaming,
+        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        replication: {
+          destinationBucketArn: "arn:aws:s3:::acme-test-tfstate-123456789012-eu-west-1",
+          destinationKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab",
+        },
+      });
+    });
+    const [rule] = replicated.only("aws_s3_bucket_replication_configuration").rule as Array<
+      Record<string, unknown>
+    >;
+    expect(rule?.destination).toMatchObject({
+      bucket: "arn:aws:s3:::acme-test-tfstate-123456789012-eu-west-1",
+      encryption_configuration: {
+        replica_kms_key_id: "arn:aws:kms:eu-west-1:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab",
+      },
+    });
+    expect(replicated.only("aws_iam_role").name).toBe("acme-test-tfstate-replication");
+    // The state bucket itself is unchanged: still versioned and protected.
+    expect(replicated.only("aws_s3_bucket_versioning").versioning_configuration).toEqual({
+      status: "Enabled",
+    });
+    expect(replicated.only("aws_s3_bucket").lifecycle).toEqual({ prevent_destroy: true });
+  });
+});

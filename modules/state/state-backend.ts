@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import { attachPolicy, type PolicyStatement } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
 import { Bucket } from "../storage/bucket.js";
+import type { BucketReplication } from "../storage/replication.js";
 import { PropError } from "../validation/prop-error.js";
 import { hasWildcard } from "../validation/validators.js";
 
@@ -32,6 +33,14 @@ export interface StateBackendProps {
    * @default true
    */
   readonly protect?: boolean;
+  /**
+   * Replicate every state version to a bucket in another region, so losing a region does not lose
+   * state (see the storage module's `replication`). With `kmsKeyArn`, give the destination's key as
+   * `destinationKmsKeyArn`. The destination is yours to create (a `Bucket` on a provider for the
+   * other region, `preventDestroy: true`).
+   * @default - no replication
+   */
+  readonly replication?: BucketReplication;
 }
 
 /** Which state keys a `grantReadState` or `grantReadWriteState` covers. */
@@ -81,6 +90,7 @@ export class StateBackend extends Construct {
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 90,
       keepNoncurrentVersions: props.keepNoncurrentVersions ?? 20,
       preventDestroy,
+      replication: props.replication,
     });
     this.bucketName = this.bucket.bucketName;
     this.bucketArn = this.bucket.bucketArn;

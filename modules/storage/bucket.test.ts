@@ -394,7 +394,29 @@ describe("props given as Terraform references (a module's variables)", () => {
           id: `\${each.value.id}`,
           status: "Enabled",
           filter: [{ prefix: `\${each.value.prefix}` }],
-          expiration: [{ days: `\${each.value.expirationDays}` }],
+          dynamic: {
+            expiration: {
+              for_each: `\${each.value.expirationDays == null ? [] : [each.value.expirationDays]}`,
+              iterator: "expiration",
+              content: { days: `\${expiration.value}` },
+            },
+            transition: {
+              for_each: `\${each.value.transitions}`,
+              iterator: "transition",
+              content: {
+                days: `\${transition.value.days}`,
+                storage_class: `\${transition.value.storageClass}`,
+              },
+            },
+            noncurrent_version_transition: {
+              for_each: `\${each.value.noncurrentVersionTransitions}`,
+              iterator: "transition",
+              content: {
+                noncurrent_days: `\${transition.value.days}`,
+                storage_class: `\${transition.value.storageClass}`,
+              },
+            },
+          },
         },
       },
     });

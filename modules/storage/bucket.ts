@@ -2,17 +2,30 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket/index.js";
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration/index.js";
+import { S3BucketIntelligentTieringConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-intelligent-tiering-configuration/index.js";
 import {
   S3BucketLifecycleConfiguration,
   type S3BucketLifecycleConfigurationRule,
 } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging/index.js";
+import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification/index.js";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration/index.js";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls/index.js";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy/index.js";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning/index.js";
-import { conditional, Fn, Lazy, Op, propertyAccess, TerraformIterator, Token } from "cdktf";
+import {
+  conditional,
+  Fn,
+  Lazy,
+  Op,
+  propertyAccess,
+  TerraformIterator,
+  type TerraformProvider,
+  TerraformResource,
+  Token,
+} from "cdktf";
 import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
@@ -31,6 +44,13 @@ import {
   grantBucketAccess,
   ImportedBucket,
 } from "./bucket-ref.js";
+import {
+  type BucketTransition,
+  checkIntelligentTieringArchive,
+  checkTransitions,
+  type IntelligentTieringArchive,
+} from "./lifecycle.js";
+import { type BucketReplication, checkReplication, replicate } from "./replication.js";
 
 /**
  * An S3 bucket name's shape: 3–63 lowercase letters, digits, hyphens and dots, starting and ending
@@ -71,6 +91,19 @@ export const CORS_ORIGINS_RULE = 'must list the origins: "*" would let any site 
 export const OBJECT_LOCK_MODES = ["GOVERNANCE", "COMPLIANCE"] as const;
 /** `objectLock.retentionDays`: a day to a hundred years. */
 export const OBJECT_LOCK_RETENTION_DAYS: IntegerRange = { min: 1, max: 36500, unit: "days" };
+/** `objectLock.retentionYears`: a year to a hundred. */
+export const OBJECT_LOCK_RETENTION_YEARS: IntegerRange = { min: 1, max: 100, unit: "years" };
+/** What `objectLock` must say about its retention, in words. */
+export const OBJECT_LOCK_RETENTION_RULE = "must give retentionDays or retentionYears, not both";
+/** What a lifecycle rule must do, in words. */
+export const LIFECYCLE_RULE_ACTION_RULE =
+  "must set expirationDays, transitions or noncurrentVersionTransitions; expirationDays comes after the last transition";
+/** What `lifecycleRules[].noncurrentVersionTransitions` must respect, in words. */
+export const NONCURRENT_TRANSITION_RULE =
+  "must come before noncurrentVersionExpirationDays: noncurrent versions are deleted then";
+/** What `accessLogs.bucket` must be, in words. */
+export const ACCESS_LOG_BUCKET_RULE =
+  "must be another bucket, encrypted with SSE-S3 (no kmsKeyArn) and without Object Lock: S3 server access log delivery cannot write to SSE-KMS or Object Lock buckets";
 /** Why `objectLock` needs versioning, in words. */
 export const OBJECT_LOCK_VERSIONING_RULE = "needs versioning (S3 locks object versions): leave versioning on";
 /** What `kmsKeyArn` must be, in words: a key, since grants scope `kms:` actions to it (an alias cannot). */
@@ -90,14 +123,46 @@ export interface BucketCorsRule {
   readonly maxAgeSeconds?: number;
 }
 
-/** An expiration rule: delete current objects (under a prefix) some days after creation. */
+/**
+ * A lifecycle rule for the objects under a prefix: move them to cheaper storage classes as they
+ * age, and delete them. Objects smaller than 128 KB are not moved by S3's default.
+ */
 export interface BucketLifecycleRule {
   /** Rule id, unique within the bucket. */
   readonly id: string;
   /** Applies to keys with this prefix. @default - the whole bucket */
   readonly prefix?: string;
-  /** Delete current objects this many days after creation. */
-  readonly expirationDays: number;
+  /**
+   * Delete current objects this many days after creation (later than the last transition).
+   * @default - current objects are not deleted by this rule
+   */
+  readonly expirationDays?: number;
+  /**
+   * Move current objects to cheaper storage classes as they age, in S3's order
+   * (`STANDARD_IA` → `INTELLIGENT_TIERING` → `ONEZONE_IA` → `GLACIER_IR` → `GLACIER` → `DEEP_ARCHIVE`),
+   * each later than the one before; `STANDARD_IA`/`ONEZONE_IA` no sooner than 30 days, and kept
+   * there 30 days before the next move.
+   * @default - no transitions
+   */
+  readonly transitions?: readonly BucketTransition[];
+  /**
+   * The same, for noncurrent versions, counted from the day they were replaced; each before
+   * `noncurrentVersionExpirationDays`.
+   * @default - no transitions
+   */
+  readonly noncurrentVersionTransitions?: readonly BucketTransition[];
+}
+
+/** Where a bucket's S3 server access logs go. */
+export interface BucketAccessLogs {
+  /**
+   * The bucket that receives the logs: another `Bucket` in the same account and region, SSE-S3
+   * (no `kmsKeyArn`) and without Object Lock. Its policy gets a statement that lets S3's logging
+   * service write under `prefix`, for this bucket only.
+   */
+  readonly bucket: Bucket;
+  /** Key prefix of the log objects in the target bucket. @default `<purpose>/` */
+  readonly prefix?: string;
 }
 
 /** Write-once-read-many storage: S3 Object Lock with a default retention on every new object version. */
@@ -108,8 +173,16 @@ export interface BucketObjectLock {
    * lock ends; a mistaken retention is then a fixed cost for that long.
    */
   readonly mode: "GOVERNANCE" | "COMPLIANCE";
-  /** How long each new object version is locked, in days. */
-  readonly retentionDays: number;
+  /**
+   * How long each new object version is locked, in days (1–36500). Give this or `retentionYears`.
+   * @default - `retentionYears`
+   */
+  readonly retentionDays?: number;
+  /**
+   * How long each new object version is locked, in years (1–100). Give this or `retentionDays`.
+   * @default - `retentionDays`
+   */
+  readonly retentionYears?: number;
 }
 
 /** Props of `Bucket`: what it holds, versioning, encryption, lifecycle, CORS and Object Lock. */
@@ -169,6 +242,39 @@ export interface BucketProps {
    * @default - no Object Lock
    */
   readonly objectLock?: BucketObjectLock;
+  /**
+   * Turn on S3 Intelligent-Tiering's archive tiers for objects stored in `INTELLIGENT_TIERING`
+   * (uploaded so, or moved there by a transition) that are not read for a while.
+   * @default - no archive tiers: Intelligent-Tiering uses its frequent, infrequent and archive instant tiers only
+   */
+  readonly intelligentTieringArchive?: IntelligentTieringArchive;
+  /**
+   * Replicate every new object version to another bucket (usually in another region), through a
+   * role S3 assumes with exactly the permissions replication needs, re-encrypting SSE-KMS objects
+   * with the destination's key. Needs versioning. Objects written before replication was switched
+   * on are not copied (that takes S3 Batch Replication).
+   * @default - no replication
+   */
+  readonly replication?: BucketReplication;
+  /**
+   * Send all of the bucket's events (object created, deleted, restored, …) to Amazon EventBridge's
+   * default bus, where rules pick what they need. S3 keeps one notification configuration per
+   * bucket: this one owns it.
+   * @default false
+   */
+  readonly eventBridge?: boolean;
+  /**
+   * Write S3 server access logs (one record per request, including denied and anonymous ones) to
+   * another bucket. Delivery is free; only the stored logs cost.
+   * @default - no access logs
+   */
+  readonly accessLogs?: BucketAccessLogs;
+  /**
+   * The AWS provider every resource of the bucket uses, for a bucket in another region than the
+   * stack's default provider (a replica).
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -200,6 +306,10 @@ export class Bucket extends Construct implements BucketRef {
    * logs) must depend on it.
    */
   readonly policy: S3BucketPolicy;
+  /** The bucket's Object Lock, if it has one (S3 access logs cannot be delivered to such a bucket). */
+  readonly objectLock: BucketObjectLock | undefined;
+  /** The role S3 assumes to replicate the bucket, when `replication` is set. */
+  readonly replicationRole: IamRole | undefined;
   private readonly policyStatements: PolicyStatement[] = [];
   private readonly purpose: string;
 
@@ -207,6 +317,7 @@ export class Bucket extends Construct implements BucketRef {
     super(scope, id);
     this.purpose = props.purpose;
     this.kmsKeyArn = props.kmsKeyArn;
+    this.objectLock = props.objectLock;
     checkProps(props);
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 30;
     const versioned = props.versioned ?? true;
@@ -255,6 +366,7 @@ export class Bucket extends Construct implements BucketRef {
           defaultRetention: {
             mode: Token.asString(propertyAccess(lock, ["mode"])),
             days: Token.asNumber(propertyAccess(lock, ["retentionDays"])),
+            years: Token.asNumber(propertyAccess(lock, ["retentionYears"])),
           },
         },
         dependsOn: [versioning],
@@ -262,7 +374,14 @@ export class Bucket extends Construct implements BucketRef {
     } else if (lock) {
       new S3BucketObjectLockConfigurationA(this, "object-lock", {
         bucket: this.bucket.id,
-        rule: { defaultRetention: { mode: lock.mode, days: lock.retentionDays } },
+        rule: {
+          defaultRetention: {
+            mode: lock.mode,
+            ...(lock.retentionYears !== undefined
+              ? { years: lock.retentionYears }
+              : { days: lock.retentionDays }),
+          },
+        },
         dependsOn: [versioning],
       });
     }
@@ -308,7 +427,18 @@ export class Bucket extends Construct implements BucketRef {
           id: rule.id,
           status: "Enabled",
           filter: [rule.prefix ? { prefix: rule.prefix } : {}],
-          expiration: [{ days: rule.expirationDays }],
+          ...(rule.expirationDays !== undefined ? { expiration: [{ days: rule.expirationDays }] } : {}),
+          ...(rule.transitions?.length
+            ? { transition: rule.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })) }
+            : {}),
+          ...(rule.noncurrentVersionTransitions?.length
+            ? {
+                noncurrentVersionTransition: rule.noncurrentVersionTransitions.map((t) => ({
+                  noncurrentDays: t.days,
+                  storageClass: t.storageClass,
+                })),
+              }
+            : {}),
         }),
       ),
     ];
@@ -328,7 +458,30 @@ export class Bucket extends Construct implements BucketRef {
           id: rule.getString("id"),
           status: "Enabled",
           filter: [{ prefix: rule.getString("prefix") }],
-          expiration: [{ days: rule.getNumber("expirationDays") }],
+          // Each item gives every field (`expirationDays` null, transitions empty when unused).
+          dynamic: {
+            expiration: {
+              for_each: hcl("each.value.expirationDays == null ? [] : [each.value.expirationDays]"),
+              iterator: "expiration",
+              content: { days: hcl("expiration.value") },
+            },
+            transition: {
+              for_each: hcl("each.value.transitions"),
+              iterator: "transition",
+              content: {
+                days: hcl("transition.value.days"),
+                storage_class: hcl("transition.value.storageClass"),
+              },
+            },
+            noncurrent_version_transition: {
+              for_each: hcl("each.value.noncurrentVersionTransitions"),
+              iterator: "transition",
+              content: {
+                noncurrent_days: hcl("transition.value.days"),
+                storage_class: hcl("transition.value.storageClass"),
+              },
+            },
+          },
         },
       });
     }
@@ -383,6 +536,97 @@ export class Bucket extends Construct implements BucketRef {
       policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements) }),
       dependsOn: [publicAccessBlock],
     });
+
+    const archive = props.intelligentTieringArchive;
+    if (Token.isUnresolved(archive)) {
+      // Archive tiers from a Terraform object shaped like `IntelligentTieringArchive`, or null (a
+      // module's variable): a tier block for each field that is set.
+      const tier = (accessTier: string, field: string) => {
+        const days = propertyAccess(archive, [field]);
+        return conditional(Op.neq(days, Token.nullValue()), [{ accessTier, days }], []);
+      };
+      const tiers = TerraformIterator.fromList(
+        Token.asAny(
+          Fn.concat([
+            tier("ARCHIVE_ACCESS", "archiveAccessDays"),
+            tier("DEEP_ARCHIVE_ACCESS", "deepArchiveAccessDays"),
+          ]),
+        ),
+      );
+      new S3BucketIntelligentTieringConfiguration(this, "intelligent-tiering", {
+        count: Token.asNumber(conditional(Op.neq(archive, Token.nullValue()), 1, 0)),
+        bucket: this.bucket.id,
+        name: "archive",
+        status: "Enabled",
+        tiering: tiers.dynamic({ access_tier: tiers.getString("accessTier"), days: tiers.getNumber("days") }),
+      });
+    } else if (archive) {
+      new S3BucketIntelligentTieringConfiguration(this, "intelligent-tiering", {
+        bucket: this.bucket.id,
+        name: "archive",
+        status: "Enabled",
+        tiering: [
+          ...(archive.archiveAccessDays !== undefined
+            ? [{ accessTier: "ARCHIVE_ACCESS", days: archive.archiveAccessDays }]
+            : []),
+          ...(archive.deepArchiveAccessDays !== undefined
+            ? [{ accessTier: "DEEP_ARCHIVE_ACCESS", days: archive.deepArchiveAccessDays }]
+            : []),
+        ],
+      });
+    }
+
+    this.replicationRole = props.replication
+      ? replicate(this, props.replication, {
+          naming: props.naming,
+          purpose: props.purpose,
+          bucketName: this.bucket.id,
+          bucketArn: this.bucket.arn,
+          kmsKeyArn: props.kmsKeyArn,
+          versioned,
+          objectLock: lock !== undefined,
+          dependsOn: [versioning],
+        }).role
+      : undefined;
+
+    const eventBridge = props.eventBridge ?? false;
+    if (Token.isUnresolved(eventBridge) || eventBridge) {
+      new S3BucketNotification(this, "notifications", {
+        ...(Token.isUnresolved(eventBridge) ? { count: Token.asNumber(conditional(eventBridge, 1, 0)) } : {}),
+        bucket: this.bucket.id,
+        eventbridge: true,
+      });
+    }
+
+    const logs = props.accessLogs;
+    if (logs) {
+      const target = logs.bucket;
+      const prefix = logs.prefix ?? `${props.purpose}/`;
+      // The statement S3 documents for server access logs, with the source bucket and account as
+      // conditions so no other bucket can log into the target.
+      target.addToResourcePolicy({
+        sid: `S3ServerAccessLogs${this.node.addr.slice(0, 12)}`,
+        principal: { Service: "logging.s3.amazonaws.com" },
+        actions: ["s3:PutObject"],
+        resources: [`${target.bucketArn}/${prefix}*`],
+        conditions: {
+          ArnLike: { "aws:SourceArn": this.bucket.arn },
+          StringEquals: { "aws:SourceAccount": props.naming.accountId },
+        },
+      });
+      new S3BucketLoggingA(this, "access-logging", {
+        bucket: this.bucket.id,
+        targetBucket: target.bucketName,
+        targetPrefix: prefix,
+        dependsOn: [target.policy],
+      });
+    }
+
+    if (props.provider) {
+      for (const child of this.node.findAll()) {
+        if (child instanceof TerraformResource) child.provider = props.provider;
+      }
+    }
   }
 
   /**
@@ -405,6 +649,11 @@ export class Bucket extends Construct implements BucketRef {
   grantReadWrite(role: IamRole, options: GrantOptions = {}): IamRolePolicy {
     return grantBucketAccess(this, this, this.purpose, role, "read-write", options);
   }
+}
+
+/** A Terraform expression, `${…}`, written out (for `dynamic` blocks built by hand). */
+function hcl(expression: string): string {
+  return `\${${expression}}`;
 }
 
 /** `lifecycle.prevent_destroy` must be literal in Terraform: a reference there fails `terraform validate`. */
@@ -437,18 +686,65 @@ function checkProps(props: BucketProps): void {
     if (!Token.isUnresolved(lock.mode) && !OBJECT_LOCK_MODES.includes(lock.mode)) {
       throw new PropError("storage.objectLock.mode", `"${lock.mode}" ${oneOfRule(OBJECT_LOCK_MODES)}`);
     }
-    assertIntegerInRange(lock.retentionDays, "storage.objectLock.retentionDays", OBJECT_LOCK_RETENTION_DAYS);
+    if ((lock.retentionDays === undefined) === (lock.retentionYears === undefined)) {
+      throw new PropError("storage.objectLock", OBJECT_LOCK_RETENTION_RULE);
+    }
+    if (lock.retentionDays !== undefined) {
+      assertIntegerInRange(
+        lock.retentionDays,
+        "storage.objectLock.retentionDays",
+        OBJECT_LOCK_RETENTION_DAYS,
+      );
+    }
+    if (lock.retentionYears !== undefined) {
+      assertIntegerInRange(
+        lock.retentionYears,
+        "storage.objectLock.retentionYears",
+        OBJECT_LOCK_RETENTION_YEARS,
+      );
+    }
     if (props.versioned === false) throw new PropError("storage.objectLock", OBJECT_LOCK_VERSIONING_RULE);
   }
   const rules = props.lifecycleRules ?? [];
   if (!Token.isUnresolved(rules)) {
     const ids = rules.map((rule) => rule.id);
+    const noncurrentDays = props.noncurrentVersionExpirationDays ?? 30;
     rules.forEach((rule, i) => {
-      assertIntegerInRange(
-        rule.expirationDays,
-        `storage.lifecycleRules[${i}].expirationDays`,
-        LIFECYCLE_EXPIRATION_DAYS,
+      const f = `storage.lifecycleRules[${i}]`;
+      const lastTransition = checkTransitions(rule.transitions, `${f}.transitions`);
+      const lastNoncurrent = checkTransitions(
+        rule.noncurrentVersionTransitions,
+        `${f}.noncurrentVersionTransitions`,
       );
+      if (
+        rule.expirationDays === undefined &&
+        !rule.transitions?.length &&
+        !rule.noncurrentVersionTransitions?.length
+      ) {
+        throw new PropError(f, LIFECYCLE_RULE_ACTION_RULE);
+      }
+      if (rule.expirationDays !== undefined) {
+        assertIntegerInRange(rule.expirationDays, `${f}.expirationDays`, LIFECYCLE_EXPIRATION_DAYS);
+        if (
+          lastTransition !== undefined &&
+          !Token.isUnresolved(lastTransition) &&
+          !Token.isUnresolved(rule.expirationDays) &&
+          rule.expirationDays <= lastTransition
+        ) {
+          throw new PropError(`${f}.expirationDays`, `${rule.expirationDays}: ${LIFECYCLE_RULE_ACTION_RULE}`);
+        }
+      }
+      if (
+        lastNoncurrent !== undefined &&
+        !Token.isUnresolved(lastNoncurrent) &&
+        !Token.isUnresolved(noncurrentDays) &&
+        lastNoncurrent >= noncurrentDays
+      ) {
+        throw new PropError(
+          `${f}.noncurrentVersionTransitions`,
+          `${lastNoncurrent} days ${NONCURRENT_TRANSITION_RULE} (${noncurrentDays})`,
+        );
+      }
       const builtIn = (BUILT_IN_LIFECYCLE_RULE_IDS as readonly string[]).includes(rule.id);
       if (!rule.id || rule.id.length > 255 || ids.indexOf(rule.id) !== i || builtIn) {
         throw new PropError(`storage.lifecycleRules[${i}].id`, `"${rule.id}": ${LIFECYCLE_RULE_ID_RULE}`);
@@ -469,5 +765,17 @@ function checkProps(props: BucketProps): void {
   }
   if (Token.isUnresolved(props.preventDestroy)) {
     throw new PropError("storage.preventDestroy", PREVENT_DESTROY_RULE);
+  }
+  checkIntelligentTieringArchive(props.intelligentTieringArchive, "storage.intelligentTieringArchive");
+  if (props.replication && !Token.isUnresolved(props.replication)) {
+    checkReplication(props.replication, {
+      bucketArn: props.bucketName === undefined ? undefined : `arn:aws:s3:::${props.bucketName}`,
+      kmsKeyArn: props.kmsKeyArn,
+      versioned: props.versioned ?? true,
+    });
+  }
+  const target = props.accessLogs?.bucket;
+  if (target && (target.kmsKeyArn !== undefined || target.objectLock !== undefined)) {
+    throw new PropError("storage.accessLogs.bucket", ACCESS_LOG_BUCKET_RULE);
   }
 }

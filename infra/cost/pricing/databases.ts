@@ -1,6 +1,44 @@
-/** RDS instances (instance hours, storage, the managed master secret) and DynamoDB tables. */
-import { blocks } from "../../plan/plan-model.js";
+/**
+ * RDS instances (instance hours, storage and provisioned gp3 performance, the managed master
+ * secret, enhanced monitoring, Database Insights), read replicas (priced as instances, with their
+ * source's storage), replicated automated backups, and DynamoDB tables.
+ */
+import {
+  blocks,
+  lookup,
+  type PlannedResource,
+  referencesOf,
+  type StackModel,
+} from "../../plan/plan-model.js";
 import { type CostLine, hourly, monthly, notPriced, type Pricer, usage } from "../line.js";
+
+/** gp3 for PostgreSQL from 400 GiB: what the storage price includes. */
+const GP3_BASELINE = { iops: 12000, throughputMiBps: 500 };
+
+/**
+ * vCPUs of an RDS instance class by its size: micro to large have 2, xlarge 4, N·xlarge 4·N (true
+ * of the t, m, r and x families RDS offers for PostgreSQL). Undefined for a size it cannot read.
+ */
+export function vcpusOf(instanceClass: string): number | undefined {
+  const size = instanceClass.split(".")[2];
+  if (size === undefined) return undefined;
+  if (["micro", "small", "medium", "large"].includes(size)) return 2;
+  if (size === "xlarge") return 4;
+  const multiple = /^(\d+)xlarge$/.exec(size);
+  return multiple ? 4 * Number(multiple[1]) : undefined;
+}
+
+/** A read replica's source instance in the same stack (by the reference in `replicate_source_db`). */
+function replicaSource(stack: StackModel, replica: PlannedResource): PlannedResource | undefined {
+  for (const reference of referencesOf(replica, "replicate_source_db")) {
+    const source = lookup(stack, reference);
+    if (source?.type === "aws_db_instance") return source;
+  }
+  const identifier = replica.values.replicate_source_db;
+  return typeof identifier === "string"
+    ? stack.resources.find((r) => r.type === "aws_db_instance" && r.values.identifier === identifier)
+    : undefined;
+}
 
 const STORAGE_PRICES: Record<string, string> = { gp3: "rds-gp3-gb-month", gp2: "rds-gp3-gb-month" };
 
@@ -20,14 +58,86 @@ export const dbInstance: Pricer = (ctx) => {
   );
   const storageType = typeof v.storage_type === "string" ? v.storage_type : "gp2";
   const storagePrice = STORAGE_PRICES[storageType];
-  const gb = Number(v.allocated_storage);
+  // A replica's storage is its source's (it is not known until the replica exists).
+  const isReplica =
+    typeof v.replicate_source_db === "string" || referencesOf(ctx.resource, "replicate_source_db").length > 0;
+  const source =
+    isReplica && !(Number(v.allocated_storage) > 0) ? replicaSource(ctx.stack, ctx.resource) : undefined;
+  const gb = Number(source ? source.values.allocated_storage : v.allocated_storage);
   if (!storagePrice)
     lines.push(notPriced(`${storageType} storage`, `no price for RDS ${storageType} storage`));
   else if (!(gb > 0)) lines.push(notPriced(`${storageType} storage`, "allocated_storage is not known"));
   else
     lines.push(
-      monthly(ctx, `${storageType} storage: ${gb} GB (${az})`, storagePrice, gb * copies, "GB-month"),
+      monthly(
+        ctx,
+        `${storageType} storage: ${gb} GB (${az})${source ? ", as its source" : ""}`,
+        storagePrice,
+        gb * copies,
+        "GB-month",
+      ),
     );
+  if (storageType === "gp3") {
+    const iops = Number(v.iops);
+    if (iops > GP3_BASELINE.iops)
+      lines.push(
+        monthly(
+          ctx,
+          `gp3 IOPS above ${GP3_BASELINE.iops}: ${iops - GP3_BASELINE.iops} (${az})`,
+          "rds-gp3-iops-month",
+          (iops - GP3_BASELINE.iops) * copies,
+          "IOPS-month",
+        ),
+      );
+    const throughput = Number(v.storage_throughput);
+    if (throughput > GP3_BASELINE.throughputMiBps)
+      lines.push(
+        monthly(
+          ctx,
+          `gp3 throughput above ${GP3_BASELINE.throughputMiBps} MiBps: ${throughput - GP3_BASELINE.throughputMiBps} MiBps (${az})`,
+          "rds-gp3-throughput-mibps-month",
+          (throughput - GP3_BASELINE.throughputMiBps) * copies,
+          "MiBps-month",
+        ),
+      );
+  }
+  // A source named by ARN is in another region: its changes cross regions to reach the replica.
+  const sourceText = [v.replicate_source_db, ctx.resource.config.replicate_source_db].find(
+    (x): x is string => typeof x === "string",
+  );
+  if (sourceText !== undefined && (sourceText.startsWith("arn:") || /\.arn\}$/.test(sourceText)))
+    lines.push(
+      usage(
+        ctx,
+        "replication from the source's region (cross-region transfer)",
+        "replication_transfer_gb",
+        "rds-cross-region-transfer-gb",
+        "GB",
+      ),
+    );
+  if (Number(v.monitoring_interval) > 0)
+    lines.push(
+      usage(
+        ctx,
+        `enhanced monitoring every ${Number(v.monitoring_interval)} s (RDSOSMetrics log ingestion)`,
+        "enhanced_monitoring_gb",
+        "cloudwatch-logs-ingest-gb",
+        "GB",
+      ),
+    );
+  if (v.database_insights_mode === "advanced") {
+    const vcpus = vcpusOf(instanceClass);
+    lines.push(
+      vcpus === undefined
+        ? notPriced("Database Insights advanced", `the vCPUs of ${instanceClass} are not known`)
+        : hourly(
+            ctx,
+            `Database Insights advanced: ${vcpus} vCPUs`,
+            "rds-database-insights-advanced-vcpu-hour",
+            vcpus,
+          ),
+    );
+  }
   if (v.manage_master_user_password === true)
     lines.push(
       monthly(
@@ -38,6 +148,18 @@ export const dbInstance: Pricer = (ctx) => {
     );
   return lines;
 };
+
+/** Automated backups copied to another region: the transfer and the backup storage there. */
+export const automatedBackupsReplication: Pricer = (ctx) => [
+  usage(
+    ctx,
+    "backups and logs sent to the other region",
+    "transfer_gb",
+    "rds-cross-region-transfer-gb",
+    "GB",
+  ),
+  usage(ctx, "replicated backup storage", "storage_gb", "rds-backup-storage-gb-month", "GB-month"),
+];
 
 export const dynamodbTable: Pricer = (ctx) => {
   const v = ctx.resource.values;

@@ -49,7 +49,7 @@ variable "noncurrent_version_expiration_days" {
 }
 
 variable "lifecycle_rules" {
-  description = "Extra expiration rules (null: none)."
+  description = "Extra lifecycle rules: expiry and storage-class transitions (null: none)."
   type        = any
   default     = null
 }
@@ -66,6 +66,18 @@ variable "object_lock" {
   default     = null
 }
 
+variable "intelligent_tiering_archive" {
+  description = "Intelligent-Tiering archive tiers; null: none."
+  type        = any
+  default     = null
+}
+
+variable "event_bridge" {
+  description = "Send the bucket's events to EventBridge (null: the module's default, false)."
+  type        = bool
+  default     = null
+}
+
 module "storage" {
   source = "../../storage"
 
@@ -77,6 +89,8 @@ module "storage" {
   lifecycle_rules                    = var.lifecycle_rules
   cors_rules                         = var.cors_rules
   object_lock                        = var.object_lock
+  intelligent_tiering_archive        = var.intelligent_tiering_archive
+  event_bridge                       = var.event_bridge
   tags                               = { CostCenter = "payments" }
 }
 
