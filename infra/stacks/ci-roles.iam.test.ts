@@ -524,6 +524,28 @@ describe.each(ENVIRONMENTS)("the %s apply role", (env) => {
     ).toEqual([]);
   });
 
+  test("manages its own environment's Parameter Store parameters, and no other environment's", () => {
+    const other = ENVIRONMENTS.find((name) => name !== env) as string;
+    const parameter = (name: string) =>
+      `arn:aws:ssm:${region(env)}:${A}:parameter/${P}-${name}/app-signing-key`;
+    const actions = ["ssm:PutParameter", "ssm:GetParameters", "ssm:DeleteParameter", "ssm:AddTagsToResource"];
+    expect(
+      unexpected([
+        ...rows(
+          apply(),
+          actions.map((action) => ({ action, resource: parameter(env) })),
+          true,
+        ),
+        ...rows(
+          apply(),
+          actions.map((action) => ({ action, resource: parameter(other) })),
+          false,
+        ),
+        ...rows(apply(), [{ action: "ssm:DescribeParameters", resource: "*" }], true),
+      ]),
+    ).toEqual([]);
+  });
+
   test("writes its own stack's state and no other stack's", () => {
     const s = state();
     const objects = (stack: string) => [s.object(stack), s.object(stack, ".tflock")];

@@ -170,6 +170,21 @@ export function applyStatements(scope: PermissionScope, env: ApplyEnvironmentSco
         `arn:aws:secretsmanager:*:${a}:secret:${scope.project}-${env.name}/*`,
       ],
     },
+    // SecureString parameters of this environment (`WriteOnlyParameter`), when its config keeps
+    // secrets in Parameter Store.
+    {
+      sid: "Parameters",
+      actions: [
+        "ssm:PutParameter",
+        "ssm:DeleteParameter",
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:AddTagsToResource",
+        "ssm:RemoveTagsFromResource",
+        "ssm:ListTagsForResource",
+      ],
+      resources: [`arn:aws:ssm:*:${a}:parameter/${scope.project}-${env.name}/*`],
+    },
     // RDS creates the master password secret it manages (`rds!db-<uuid>`) with the caller's
     // permissions; the name is random, RDS tags it with the instance's ARN.
     {
@@ -329,6 +344,8 @@ export function applyUnscopedStatements(env: Pick<ApplyEnvironmentScope, "name">
       actions: [
         "cloudfront:CreateOriginAccessControl",
         "cloudfront:CreateResponseHeadersPolicy",
+        // Terraform reads a parameter's metadata through DescribeParameters, which takes no ARN.
+        "ssm:DescribeParameters",
         "elasticloadbalancing:SetWebAcl",
         // WAF logging to CloudWatch Logs.
         "logs:CreateLogDelivery",

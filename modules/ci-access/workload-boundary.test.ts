@@ -52,6 +52,7 @@ describe("the policy", () => {
       "rds-db",
       "s3",
       "secretsmanager",
+      "ssm",
       "ssmmessages",
     ]);
   });
@@ -105,15 +106,26 @@ describe("resources are scoped to the environment wherever the service allows", 
     });
   });
 
-  test("KMS: decrypt and data keys only through Secrets Manager or S3, keys of this account and region", () => {
+  test("KMS: decrypt and data keys only through Secrets Manager, S3 or Parameter Store, keys of this account and region", () => {
     expect(sid("UseKeysThroughSecretsManagerAndS3")).toMatchObject({
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Resource: "arn:aws:kms:us-east-1:123456789012:key/*",
       Condition: {
         StringEquals: {
-          "kms:ViaService": ["secretsmanager.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"],
+          "kms:ViaService": [
+            "secretsmanager.us-east-1.amazonaws.com",
+            "s3.us-east-1.amazonaws.com",
+            "ssm.us-east-1.amazonaws.com",
+          ],
         },
       },
+    });
+  });
+
+  test("Parameter Store: read only the environment's own parameters", () => {
+    expect(sid("ReadEnvironmentParameters")).toMatchObject({
+      Action: ["ssm:GetParameters", "ssm:GetParameter"],
+      Resource: "arn:aws:ssm:us-east-1:123456789012:parameter/acme-staging/*",
     });
   });
 

@@ -69,6 +69,13 @@ export function workloadBoundaryStatements(scope: WorkloadBoundaryScope): Policy
       ],
     },
     {
+      // SecureString parameters (`WriteOnlyParameter`, `/<project>-<env>/<purpose>`), the Parameter
+      // Store alternative to the secrets above: what ECS reads to inject them.
+      sid: "ReadEnvironmentParameters",
+      actions: ["ssm:GetParameters", "ssm:GetParameter"],
+      resources: [`arn:aws:ssm:${r}:${a}:parameter/${scope.project}-${scope.environment}/*`],
+    },
+    {
       sid: "ReadEnvironmentDatabaseMasterSecrets",
       actions: readSecrets,
       resources: [`arn:aws:secretsmanager:${r}:${a}:secret:rds!*`],
@@ -83,7 +90,13 @@ export function workloadBoundaryStatements(scope: WorkloadBoundaryScope): Policy
       actions: ["kms:Decrypt", "kms:GenerateDataKey"],
       resources: [`arn:aws:kms:${r}:${a}:key/*`],
       conditions: {
-        StringEquals: { "kms:ViaService": [`secretsmanager.${r}.amazonaws.com`, `s3.${r}.amazonaws.com`] },
+        StringEquals: {
+          "kms:ViaService": [
+            `secretsmanager.${r}.amazonaws.com`,
+            `s3.${r}.amazonaws.com`,
+            `ssm.${r}.amazonaws.com`,
+          ],
+        },
       },
     },
     {

@@ -12,9 +12,11 @@ import { assertLogRetention } from "../logs/retention.js";
 import type { Naming } from "../naming/naming.js";
 import type { Bucket } from "../storage/bucket.js";
 import { PropError } from "../validation/prop-error.js";
-import { assertNonEmptyList } from "../validation/validators.js";
+import { assertIntegerInRange, assertNoDuplicates, assertNonEmptyList } from "../validation/validators.js";
 import { AliasRecord } from "./alias-record.js";
+import type { CachePolicy, OriginRequestPolicy } from "./cache-policy.js";
 import { assertDnsName, DnsValidatedCertificate } from "./certificate.js";
+import { CloudFrontFunction, spaDeepLinkFunctionCode } from "./cloudfront-function.js";
 import { type ManagedRuleGroup, WebAcl } from "./waf.js";
 
 /**
@@ -55,6 +57,44 @@ const API_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 
 /** Two years, the HSTS preload list's recommendation (its minimum is one). */
 const HSTS_MAX_AGE_SECONDS = 63_072_000;
+
+/** The error codes CloudFront accepts in a custom error response. */
+export const CLOUDFRONT_ERROR_CODES = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504] as const;
+
+/** One more cache behaviour of a `Cdn`, for the requests whose path matches `pathPattern`. */
+export interface CdnBehaviour {
+  /** The path pattern (`*` and `?` wildcards), e.g. `/static/*`. */
+  readonly pathPattern: string;
+  /** Which origin serves it: the assets bucket or the API origin (which must then be given). */
+  readonly origin: "assets" | "api";
+  /**
+   * The cache policy: a `CachePolicy`, or a policy id (`CLOUDFRONT_MANAGED_POLICIES`).
+   * @default - assets: `Managed-CachingOptimized`; api: `Managed-CachingDisabled`
+   */
+  readonly cachePolicy?: CachePolicy | string;
+  /**
+   * The origin request policy: an `OriginRequestPolicy`, or a policy id.
+   * @default - assets: none; api: the API paths' (`Managed-AllViewerExceptHostHeader`, or `Managed-AllViewer` with `forwardHostHeader`)
+   */
+  readonly originRequestPolicy?: OriginRequestPolicy | string;
+  /** CloudFront Functions run on this behaviour's viewer requests. @default - none */
+  readonly functions?: {
+    /** Runs on each viewer request before the cache is looked up. @default - none */
+    readonly viewerRequest?: CloudFrontFunction;
+  };
+}
+
+/** A page CloudFront answers with when the origin returns an error. */
+export interface CdnErrorResponse {
+  /** The origin's status code, one of `CLOUDFRONT_ERROR_CODES`. */
+  readonly errorCode: number;
+  /** The status code the viewer gets (with `responsePagePath`). @default - the origin's */
+  readonly responseCode?: number;
+  /** The page the viewer gets instead, e.g. `/errors/404.html` (from the default behaviour's origin). @default - the origin's body */
+  readonly responsePagePath?: string;
+  /** Seconds CloudFront caches the error. @default 10 */
+  readonly ttlSeconds?: number;
+}
 
 /** Props of `Cdn`: the domain, the assets bucket, the optional API origin and the edge protections. */
 export interface CdnProps {
@@ -137,6 +177,33 @@ export interface CdnProps {
    * @default 30
    */
   readonly accessLogRetentionDays?: number | false;
+  /**
+   * More cache behaviours, evaluated in this order before the API paths (so `/api/admin/*` given
+   * here goes before `/api/*`). Not with `apiPaths` known only at plan.
+   * @default - none
+   */
+  readonly behaviours?: readonly CdnBehaviour[];
+  /**
+   * Serve a single-page app's deep links: a CloudFront Function on the default (assets) behaviour's
+   * viewer requests rewrites every GET whose path is not an API path and whose last segment has no
+   * file extension (`/tasks/123`) to `/index.html` (`spaDeepLinkFunctionCode`). Needs `assets`.
+   * Costs $0.10 per million requests on the default behaviour.
+   * @default false
+   */
+  readonly spaDeepLinks?: boolean;
+  /** Custom error responses. @default - none: the origin's errors pass through */
+  readonly errorResponses?: readonly CdnErrorResponse[];
+  /**
+   * Serve only viewers in (`whitelist`) or outside (`blacklist`) these countries, by ISO 3166-1
+   * alpha-2 code (`["DE", "FR"]`); others get 403.
+   * @default - no geographic restriction
+   */
+  readonly geoRestriction?: {
+    /** `whitelist`: only these countries; `blacklist`: all but these. */
+    readonly type: "whitelist" | "blacklist";
+    /** ISO 3166-1 alpha-2 country codes. */
+    readonly locations: readonly string[];
+  };
 }
 
 /**
@@ -175,6 +242,8 @@ export class Cdn extends Construct {
   readonly webAclArn: string | undefined;
   /** The us-east-1 log group of the access logs; undefined with `accessLogRetentionDays: false`. */
   readonly accessLogGroup: CloudwatchLogGroup | undefined;
+  /** The deep-link function on the default behaviour; undefined unless `spaDeepLinks`. */
+  readonly spaDeepLinkFunction: CloudFrontFunction | undefined;
 
   constructor(scope: Construct, id: string, props: CdnProps) {
     super(scope, id);
@@ -279,6 +348,122 @@ export class Cdn extends Construct {
       originRequestPolicyId,
       responseHeadersPolicyId,
     };
+    const behaviours = (props.behaviours ?? []).map((b, i) => {
+      const field = `edge.cdn.behaviours[${i}]`;
+      if (!Token.isUnresolved(b.pathPattern) && !/^[/*][\x21-\x7e]{0,254}$/.test(b.pathPattern)) {
+        throw new PropError(
+          `${field}.pathPattern`,
+          `"${b.pathPattern}" must start with / (or *), up to 255 characters`,
+        );
+      }
+      if (b.origin === "assets" && !props.assets)
+        throw new PropError(`${field}.origin`, '"assets" needs the assets bucket');
+      if (b.origin === "api" && !props.apiOrigin)
+        throw new PropError(`${field}.origin`, '"api" needs apiOrigin');
+      if (b.origin !== "assets" && b.origin !== "api")
+        throw new PropError(`${field}.origin`, `"${b.origin}" must be assets or api`);
+      const idOf = (p: CachePolicy | OriginRequestPolicy | string | undefined) =>
+        typeof p === "string" ? p : p?.id;
+      const api = b.origin === "api";
+      const viewerRequest = b.functions?.viewerRequest;
+      return {
+        pathPattern: b.pathPattern,
+        targetOriginId: api ? apiOrigin : assetsOrigin,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: api ? [...API_METHODS] : ["GET", "HEAD", "OPTIONS"],
+        cachedMethods: ["GET", "HEAD"],
+        compress: true,
+        cachePolicyId:
+          idOf(b.cachePolicy) ??
+          (api ? CLOUDFRONT_MANAGED_POLICIES.cachingDisabled : CLOUDFRONT_MANAGED_POLICIES.cachingOptimized),
+        originRequestPolicyId: idOf(b.originRequestPolicy) ?? (api ? originRequestPolicyId : undefined),
+        responseHeadersPolicyId,
+        functionAssociation: viewerRequest
+          ? [{ eventType: "viewer-request", functionArn: viewerRequest.arn }]
+          : undefined,
+      };
+    });
+    if (behaviours.length && pathsAtPlan) {
+      throw new PropError("edge.cdn.behaviours", "cannot be combined with apiPaths known only at plan");
+    }
+    const patterns = behaviours.map((b) => b.pathPattern);
+    const twice = patterns.find(
+      (p, i) => patterns.indexOf(p) !== i || (props.apiOrigin && !pathsAtPlan && apiPaths.includes(p)),
+    );
+    if (twice !== undefined)
+      throw new PropError(
+        "edge.cdn.behaviours",
+        `path pattern "${twice}" is given twice (or is an API path)`,
+      );
+
+    if (props.spaDeepLinks) {
+      if (!props.assets)
+        throw new PropError(
+          "edge.cdn.spaDeepLinks",
+          "needs the assets bucket (the default behaviour serves index.html)",
+        );
+      if (pathsAtPlan)
+        throw new PropError("edge.cdn.spaDeepLinks", "cannot be combined with apiPaths known only at plan");
+      this.spaDeepLinkFunction = new CloudFrontFunction(this, "spa-deep-links", {
+        name: named("spa-deep-links").slice(0, 64),
+        comment: "Single-page app deep links: extensionless paths get /index.html",
+        code: spaDeepLinkFunctionCode(apiPaths),
+      });
+    }
+
+    const errorResponses = (props.errorResponses ?? []).map((e, i) => {
+      const field = `edge.cdn.errorResponses[${i}]`;
+      if (!(CLOUDFRONT_ERROR_CODES as readonly number[]).includes(e.errorCode)) {
+        throw new PropError(
+          `${field}.errorCode`,
+          `${e.errorCode} must be one of ${CLOUDFRONT_ERROR_CODES.join(", ")}`,
+        );
+      }
+      if ((e.responseCode === undefined) !== (e.responsePagePath === undefined)) {
+        throw new PropError(field, "give responseCode and responsePagePath together (or neither)");
+      }
+      if (e.responseCode !== undefined)
+        assertIntegerInRange(e.responseCode, `${field}.responseCode`, { min: 200, max: 599 });
+      if (e.responsePagePath !== undefined && !e.responsePagePath.startsWith("/")) {
+        throw new PropError(`${field}.responsePagePath`, `"${e.responsePagePath}" must start with /`);
+      }
+      return {
+        errorCode: e.errorCode,
+        responseCode: e.responseCode,
+        responsePagePath: e.responsePagePath,
+        errorCachingMinTtl: assertIntegerInRange(e.ttlSeconds ?? 10, `${field}.ttlSeconds`, {
+          min: 0,
+          max: 31_536_000,
+          unit: "seconds",
+        }),
+      };
+    });
+    const codes = errorResponses.map((e) => e.errorCode);
+    const repeated = codes.find((c, i) => codes.indexOf(c) !== i);
+    if (repeated !== undefined)
+      throw new PropError("edge.cdn.errorResponses", `errorCode ${repeated} is given twice`);
+
+    const geo = props.geoRestriction;
+    if (geo) {
+      if (geo.type !== "whitelist" && geo.type !== "blacklist") {
+        throw new PropError("edge.cdn.geoRestriction.type", `"${geo.type}" must be whitelist or blacklist`);
+      }
+      assertNonEmptyList(
+        geo.locations,
+        "edge.cdn.geoRestriction.locations",
+        "ISO 3166-1 alpha-2 country code",
+      );
+      geo.locations.forEach((l, i) => {
+        if (!/^[A-Z]{2}$/.test(l)) {
+          throw new PropError(
+            `edge.cdn.geoRestriction.locations[${i}]`,
+            `"${l}" must be an ISO 3166-1 alpha-2 code such as DE`,
+          );
+        }
+      });
+      assertNoDuplicates([...geo.locations], "edge.cdn.geoRestriction.locations");
+    }
+
     const timeouts = { originReadTimeout: 30, originKeepaliveTimeout: 5 };
     this.distribution = new CloudfrontDistribution(this, "distribution", {
       enabled: true,
@@ -330,18 +515,31 @@ export class Cdn extends Construct {
             compress: true,
             cachePolicyId: CLOUDFRONT_MANAGED_POLICIES.cachingOptimized,
             responseHeadersPolicyId,
+            functionAssociation: this.spaDeepLinkFunction
+              ? [{ eventType: "viewer-request", functionArn: this.spaDeepLinkFunction.arn }]
+              : undefined,
           }
         : apiBehaviour,
       orderedCacheBehavior:
-        props.assets && props.apiOrigin && !pathsAtPlan
-          ? apiPaths.map((pathPattern) => ({ pathPattern, ...apiBehaviour }))
+        behaviours.length || (props.assets && props.apiOrigin && !pathsAtPlan)
+          ? [
+              ...behaviours,
+              ...(props.assets && props.apiOrigin && !pathsAtPlan
+                ? apiPaths.map((pathPattern) => ({ pathPattern, ...apiBehaviour }))
+                : []),
+            ]
           : undefined,
+      customErrorResponse: errorResponses.length ? errorResponses : undefined,
       viewerCertificate: {
         acmCertificateArn: this.certificate.certificateArn,
         sslSupportMethod: "sni-only",
         minimumProtocolVersion: "TLSv1.2_2021",
       },
-      restrictions: { geoRestriction: { restrictionType: "none" } },
+      restrictions: {
+        geoRestriction: geo
+          ? { restrictionType: geo.type, locations: [...geo.locations] }
+          : { restrictionType: "none" },
+      },
       tags: { Name: purpose ? named("cdn") : naming.name("cdn") },
     });
     if (props.assets && props.apiOrigin && pathsAtPlan) {

@@ -1,6 +1,7 @@
 import type { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate/index.js";
 import { Lb } from "@cdktf/provider-aws/lib/lb/index.js";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener/index.js";
+import { LbListenerCertificate } from "@cdktf/provider-aws/lib/lb-listener-certificate/index.js";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
@@ -19,6 +20,7 @@ import { AliasRecord } from "./alias-record.js";
 import { DnsValidatedCertificate } from "./certificate.js";
 import { elbLogDeliveryPrincipal, elbLogDeliveryPrincipalsAtPlan } from "./elb-log-delivery.js";
 import { HostRule } from "./host-rule.js";
+import { ListenerRule, type ListenerRuleOptions } from "./listener-rule.js";
 import { ServiceTargetGroup } from "./target-group.js";
 import { cloudFrontPrefixListId } from "./vpc-origin.js";
 import { type ClientAddressSource, type ManagedRuleGroup, WebAcl } from "./waf.js";
@@ -193,7 +195,9 @@ export class LoadBalancer extends Construct implements LoadBalancerRef {
   readonly internal: boolean;
   readonly securityGroupId: string;
   readonly httpsListenerArn: string;
-  private readonly hostRulePriorities = new Map<number, string>();
+  /** Priorities taken on the HTTPS listener, with what took them (the `/metrics` deny rule holds 1). */
+  private readonly rulePriorities = reservedPriorities();
+  private readonly hostedZoneId: string;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -219,6 +223,7 @@ export class LoadBalancer extends Construct implements LoadBalancerRef {
       IDLE_TIMEOUT_SECONDS,
     );
     this.domainName = props.domainName;
+    this.hostedZoneId = props.hostedZoneId;
     const internal = props.internal ?? false;
     this.internal = internal;
     const originPrefixList = internal
@@ -383,13 +388,60 @@ export class LoadBalancer extends Construct implements LoadBalancerRef {
    * (previews) use `new HostRule(...)` directly.
    */
   addHostRule(host: string, targetGroupArn: string, priority: number): HostRule {
-    return addHostRule(this, this.hostRulePriorities, {
+    return addHostRule(this, this.rulePriorities, {
       listenerArn: this.httpsListenerArn,
       host,
       targetGroupArn,
       priority,
     });
   }
+
+  /**
+   * A general rule on the HTTPS listener (`ListenerRule`: conditions on host, path, headers, method,
+   * query string, source address; forward, weighted forward, redirect or fixed response, optionally
+   * behind OIDC or Cognito sign-in). Its priority must not be taken by another rule added here, a
+   * host rule or the `/metrics` deny rule (1): a collision is refused at synth.
+   */
+  addRule(id: string, options: ListenerRuleOptions): ListenerRule {
+    return addRule(this, this.rulePriorities, id, { ...options, listenerArn: this.httpsListenerArn });
+  }
+
+  /**
+   * Serves one more certificate on the HTTPS listener (SNI), for names the main certificate does
+   * not cover: an existing ACM certificate by ARN, or a new DNS-validated one for `domainName`
+   * (validated in `hostedZoneId`, by default the load balancer's zone).
+   */
+  addCertificate(id: string, certificate: ListenerCertificateSource): ListenerCertificate {
+    return addCertificate(this, id, this.httpsListenerArn, certificate, this.hostedZoneId);
+  }
+}
+
+/** One more certificate for a listener: an existing one by ARN, or a new DNS-validated one. */
+export type ListenerCertificateSource =
+  | {
+      /** An issued ACM certificate in the load balancer's region. */
+      readonly certificateArn: string;
+    }
+  | {
+      /** The certificate's subject. */
+      readonly domainName: string;
+      /** More names on it. @default - none */
+      readonly subjectAlternativeNames?: readonly string[];
+      /**
+       * The public zone of the names (validation records).
+       * @default - the load balancer's `hostedZoneId` (required on an imported load balancer)
+       */
+      readonly hostedZoneId?: string;
+    };
+
+/** What `addCertificate` made. */
+export interface ListenerCertificate {
+  /** The listener certificate (`aws_lb_listener_certificate`). */
+  readonly listenerCertificate: LbListenerCertificate;
+  /** The certificate's ARN (for a new one, its validation's: the listener waits for issue). */
+  readonly certificateArn: string;
+  /** The new certificate, when a `domainName` was given. */
+  readonly dnsCertificate: DnsValidatedCertificate | undefined;
 }
 
 /**
@@ -412,7 +464,8 @@ export class ImportedLoadBalancer extends Construct implements LoadBalancerRef {
   readonly httpsListenerArn: string;
   /** The load balancer's security group, as a source for `allowFrom`. */
   readonly securityGroup: SecurityGroupRef;
-  private readonly hostRulePriorities = new Map<number, string>();
+  /** Priorities taken by rules added here (1 stays reserved for the owner's `/metrics` deny rule). */
+  private readonly rulePriorities = reservedPriorities();
 
   constructor(scope: Construct, id: string, attributes: LoadBalancerRef) {
     super(scope, id);
@@ -433,13 +486,85 @@ export class ImportedLoadBalancer extends Construct implements LoadBalancerRef {
    * owning stack's rules are not known to this one.
    */
   addHostRule(host: string, targetGroupArn: string, priority: number): HostRule {
-    return addHostRule(this, this.hostRulePriorities, {
+    return addHostRule(this, this.rulePriorities, {
       listenerArn: this.httpsListenerArn,
       host,
       targetGroupArn,
       priority,
     });
   }
+
+  /**
+   * A general rule on the HTTPS listener, as `LoadBalancer.addRule` adds it. Priorities are checked
+   * against the rules added here and the owner's `/metrics` deny rule (1) only.
+   */
+  addRule(id: string, options: ListenerRuleOptions): ListenerRule {
+    return addRule(this, this.rulePriorities, id, { ...options, listenerArn: this.httpsListenerArn });
+  }
+
+  /** One more certificate on the HTTPS listener (SNI); a new one needs `hostedZoneId`. */
+  addCertificate(id: string, certificate: ListenerCertificateSource): ListenerCertificate {
+    return addCertificate(this, id, this.httpsListenerArn, certificate, undefined);
+  }
+}
+
+/** A listener's taken priorities, the `/metrics` deny rule's already in. */
+function reservedPriorities(): Map<number, string> {
+  return new Map([[METRICS_DENY_PRIORITY, "the /metrics deny rule"]]);
+}
+
+function addRule(
+  scope: Construct,
+  taken: Map<number, string>,
+  id: string,
+  props: ListenerRuleOptions & { listenerArn: string },
+): ListenerRule {
+  const holder = taken.get(props.priority);
+  if (holder !== undefined) {
+    throw new PropError("edge.addRule.priority", `${props.priority} is already used by ${holder}`);
+  }
+  const rule = new ListenerRule(scope, `rule-${id}`, props);
+  taken.set(props.priority, `rule "${id}"`);
+  return rule;
+}
+
+function addCertificate(
+  scope: Construct,
+  id: string,
+  listenerArn: string,
+  source: ListenerCertificateSource,
+  defaultZoneId: string | undefined,
+): ListenerCertificate {
+  let certificateArn: string;
+  let dnsCertificate: DnsValidatedCertificate | undefined;
+  if ("certificateArn" in source) {
+    certificateArn = source.certificateArn;
+    if (
+      !Token.isUnresolved(certificateArn) &&
+      !/^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(certificateArn)
+    ) {
+      throw new PropError(
+        "edge.addCertificate.certificateArn",
+        `"${certificateArn}" is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)`,
+      );
+    }
+  } else {
+    const hostedZoneId = source.hostedZoneId ?? defaultZoneId;
+    if (hostedZoneId === undefined) {
+      throw new PropError(
+        "edge.addCertificate.hostedZoneId",
+        "is required for a new certificate on an imported load balancer",
+      );
+    }
+    dnsCertificate = new DnsValidatedCertificate(scope, `sni-certificate-${id}`, {
+      domainName: source.domainName,
+      subjectAlternativeNames: source.subjectAlternativeNames,
+      hostedZoneId,
+    });
+    certificateArn = dnsCertificate.certificateArn;
+  }
+  const listenerCertificate = new LbListenerCertificate(scope, `sni-${id}`, { listenerArn, certificateArn });
+  return { listenerCertificate, certificateArn, dnsCertificate };
 }
 
 /** The one way a host rule is added to a load balancer's listener, owned or referenced. */

@@ -7,6 +7,7 @@ import { attachPolicy } from "../iam/policy.js";
 import type { Naming } from "../naming/naming.js";
 import { PropError } from "../validation/prop-error.js";
 import { assertIntegerInRange } from "../validation/validators.js";
+import type { ContainerSecretRef, SecretRef } from "./secret-ref.js";
 
 /** Props of `WriteOnlySecret`. */
 export interface WriteOnlySecretProps {
@@ -38,14 +39,21 @@ export interface WriteOnlySecretProps {
  * and again only when `version` is bumped; the variable's value is ignored on every other apply, so
  * any fresh random value may be passed each time.
  */
-export class WriteOnlySecret extends Construct {
+export class WriteOnlySecret extends Construct implements SecretRef {
   /** The Secrets Manager secret. */
   readonly secret: SecretsmanagerSecret;
   /** The secret's ARN, for a task definition's `secrets` or a grant. */
   readonly secretArn: string;
+  /** The secret's ARN (`SecretRef`). */
+  readonly arn: string;
+  /** Always `secretsmanager`. */
+  readonly store = "secretsmanager" as const;
+  /** The customer-managed KMS key, when one was given. */
+  readonly kmsKeyArn?: string;
   /** The Terraform variable that supplies the value: set `TF_VAR_<name>` for plan and apply. */
   readonly variableName: string;
-  private readonly kmsKeyArn: string | undefined;
+  /** For `FargateService`'s `secrets`: the secret's ARN, store `secretsmanager`, and its KMS key. */
+  readonly containerSecret: ContainerSecretRef;
 
   constructor(scope: Construct, id: string, props: WriteOnlySecretProps) {
     super(scope, id);
@@ -54,7 +62,7 @@ export class WriteOnlySecret extends Construct {
       throw new PropError("secrets.recoveryWindowDays", `${recoveryWindowDays} must be 0 or 7–30`);
     }
     const version = assertIntegerInRange(props.version ?? 1, "secrets.version", { min: 1 });
-    this.kmsKeyArn = props.kmsKeyArn;
+    if (props.kmsKeyArn !== undefined) this.kmsKeyArn = props.kmsKeyArn;
     this.variableName = props.purpose.replace(/-/g, "_");
 
     const value = new TerraformVariable(this, "value", {
@@ -74,6 +82,12 @@ export class WriteOnlySecret extends Construct {
       ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
     });
     this.secretArn = this.secret.arn;
+    this.arn = this.secretArn;
+    this.containerSecret = {
+      secretArn: this.secretArn,
+      store: "secretsmanager",
+      ...(this.kmsKeyArn ? { kmsKeyArn: this.kmsKeyArn } : {}),
+    };
     new SecretsmanagerSecretVersion(this, "version", {
       secretId: this.secret.id,
       secretStringWo: value.stringValue,

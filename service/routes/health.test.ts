@@ -146,7 +146,16 @@ describe("metrics", () => {
 
 describe("HTTP hardening", () => {
   it("answers unknown routes with the JSON error shape", async () => {
-    const response = await service.call("GET", "/nope");
+    // Under /api (an extensionless path elsewhere is a front-end route: index.html, once built).
+    const response = await service.call("GET", "/api/nope");
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: { code: "not_found", message: "no such route" } });
+    // A missing file is never a front-end route: the same JSON 404, built front end or not.
+    expect((await service.call("GET", "/nope.js")).status).toBe(404);
+  });
+
+  it("answers a non-GET of an unknown path with the JSON error shape", async () => {
+    const response = await service.call("POST", "/nope");
     expect(response.status).toBe(404);
     expect(response.body).toEqual({ error: { code: "not_found", message: "no such route" } });
   });

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestService, type TestService } from "../test/harness.js";
 import { buildWeb } from "../web/build.js";
+import { isFrontEndRoute } from "./web.js";
 
 let webRoot: string;
 let service: TestService;
@@ -93,6 +94,51 @@ describe("the web front end", () => {
     const api = await service.call("GET", "/api/limits");
     expect(api.status).toBe(200);
     expect(api.body).toEqual({ maxUploadBytes: 104_857_600, maxAvatarBytes: 2 * 1024 * 1024 });
+  });
+
+  it("answers deep links (GET and HEAD of extensionless non-API paths) with index.html, no-cache", async () => {
+    const index = await (await fetch(`${service.url}/`)).text();
+    for (const url of ["/tasks", "/tasks/123", "/files", "/profile/", "/tasks/123?from=mail"]) {
+      const response = await fetch(`${service.url}${url}`);
+      expect(response.status, url).toBe(200);
+      expect(response.headers.get("content-type"), url).toMatch(/^text\/html/);
+      expect(response.headers.get("cache-control"), url).toBe("no-cache");
+      expect(response.headers.get("content-security-policy"), url).toContain("script-src 'self'");
+      expect(await response.text(), url).toBe(index);
+    }
+    const head = await fetch(`${service.url}/tasks/123`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("cache-control")).toBe("no-cache");
+  });
+
+  it("answers missing files, other methods, the API and the probes' sub-paths with the API's 404, never index.html", async () => {
+    const notFound = { error: { code: "not_found", message: "no such route" } };
+    for (const url of [
+      "/favicon.ico",
+      "/tasks/report.pdf",
+      "/api/nothing",
+      "/api",
+      "/healthz/deep",
+      "/readyz/x",
+    ]) {
+      const response = await service.call("GET", url);
+      expect(response.status, url).toBe(404);
+      expect(response.body, url).toEqual(notFound);
+    }
+    const post = await fetch(`${service.url}/tasks/123`, { method: "POST" });
+    expect(post.status).toBe(404);
+    expect(post.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
+  it("decides front-end routes by the CloudFront function's rule", () => {
+    expect(
+      ["/", "/tasks", "/tasks/123", "/files/", "/sign-in", "/apis", "/healthzz"].filter(isFrontEndRoute),
+    ).toEqual(["/", "/tasks", "/tasks/123", "/files/", "/sign-in", "/apis", "/healthzz"]);
+    expect(
+      ["/api", "/api/tasks", "/healthz", "/readyz", "/metrics", "/assets/app-X.js", "/a.b/c.txt"].filter(
+        isFrontEndRoute,
+      ),
+    ).toEqual([]);
   });
 
   it("serves no front end when the app is built without one", async () => {

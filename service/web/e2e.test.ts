@@ -216,6 +216,33 @@ describe("the web front end in a browser", () => {
     expect(await page.getByRole("button", { name: "Load more tasks" }).isHidden()).toBe(true);
   });
 
+  it("opens a task at its own address, which a reload, back and forward open too; old #/ links still work", async () => {
+    await page.getByRole("link", { name: "Open “Book the team lunch”" }).click();
+    await heading("Book the team lunch").waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/tasks\/[0-9a-f-]{36}$/);
+    expect(await page.getByText("Done", { exact: true }).isVisible()).toBe(true);
+    await expectAccessible("task page");
+
+    // A full load of the deep link: the server answers it with index.html, the page shows the task.
+    await page.reload();
+    await heading("Book the team lunch").waitFor();
+    await page.goBack();
+    await heading("Tasks").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/tasks");
+    await page.goForward();
+    await heading("Book the team lunch").waitFor();
+
+    await page.goto(`${service.url}/tasks/00000000-0000-7000-8000-000000000000`);
+    await heading("Task not found").waitFor();
+
+    await page.goto(`${service.url}/#/files`);
+    await heading("Files").waitFor();
+    expect(new URL(page.url())).toMatchObject({ pathname: "/files", hash: "" });
+    await page.getByRole("link", { name: "Tasks", exact: true }).click();
+    await heading("Tasks").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/tasks");
+  });
+
   it("shows the size limit, refuses a file over it before sending, uploads with progress and downloads it byte for byte", async () => {
     await page.getByRole("link", { name: "Files" }).click();
     await heading("Files").waitFor();
@@ -331,6 +358,19 @@ describe("the web front end in a browser", () => {
     await page.getByRole("link", { name: "Profile" }).click();
     await expect.poll(() => page.getByText("No avatar yet.").isVisible()).toBe(true);
     expect(await page.locator(".who").textContent()).toBe(`Signed in as ${secondEmail}`);
+  });
+
+  it("opens a signed-in page's deep link after signing in, when it was opened signed out", async () => {
+    await page.getByRole("button", { name: "Log out" }).click();
+    await heading("Sign in").waitFor();
+    await page.goto(`${service.url}/files`);
+    await heading("Sign in").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    await page.getByLabel("Email").fill(firstUser.email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await heading("Files").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/files");
   });
 
   it("ran without a Content-Security-Policy violation or an uncaught error", () => {

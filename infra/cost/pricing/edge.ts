@@ -7,6 +7,20 @@ export const distribution: Pricer = (ctx) => [
   usage(ctx, "HTTPS requests", "https_requests_10k", "cloudfront-https-requests-10k", "10,000 requests"),
 ];
 
+/**
+ * A CloudFront Function is billed per invocation: every viewer request on the behaviours it is
+ * associated with (the deep-link function: every request on the default, assets, behaviour).
+ */
+export const cloudfrontFunction: Pricer = (ctx) => [
+  usage(
+    ctx,
+    "function invocations",
+    "invocations_millions",
+    "cloudfront-function-invocations-million",
+    "million invocations",
+  ),
+];
+
 export const hostedZone: Pricer = (ctx) => [monthly(ctx, "hosted zone", "route53-hosted-zone-month")];
 
 /** Alias records to AWS resources are answered free; other records pay per query. */

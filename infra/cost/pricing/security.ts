@@ -99,6 +99,16 @@ export const accessAnalyzer: Pricer = (ctx) => {
 
 export const secret: Pricer = (ctx) => [monthly(ctx, "secret", "secrets-manager-secret-month")];
 
+/**
+ * An SSM parameter: the Standard tier (the kit's default) has no charge; an Advanced parameter costs
+ * per parameter-month. API calls at standard throughput are free; higher throughput (an account
+ * setting, not the parameter's) is not estimated. `Intelligent-Tiering` starts Standard.
+ */
+export const ssmParameter: Pricer = (ctx) =>
+  ctx.resource.values.tier === "Advanced"
+    ? [monthly(ctx, "advanced parameter", "ssm-advanced-parameter-month")]
+    : { free: "Standard-tier parameters have no charge (standard-throughput API calls are free)" };
+
 /** Managed rule groups that carry their own subscription and request fees. */
 const PAID_RULE_GROUPS = /BotControl|ATPRuleSet|ACFPRuleSet|AntiDDoS/;
 

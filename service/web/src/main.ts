@@ -2,22 +2,33 @@ import "./styles.css";
 import { ApiError, api, type Limits, onSessionEnded, type Profile } from "./api.js";
 import type { AppContext, Route } from "./context.js";
 import { busy, errorSlot, h, statusRegion } from "./dom.js";
+import {
+  inPagePath,
+  type Match,
+  matchRoute,
+  pathFromLegacyHash,
+  type RouteName,
+  taskPath,
+} from "./routes.js";
 import { registerView, signInView } from "./views/auth.js";
 import { filesView } from "./views/files.js";
 import { reportError } from "./views/forms.js";
 import { profileView } from "./views/profile.js";
+import { taskView } from "./views/task.js";
 import { tasksView } from "./views/tasks.js";
 
-// The shell: header, routes in the URL's fragment (#/tasks), one view at a time in <main>.
-// Fragment routes need no server rewrite: S3 behind CloudFront and Express both only ever serve
-// index.html at `/`.
+// The shell: header, path routes (/tasks, /tasks/<id>) with the History API, one view at a time in
+// <main>. Every such path is answered with index.html (Express: service/routes/web.ts; CloudFront:
+// a viewer-request function), so a deep link or a reload opens the same page. Old fragment links
+// (#/tasks) are rewritten to their path on load.
 
-type View = (ctx: AppContext, container: HTMLElement) => string;
+type View = (ctx: AppContext, container: HTMLElement, match: Match) => string;
 
-const routes: Record<Route, { signedIn: boolean; view: View }> = {
+const routes: Record<RouteName, { signedIn: boolean; view: View }> = {
   "/sign-in": { signedIn: false, view: signInView },
   "/register": { signedIn: false, view: registerView },
   "/tasks": { signedIn: true, view: tasksView },
+  "/tasks/:id": { signedIn: true, view: (ctx, container, match) => taskView(ctx, container, match.id!) },
   "/files": { signedIn: true, view: filesView },
   "/profile": { signedIn: true, view: profileView },
 };
@@ -35,20 +46,18 @@ const main = h("main", { className: "page", id: "main" }, [notice, viewContainer
 
 let currentProfile: Profile | null = null;
 let pendingNotice: string | undefined;
-
-function isRoute(path: string): path is Route {
-  return Object.hasOwn(routes, path);
-}
+/** A signed-in page opened while signed out (a deep link): shown once the user has signed in. */
+let afterSignIn: string | undefined;
 
 function renderHeader(ctx: AppContext): void {
-  const brand = h("a", { className: "brand", href: currentProfile ? "#/tasks" : "#/sign-in" }, [
+  const brand = h("a", { className: "brand", href: currentProfile ? "/tasks" : "/sign-in" }, [
     "Platform kit",
   ]);
   if (!currentProfile) {
     header.replaceChildren(brand);
     return;
   }
-  const active = location.hash.slice(1);
+  const active = matchRoute(location.pathname)?.name;
   const logout = h("button", { type: "button", className: "secondary" }, ["Log out"]);
   const logoutError = errorSlot(logout);
   logout.addEventListener("click", () =>
@@ -71,11 +80,9 @@ function renderHeader(ctx: AppContext): void {
         {},
         navigation.map(([route, label]) =>
           h("li", {}, [
-            h(
-              "a",
-              { href: `#${route}`, ...(active === route ? { attrs: { "aria-current": "page" } } : {}) },
-              [label],
-            ),
+            h("a", { href: route, ...(active === route ? { attrs: { "aria-current": "page" } } : {}) }, [
+              label,
+            ]),
           ]),
         ),
       ),
@@ -92,18 +99,23 @@ function renderHeader(ctx: AppContext): void {
 }
 
 function render(ctx: AppContext, moveFocus: boolean): void {
-  const path = location.hash.slice(1);
+  const found = matchRoute(location.pathname);
   const fallback: Route = currentProfile ? "/tasks" : "/sign-in";
-  const route: Route = isRoute(path) && routes[path].signedIn === (currentProfile !== null) ? path : fallback;
-  if (route !== path) {
-    history.replaceState(null, "", `#${route}`);
+  // An unknown path, or a page for the other state (signed in or out), shows the fallback page.
+  const match: Match =
+    found && routes[found.name].signedIn === (currentProfile !== null) ? found : { name: fallback };
+  if (found && match !== found && !currentProfile) afterSignIn = `${location.pathname}${location.search}`;
+  const canonical = match.name === "/tasks/:id" ? taskPath(match.id!) : match.name;
+  if (match !== found) history.replaceState(null, "", canonical);
+  else if (location.pathname !== canonical) {
+    history.replaceState(null, "", `${canonical}${location.search}${location.hash}`);
   }
   renderHeader(ctx);
   notice.textContent = pendingNotice ?? "";
   notice.hidden = pendingNotice === undefined;
   pendingNotice = undefined;
   const container = h("div");
-  const title = routes[route].view(ctx, container);
+  const title = routes[match.name].view(ctx, container, match);
   viewContainer.replaceChildren(container);
   document.title = `${title} · Platform kit`;
   // Keyboard and screen-reader users land on the new page's heading, not at the top of the document.
@@ -135,7 +147,15 @@ function showUnexpected(): void {
 window.addEventListener("error", showUnexpected);
 window.addEventListener("unhandledrejection", showUnexpected);
 
+/** An old fragment link (`/#/tasks`, bookmarked before path routes) becomes its path (`/tasks`). */
+function redirectLegacyHash(): boolean {
+  const path = pathFromLegacyHash(location.hash);
+  if (path !== null) history.replaceState(null, "", path);
+  return path !== null;
+}
+
 async function start(): Promise<void> {
+  redirectLegacyHash();
   const [limits, profile] = await Promise.all([
     api<Limits>("GET", "/api/limits"),
     api<{ user: Profile }>("GET", "/api/me", { unauthorizedIsAnswer: true }).then(
@@ -157,8 +177,11 @@ async function start(): Promise<void> {
     navigate(route, message) {
       pendingNotice = message;
       notice.classList.remove("error");
-      if (location.hash === `#${route}`) render(ctx, true);
-      else location.hash = route;
+      // Signed in: to the deep link that asked for it, if any, rather than the task list.
+      const target = route === "/tasks" && currentProfile && afterSignIn ? afterSignIn : route;
+      if (target === afterSignIn) afterSignIn = undefined;
+      if (`${location.pathname}${location.search}` !== target) history.pushState(null, "", target);
+      render(ctx, true);
     },
   };
   onSessionEnded(() => {
@@ -166,7 +189,27 @@ async function start(): Promise<void> {
     currentProfile = null;
     ctx.navigate("/sign-in", "Your session has ended. Sign in again.");
   });
-  window.addEventListener("hashchange", () => render(ctx, true));
+  // Links to the page's own routes are real hrefs (new tab, copy link), followed in the page.
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a") : null;
+    if (!link || event.defaultPrevented) return;
+    const path = inPagePath({
+      href: link.href,
+      origin: location.origin,
+      target: link.target,
+      download: link.hasAttribute("download"),
+      external: link.relList.contains("external"),
+      plainClick: event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey,
+    });
+    if (path === null) return;
+    event.preventDefault();
+    if (`${location.pathname}${location.search}${location.hash}` !== path) history.pushState(null, "", path);
+    render(ctx, true);
+  });
+  window.addEventListener("popstate", () => render(ctx, true));
+  window.addEventListener("hashchange", () => {
+    if (redirectLegacyHash()) render(ctx, true);
+  });
   root.replaceChildren(header, main);
   render(ctx, false);
 }

@@ -74,7 +74,7 @@ export function signInView(ctx: AppContext, container: HTMLElement): string {
   container.append(
     h("h1", { tabIndex: -1 }, ["Sign in"]),
     form,
-    h("p", {}, ["New here? ", h("a", { href: "#/register" }, ["Create an account"])]),
+    h("p", {}, ["New here? ", h("a", { href: "/register" }, ["Create an account"])]),
   );
   return "Sign in";
 }
@@ -92,7 +92,7 @@ export function registerView(ctx: AppContext, container: HTMLElement): string {
   container.append(
     h("h1", { tabIndex: -1 }, ["Create an account"]),
     form,
-    h("p", {}, ["Already have an account? ", h("a", { href: "#/sign-in" }, ["Sign in"])]),
+    h("p", {}, ["Already have an account? ", h("a", { href: "/sign-in" }, ["Sign in"])]),
   );
   return "Create an account";
 }

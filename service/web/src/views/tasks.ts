@@ -1,6 +1,7 @@
 import { api, type Page, type Task } from "../api.js";
 import type { AppContext } from "../context.js";
 import { announce, busy, errorSlot, field, h, uniqueId } from "../dom.js";
+import { taskPath } from "../routes.js";
 import { reportError } from "./forms.js";
 
 type Filter = "all" | "open" | "done";
@@ -91,12 +92,18 @@ export function tasksView(_ctx: AppContext, container: HTMLElement): string {
       const checkbox = h("input", { type: "checkbox", id: checkboxId, checked: task.done });
       const edit = h("button", { type: "button", className: "secondary" }, actionLabel("Edit", task.title));
       const remove = h("button", { type: "button", className: "danger" }, actionLabel("Delete", task.title));
+      // A real link (`/tasks/<id>`): opens in a new tab too, and the page's own address is shareable.
+      const open = h(
+        "a",
+        { href: taskPath(task.id), className: "button secondary" },
+        actionLabel("Open", task.title),
+      );
       item.classList.toggle("done", task.done);
       item.replaceChildren(
         h("div", { className: "task-row" }, [
           checkbox,
           h("label", { htmlFor: checkboxId, className: "task-title" }, [task.title]),
-          h("span", { className: "task-actions" }, [edit, remove]),
+          h("span", { className: "task-actions" }, [open, edit, remove]),
         ]),
         error.element,
       );
