@@ -719,10 +719,10 @@ describe("guardrails on the shipped stacks", () => {
           .map((r) => r.address),
       };
     };
-    expect(cost("dev")).toEqual({ monthly: 59.38, perDay: undefined, notPriced: [] });
+    expect(cost("dev")).toEqual({ monthly: 59.41, perDay: undefined, notPriced: [] });
     expect(cost("preview-pr-123")).toEqual({ monthly: 7.02, perDay: 0.23, notPriced: [] });
-    expect(cost("staging").monthly).toBe(140.68);
-    expect(cost("prod").monthly).toBe(456.4);
+    expect(cost("staging").monthly).toBe(140.8);
+    expect(cost("prod").monthly).toBe(457.6);
     expect(cost("dev").monthly).toBeLessThanOrEqual(60);
     expect(cost("preview-pr-123").perDay).toBeLessThanOrEqual(0.25);
     expect(cost("staging").monthly).toBeLessThanOrEqual(177.01 * 0.85);

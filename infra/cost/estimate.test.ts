@@ -315,6 +315,17 @@ describe("the account baseline", () => {
     }
   });
 
+  test("an SSM parameter is free in the Standard tier and $0.05 a month in the Advanced tier", () => {
+    const [standard, advanced] = estimate([
+      { address: "aws_ssm_parameter.standard", values: { type: "SecureString", tier: "Standard" } },
+      { address: "aws_ssm_parameter.advanced", values: { type: "SecureString", tier: "Advanced" } },
+    ]).resources;
+    expect([standard?.status, standard?.monthlyUsd]).toEqual(["free", 0]);
+    expect(advanced?.lines.map((l) => [l.label, l.monthlyUsd, l.priceId])).toEqual([
+      ["advanced parameter", 0.05, "ssm-advanced-parameter-month"],
+    ]);
+  });
+
   test("a key's requests are priced only where the usage file states them", () => {
     const [key] = estimate([{ address: "aws_kms_key.other", values: {} }]).resources;
     expect(key?.lines.map((l) => [l.label, l.monthlyUsd])).toEqual([["customer managed key", 1]]);

@@ -54,6 +54,7 @@ export interface EstimateOptions {
 /** Resource types priced the same everywhere (global services): no region multiplier. */
 const GLOBAL_TYPES = new Set([
   "aws_cloudfront_distribution",
+  "aws_cloudfront_function",
   "aws_route53_zone",
   "aws_route53_record",
   "aws_budgets_budget",

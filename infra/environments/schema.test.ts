@@ -245,3 +245,83 @@ describe("service capacity, architecture and Container Insights", () => {
     }
   });
 });
+
+describe("service.compute: Fargate or EC2 container instances", () => {
+  const staging = environmentInputs.staging;
+  const ec2 = {
+    imageId: "ami-0123456789abcdef0",
+    instanceType: "t4g.small",
+    minInstances: 1,
+    maxInstances: 2,
+  };
+  /** staging (NAT, ARM64 on demand) switched to EC2, with `extra` over its service. */
+  const onEc2 = (extra: Record<string, unknown> = {}, top: Record<string, unknown> = {}) => ({
+    ...staging,
+    ...top,
+    service: { ...staging.service, compute: "ec2", ec2, ...extra },
+  });
+
+  test("a config on EC2 is accepted; the shipped ones stay on Fargate", () => {
+    expect(parseEnvironment("staging", onEc2()).service).toMatchObject({ compute: "ec2", ec2 });
+    for (const name of ["dev", "staging", "prod"])
+      expect(loadEnvironment(name).service.compute).toBeUndefined();
+  });
+
+  test("EC2 without its instances, or instances without EC2, name service.ec2", () => {
+    expect(problems(onEc2({ ec2: undefined }), "staging")).toEqual([
+      'staging.service.ec2: is required when service.compute is "ec2" (imageId, instanceType, minInstances, maxInstances)',
+    ]);
+    expect(problems({ ...staging, service: { ...staging.service, ec2 } }, "staging")).toEqual([
+      'staging.service.ec2: applies only with service.compute "ec2"',
+    ]);
+  });
+
+  test("bad instance settings name their field", () => {
+    expect(
+      problems(onEc2({ ec2: { ...ec2, imageId: "/aws/service/ecs/optimized-ami" } }), "staging"),
+    ).toEqual([
+      expect.stringMatching(
+        /^staging\.service\.ec2\.imageId: must be an AMI id such as ami-0123456789abcdef0/,
+      ),
+    ]);
+    expect(problems(onEc2({ ec2: { ...ec2, instanceType: "small" } }), "staging")).toEqual([
+      'staging.service.ec2.instanceType: is not an EC2 instance type such as t4g.small (got "small")',
+    ]);
+    expect(problems(onEc2({ ec2: { ...ec2, minInstances: 3, maxInstances: 2 } }), "staging")).toEqual([
+      "staging.service.ec2.maxInstances: must be at least minInstances (3)",
+    ]);
+    expect(problems(onEc2({ ec2: { ...ec2, rootVolumeGb: 8 } }), "staging")[0]).toMatch(
+      /^staging\.service\.ec2\.rootVolumeGb: must be at least 30/,
+    );
+    expect(problems(onEc2({ ec2: { ...ec2, keyName: "mine" } }), "staging")).toEqual([
+      'staging.service.ec2: unknown field "keyName" (a typo?)',
+    ]);
+  });
+
+  test("the instance type's architecture must be the tasks'", () => {
+    expect(problems(onEc2({ ec2: { ...ec2, instanceType: "t3.small" } }), "staging")).toEqual([
+      'staging.service.ec2.instanceType: "t3.small" is X86_64 but service.cpuArchitecture is ARM64; the instances, their image and the tasks must share one architecture',
+    ]);
+    expect(() =>
+      parseEnvironment(
+        "staging",
+        onEc2({ cpuArchitecture: "X86_64", ec2: { ...ec2, instanceType: "t3.small" } }),
+      ),
+    ).not.toThrow();
+  });
+
+  test("EC2 needs NAT and on-demand capacity", () => {
+    expect(problems(onEc2({}, { network: { ...staging.network, natMode: "none" } }), "staging")).toEqual([
+      'staging.service.compute: "ec2" needs a NAT gateway (network.natMode "single" or "perAz"): tasks on EC2 instances get no public IP, so without NAT they cannot pull their image',
+    ]);
+    expect(
+      problems(
+        onEc2({ cpuArchitecture: "X86_64", capacity: "spot", ec2: { ...ec2, instanceType: "t3.small" } }),
+        "staging",
+      ),
+    ).toEqual([
+      'staging.service.capacity: must be "on-demand" (or unset) with service.compute "ec2": Fargate Spot cannot share a strategy with EC2 capacity',
+    ]);
+    expect(problems(onEc2({ compute: "lambda" }), "staging")[0]).toMatch(/^staging\.service\.compute: /);
+  });
+});

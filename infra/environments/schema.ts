@@ -3,7 +3,13 @@
  * Every failure becomes one line naming the field: `dev.network.cidr: "10.0.0.0/33" is not ...`.
  */
 
-import { FARGATE_TASK_SIZES } from "@aws-platform-kit/modules/compute";
+import {
+  FARGATE_TASK_SIZES,
+  IMAGE_ID,
+  INSTANCE_TYPE,
+  instanceArchitecture,
+  ROOT_VOLUME_RANGE,
+} from "@aws-platform-kit/modules/compute";
 import { RESTORE_TIME, SNAPSHOT_IDENTIFIER } from "@aws-platform-kit/modules/database";
 import { LOG_RETENTION_DAYS } from "@aws-platform-kit/modules/logs";
 import { NAT_MODES, subnetLayout } from "@aws-platform-kit/modules/network";
@@ -127,6 +133,36 @@ export function usesSpot(capacity: ServiceCapacity | undefined): boolean {
   return capacity === "spot" || (typeof capacity === "object" && capacity.spotWeight > 0);
 }
 
+/**
+ * `service.ec2`: the container instances of `compute: "ec2"`. The image id is never looked up at
+ * plan: read `/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id` (or its
+ * `arm64` twin) with `aws ssm get-parameter` and write the id here; a new id rolls the instances.
+ */
+export const serviceEc2 = z
+  .object({
+    /** An ECS-optimized Amazon Linux 2023 AMI of the instance type's architecture. */
+    imageId: z
+      .string()
+      .regex(
+        IMAGE_ID,
+        "must be an AMI id such as ami-0123456789abcdef0 (aws ssm get-parameter --name /aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id)",
+      ),
+    /** e.g. t4g.small (Graviton: ARM64 tasks and image) or t3.small (X86_64). */
+    instanceType: z.string().regex(INSTANCE_TYPE, "is not an EC2 instance type such as t4g.small"),
+    minInstances: z.number().int("must be a whole number").min(0, "must be at least 0").max(100),
+    maxInstances: z.number().int("must be a whole number").min(1, "must be at least 1").max(100),
+    /** The encrypted gp3 root volume. @default 30 */
+    rootVolumeGb: z
+      .number()
+      .int("must be a whole number")
+      .min(ROOT_VOLUME_RANGE.min, `must be at least ${ROOT_VOLUME_RANGE.min} (the ECS-optimized AMIs' size)`)
+      .max(ROOT_VOLUME_RANGE.max as number)
+      .optional(),
+  })
+  .strict();
+/** `service.ec2` of a validated config. */
+export type ServiceEc2 = z.output<typeof serviceEc2>;
+
 export const environmentSchema = z
   .object({
     /** Project slug; prefixes every resource name. */
@@ -192,6 +228,15 @@ export const environmentSchema = z
          * metrics the alarms use. @default "enabled"
          */
         containerInsights: z.enum(["enabled", "enhanced", "disabled"]).optional(),
+        /**
+         * Where the tasks run: `"fargate"`, or `"ec2"` — an autoscaling group of ECS container
+         * instances (`service.ec2`) registered as the service's capacity provider, for small teams
+         * and the cheapest environments; the same task definition and release steps. Needs a NAT
+         * gateway (tasks on EC2 get no public IP) and on-demand `capacity`. @default "fargate"
+         */
+        compute: z.enum(["fargate", "ec2"]).optional(),
+        /** The container instances, required when `compute` is `"ec2"`. */
+        ec2: serviceEc2.optional(),
       })
       .strict(),
     /**
@@ -264,6 +309,20 @@ export const environmentSchema = z
           )
           .min(1, "list at least one subnet")
           .optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Where the application's own secrets (the session signing key) are kept: a Secrets Manager
+     * secret (`secretsmanager`, $0.40 per secret-month) or an SSM Parameter Store `SecureString`
+     * (`ssm`, Standard tier: free, encrypted with `alias/aws/ssm`). Either is injected the same way
+     * through the task definition's `secrets`. The database master secret stays in Secrets Manager
+     * whatever this says: RDS creates and rotates it there. Switching an existing environment
+     * replaces the signing key (sessions end). @default { store: "secretsmanager" }
+     */
+    secrets: z
+      .object({
+        store: z.enum(["secretsmanager", "ssm"], 'must be "secretsmanager" or "ssm"'),
       })
       .strict()
       .optional(),
@@ -347,6 +406,39 @@ export const environmentSchema = z
       }
     }
     const { capacity, cpuArchitecture } = env.service;
+    const { compute, ec2 } = env.service;
+    if (compute === "ec2") {
+      if (!ec2)
+        issue(
+          ["service", "ec2"],
+          'is required when service.compute is "ec2" (imageId, instanceType, minInstances, maxInstances)',
+        );
+      if (capacity !== undefined && capacity !== "on-demand") {
+        issue(
+          ["service", "capacity"],
+          'must be "on-demand" (or unset) with service.compute "ec2": Fargate Spot cannot share a strategy with EC2 capacity',
+        );
+      }
+      if (env.network.natMode === "none") {
+        issue(
+          ["service", "compute"],
+          '"ec2" needs a NAT gateway (network.natMode "single" or "perAz"): tasks on EC2 instances get no public IP, so without NAT they cannot pull their image',
+        );
+      }
+      const architecture = ec2 ? instanceArchitecture(ec2.instanceType) : undefined;
+      const tasks = cpuArchitecture ?? "X86_64";
+      if (ec2 && architecture && architecture !== tasks) {
+        issue(
+          ["service", "ec2", "instanceType"],
+          `"${ec2.instanceType}" is ${architecture} but service.cpuArchitecture is ${tasks}; the instances, their image and the tasks must share one architecture`,
+        );
+      }
+      if (ec2 && ec2.maxInstances < ec2.minInstances) {
+        issue(["service", "ec2", "maxInstances"], `must be at least minInstances (${ec2.minInstances})`);
+      }
+    } else if (ec2) {
+      issue(["service", "ec2"], 'applies only with service.compute "ec2"');
+    }
     if (cpuArchitecture === "ARM64" && usesSpot(capacity)) {
       issue(
         ["service", "capacity"],

@@ -1,4 +1,9 @@
-import { Cluster, FargateService, runTaskNetworkConfiguration } from "@aws-platform-kit/modules/compute";
+import {
+  Cluster,
+  Ec2Capacity,
+  FargateService,
+  runTaskNetworkConfiguration,
+} from "@aws-platform-kit/modules/compute";
 import {
   Database,
   type DatabaseProps,
@@ -10,7 +15,7 @@ import { Cdn, LoadBalancer, LoadBalancerVpcOrigin } from "@aws-platform-kit/modu
 import type { LogGroupClass } from "@aws-platform-kit/modules/logs";
 import { allowEgressToCidr, createSecurityGroup, Network } from "@aws-platform-kit/modules/network";
 import { Observability } from "@aws-platform-kit/modules/observability";
-import { WriteOnlySecret } from "@aws-platform-kit/modules/secrets";
+import { type SecretRef, WriteOnlyParameter, WriteOnlySecret } from "@aws-platform-kit/modules/secrets";
 import { Bucket } from "@aws-platform-kit/modules/storage";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
@@ -80,6 +85,8 @@ export class PlatformStack extends AwsStack {
   readonly assets: Bucket;
   readonly loadBalancer: LoadBalancer;
   readonly service: FargateService;
+  /** The ECS container instances the service runs on, with `service.compute` `"ec2"`. */
+  readonly ec2Capacity: Ec2Capacity | undefined;
   readonly cdn: Cdn;
   /** The distribution previews are served through (`*.<previews domain>`), when previews are on. */
   readonly previewsCdn: Cdn | undefined;
@@ -171,12 +178,21 @@ export class PlatformStack extends AwsStack {
       forceDestroy: !protect,
       lifecycleRules: [{ id: "expire-access-logs", expirationDays: config.logRetentionDays }],
     });
-    const signingKey = new WriteOnlySecret(this, "app-signing-key", {
+    // The signing key in the environment's secret store (`secrets.store`): Secrets Manager by
+    // default (the construct id and so its address unchanged), or an SSM SecureString (free,
+    // Standard tier). The database master secret stays in Secrets Manager: RDS manages and rotates it.
+    const signingKeyProps = {
       naming,
       purpose: "app-signing-key",
       description: "Signs the service's session tokens",
-      recoveryWindowDays: protect ? 30 : 0,
-    });
+    };
+    const signingKey: SecretRef =
+      config.secrets?.store === "ssm"
+        ? new WriteOnlyParameter(this, "app-signing-key-parameter", signingKeyProps)
+        : new WriteOnlySecret(this, "app-signing-key", {
+            ...signingKeyProps,
+            recoveryWindowDays: protect ? 30 : 0,
+          });
 
     const previewsDomain = config.previews?.domain;
     const internetFacingReason = config.loadBalancer?.internetFacingReason;
@@ -221,6 +237,24 @@ export class PlatformStack extends AwsStack {
     }
     // Without NAT, tasks run in public subnets with a public IP (still behind their security group).
     const publicTasks = config.network.natMode === "none";
+    // compute "ec2": ECS container instances in the private subnets (the schema requires NAT), built
+    // before the service so it waits for the cluster's capacity provider association.
+    const ec2 = config.service.ec2;
+    this.ec2Capacity =
+      config.service.compute === "ec2" && ec2
+        ? new Ec2Capacity(this, "ec2-capacity", {
+            naming,
+            cluster,
+            vpcId: this.network.vpcId,
+            subnetIds: this.network.subnetIds("private"),
+            imageId: ec2.imageId,
+            instanceType: ec2.instanceType,
+            minInstances: ec2.minInstances,
+            maxInstances: ec2.maxInstances,
+            ...(ec2.rootVolumeGb ? { rootVolumeGb: ec2.rootVolumeGb } : {}),
+            permissionsBoundaryArn,
+          })
+        : undefined;
     this.service = new FargateService(this, "service", {
       naming,
       cluster,
@@ -232,7 +266,10 @@ export class PlatformStack extends AwsStack {
       cpu: config.service.cpu,
       memoryMiB: config.service.memoryMiB,
       cpuArchitecture: config.service.cpuArchitecture ?? "X86_64",
-      capacityProviderStrategy: capacityProviderStrategy(config.service.capacity),
+      capacityProviderStrategy: capacityProviderStrategy(
+        config.service.capacity,
+        this.ec2Capacity?.capacityProviderName,
+      ),
       desiredCount: props.initialRelease ? 0 : config.service.desiredCount,
       containerPort: SERVICE_CONTAINER_PORT,
       environment: serviceEnvironment({
@@ -250,7 +287,7 @@ export class PlatformStack extends AwsStack {
         // Requests, errors, latency, pool and uploads as EMF lines: the `application` alarms below.
         metrics: applicationMetricsSettings(naming),
       }),
-      secrets: { APP_SECRET: { secretArn: signingKey.secretArn } },
+      secrets: { APP_SECRET: signingKey.containerSecret },
       logRetentionDays: config.logRetentionDays,
       loadBalancer: {
         targetGroupArn: this.loadBalancer.targetGroup.arn,
@@ -294,6 +331,8 @@ export class PlatformStack extends AwsStack {
       apiOrigin,
       usEast1Provider: usEast1,
       wafCountOnlyRules: UPLOADS_PASS_WAF,
+      // The web front end's deep links (`/tasks/123` opened directly) are answered with index.html.
+      spaDeepLinks: true,
     });
     // Previews' hosts: everything to the ALB with the viewer's Host (the ALB's certificate covers
     // `*.<previews domain>`; its host rules route each preview), behind the same web ACL. A
@@ -384,7 +423,7 @@ export class PlatformStack extends AwsStack {
       database_security_group_id: this.database.securityGroup.id,
       database_secret_arn: this.database.masterSecretArn,
       database_resource_id: this.database.resourceId,
-      app_signing_key_arn: signingKey.secretArn,
+      app_signing_key_arn: signingKey.arn,
       uploads_bucket: this.uploads.bucketName,
       assets_bucket: this.assets.bucketName,
       distribution_id: this.cdn.distributionId,

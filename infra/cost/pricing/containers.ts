@@ -66,6 +66,10 @@ const plural = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 export const ecsService: Pricer = (ctx) => {
   const v = ctx.resource.values;
   const strategy = strategyOf(v);
+  // Tasks on an EC2 capacity provider (ECS takes no mix with Fargate's) cost nothing beyond the
+  // instances, which are priced on their autoscaling group.
+  if (strategy?.every((s) => !FARGATE_PROVIDERS.has(s.provider)))
+    return { free: "its tasks run on EC2 capacity: billed as the autoscaling group's instances" };
   if (strategy?.some((s) => !FARGATE_PROVIDERS.has(s.provider)))
     return [
       notPriced(

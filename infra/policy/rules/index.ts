@@ -15,6 +15,7 @@ import { cloudfrontTls } from "./cloudfront-tls.js";
 import { cloudfrontWaf } from "./cloudfront-waf.js";
 import { defaultSgClosed } from "./default-sg-closed.js";
 import { dynamodbPitr } from "./dynamodb-pitr.js";
+import { ec2Imdsv2 } from "./ec2-imdsv2.js";
 import { ecrImmutableTags } from "./ecr-immutable-tags.js";
 import { ecrScanOnPush } from "./ecr-scan-on-push.js";
 import { ecsContainerInsights } from "./ecs-container-insights.js";
@@ -28,6 +29,7 @@ import { iamNoWildcardAction } from "./iam-no-wildcard-action.js";
 import { iamNoWildcardResource } from "./iam-no-wildcard-resource.js";
 import { logGroupRetention } from "./log-group-retention.js";
 import { rdsBackupRetention } from "./rds-backup-retention.js";
+import { rdsCrossRegionKey } from "./rds-cross-region-key.js";
 import { rdsDeletionProtection } from "./rds-deletion-protection.js";
 import { rdsEncrypted } from "./rds-encrypted.js";
 import { rdsIamAuth } from "./rds-iam-auth.js";
@@ -37,11 +39,13 @@ import { rdsNotPublic } from "./rds-not-public.js";
 import { s3AbortMultipart } from "./s3-abort-multipart.js";
 import { s3Encryption } from "./s3-encryption.js";
 import { s3PublicAccessBlock } from "./s3-public-access-block.js";
+import { s3ReplicationKms } from "./s3-replication-kms.js";
 import { s3TlsOnly } from "./s3-tls-only.js";
 import { s3Versioning } from "./s3-versioning.js";
 import { sgNoPublicIngress } from "./sg-no-public-ingress.js";
 import { sgRuleDescriptions } from "./sg-rule-descriptions.js";
 import { vpcFlowLogs } from "./vpc-flow-logs.js";
+import { vpceEndpointSg } from "./vpce-endpoint-sg.js";
 
 export const RULES: readonly Rule[] = [
   s3PublicAccessBlock,
@@ -49,6 +53,7 @@ export const RULES: readonly Rule[] = [
   s3Versioning,
   s3TlsOnly,
   s3AbortMultipart,
+  s3ReplicationKms,
   rdsEncrypted,
   rdsNotPublic,
   rdsBackupRetention,
@@ -56,10 +61,12 @@ export const RULES: readonly Rule[] = [
   rdsMultiAz,
   rdsIamAuth,
   rdsLogExports,
+  rdsCrossRegionKey,
   sgNoPublicIngress,
   sgRuleDescriptions,
   defaultSgClosed,
   vpcFlowLogs,
+  vpceEndpointSg,
   albDropInvalidHeaders,
   albTlsPolicy,
   albHttpRedirects,
@@ -77,6 +84,7 @@ export const RULES: readonly Rule[] = [
   ecsPublicIpWithNat,
   ecsContainerInsights,
   ecsPlaintextSecrets,
+  ec2Imdsv2,
   iamNoAdmin,
   iamNoWildcardAction,
   iamNoWildcardResource,
