@@ -47,7 +47,6 @@ import {
   SECRET_ROTATION_DAYS,
   storagePerformance,
 } from "./instance-options.js";
-import { ReadReplica, type ReadReplicaOptions, type ReplicaSource } from "./read-replica.js";
 
 export { POSTGRES_PORT } from "./database-ref.js";
 
@@ -438,8 +437,6 @@ export class Database extends Construct implements DatabaseRef {
   readonly masterSecretRotation: SecretsmanagerSecretRotation | undefined;
   /** The cross-region backup replication, when `backupReplication` is given. */
   readonly backupReplication: DbInstanceAutomatedBackupsReplication | undefined;
-  /** What read replicas take from their source. @internal */
-  readonly replicaSource: ReplicaSource;
 
   private readonly access: DatabaseAccess;
 
@@ -614,33 +611,6 @@ export class Database extends Construct implements DatabaseRef {
     this.backupReplication = props.backupReplication
       ? this.replicateBackups(props.backupReplication, settings)
       : undefined;
-
-    this.replicaSource = {
-      naming,
-      purpose,
-      vpcId: props.vpcId,
-      instanceClass: settings.instanceClass,
-      allocatedStorageGb: settings.allocatedStorageGb,
-      maxAllocatedStorageGb: settings.maxAllocatedStorageGb,
-      deletionProtection: settings.deletionProtection,
-      logRetentionDays: settings.logRetentionDays,
-      logGroupClass: props.logGroupClass,
-      kmsKeyArn: props.kmsKeyArn,
-      parameters: [
-        ...managedParameters,
-        ...(Token.isUnresolved(settings.parameters) ? [] : settings.parameters),
-      ].map((p) => ({ name: p.name, value: p.value, applyMethod: p.applyMethod ?? "immediate" })),
-      major: settings.major,
-    };
-  }
-
-  /**
-   * Adds a read replica of this database: same region (in this database's VPC and subnet group) or,
-   * with `crossRegion`, in another region with a subnet group, security group and KMS key there. See
-   * `ReadReplicaOptions`.
-   */
-  addReadReplica(id: string, options: ReadReplicaOptions = {}): ReadReplica {
-    return new ReadReplica(this, id, { ...options, source: this });
   }
 
   private replicateBackups(

@@ -26,4 +26,3 @@ export {
   SECRET_ROTATION_DAYS,
 } from "./instance-options.js";
 export * from "./max-connections.js";
-export * from "./read-replica.js";
