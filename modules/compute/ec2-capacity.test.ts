@@ -85,6 +85,16 @@ describe("Ec2Capacity", () => {
     expect(template.vpc_security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\./)]);
   });
 
+  test("instances and volumes it launches carry the environment's tags, not only a Name", () => {
+    const template = built.only("aws_launch_template");
+    const specs = template.tag_specifications as { resource_type: string; tags: Record<string, string> }[];
+    expect(specs.map((spec) => spec.resource_type)).toEqual(["instance", "volume"]);
+    for (const spec of specs) {
+      expect(spec.tags).toMatchObject({ Project: "acme", Environment: "test", ManagedBy: "cdktf" });
+      expect(spec.tags.Name).toMatch(/^acme-test-/);
+    }
+  });
+
   test("user data joins the cluster and keeps containers away from instance metadata", () => {
     const userData = String(built.only("aws_launch_template").user_data);
     expect(userData).toMatch(/^\$\{base64encode\(/);

@@ -246,7 +246,10 @@ export class Ec2Capacity extends Construct {
         "",
       ].join("\n"),
     );
-    const tags = { Name: name };
+    // What the group launches carries the environment's tags too: provider default_tags reach the
+    // template itself, not the instances and volumes it describes (tag-scoped IAM and cost reports
+    // find them by these).
+    const tags = naming.tags({ Name: name });
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       name,
       description: `ECS container instances of ${name}`,
