@@ -1,63 +1,15 @@
-import { blocks, isUnset, list, type PlannedResource, show, Unresolved } from "../../plan/plan-model.js";
-import { groupOfRule, loadBalancerGroups } from "../context.js";
+import { isUnset, show, Unresolved } from "../../plan/plan-model.js";
+import { loadBalancerGroups } from "../context.js";
+import { type IngressRule, ingressRules, portRange } from "../ingress.js";
 import { defineRule, fail, pass, unverified, type Verdict, worst } from "../rule.js";
 
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
 /** Ports the internet may reach, on a load balancer's security group only. */
 const WEB_PORTS = [80, 443];
 
-interface Ingress {
-  readonly cidrs: readonly unknown[];
-  readonly protocol: unknown;
-  readonly from: unknown;
-  readonly to: unknown;
-  /** The security group the rule opens (address or literal id). */
-  readonly group: string | undefined;
-}
-
-function ingressOf(resource: PlannedResource): Ingress[] {
-  const v = resource.values;
-  switch (resource.type) {
-    case "aws_security_group":
-    case "aws_default_security_group":
-      return blocks(v.ingress).map((rule) => ({
-        cidrs: [...list(rule.cidr_blocks), ...list(rule.ipv6_cidr_blocks)],
-        protocol: rule.protocol,
-        from: rule.from_port,
-        to: rule.to_port,
-        group: resource.address,
-      }));
-    case "aws_security_group_rule":
-      if (v.type !== "ingress") return [];
-      return [
-        {
-          cidrs: [...list(v.cidr_blocks), ...list(v.ipv6_cidr_blocks)],
-          protocol: v.protocol,
-          from: v.from_port,
-          to: v.to_port,
-          group: groupOfRule(resource),
-        },
-      ];
-    case "aws_vpc_security_group_ingress_rule":
-      return [
-        {
-          cidrs: [v.cidr_ipv4, v.cidr_ipv6],
-          protocol: v.ip_protocol,
-          from: v.from_port,
-          to: v.to_port,
-          group: groupOfRule(resource),
-        },
-      ];
-    default:
-      return [];
-  }
-}
-
-function ports(rule: Ingress): string {
+function ports(rule: IngressRule): string {
   if (rule.protocol === "-1" || rule.protocol === "all" || rule.protocol === -1) return "all ports";
-  return rule.from === rule.to
-    ? `port ${String(rule.from)}`
-    : `ports ${String(rule.from)}-${String(rule.to)}`;
+  return portRange(rule);
 }
 
 export const sgNoPublicIngress = defineRule({
@@ -74,7 +26,7 @@ export const sgNoPublicIngress = defineRule({
   check(resource, stack) {
     const lbGroups = loadBalancerGroups(stack);
     return worst(
-      ingressOf(resource).map((rule): Verdict => {
+      ingressRules(resource).map((rule): Verdict => {
         const unknown = rule.cidrs.find((c) => c instanceof Unresolved && !isUnset(c));
         const open = rule.cidrs.filter((c): c is string => typeof c === "string" && ANYWHERE.includes(c));
         if (!open.length) return unknown ? unverified(`source range is ${show(unknown)}`) : pass();

@@ -1,8 +1,6 @@
 import { cidrContains, PRIVATE_RANGES, parseCidr } from "@aws-platform-kit/modules/network";
 import {
   attachedTo,
-  blocks,
-  isUnset,
   list,
   lookup,
   type PlannedResource,
@@ -13,6 +11,7 @@ import {
   Unresolved,
   writtenText,
 } from "../../plan/plan-model.js";
+import { type IngressRule, ingressRules, portRange } from "../ingress.js";
 import { defineRule, fail, pass, unverified, type Verdict, worst } from "../rule.js";
 
 /** Inside a VPC: RFC 1918, and RFC 6598 shared space (100.64.0.0/10, a common secondary range). */
@@ -22,54 +21,15 @@ const INSIDE_RANGES = [...PRIVATE_RANGES, parseCidr("100.64.0.0/10")].filter((c)
 const VPC_RANGE_REFERENCE =
   /^\$\{(module\.[A-Za-z0-9_-]+\.)*(aws_vpc\.[^.}]+\.cidr_block|aws_vpc_ipv4_cidr_block_association\.[^}]+\.cidr_block)\}$/;
 
-interface Ingress {
-  readonly protocol: unknown;
-  readonly from: unknown;
-  readonly to: unknown;
-  /** Address ranges, IPv4 and IPv6 (empty when the source is a security group or prefix list). */
-  readonly cidrs: readonly unknown[];
-  /** The source is another security group (inside the VPC by construction). */
-  readonly fromGroup: boolean;
-}
-
-function ingressOf(group: PlannedResource, stack: StackModel): Ingress[] {
-  const inline = blocks(group.values.ingress).map((rule) => ({
-    protocol: rule.protocol,
-    from: rule.from_port,
-    to: rule.to_port,
-    cidrs: [...list(rule.cidr_blocks), ...list(rule.ipv6_cidr_blocks)],
-    fromGroup: list(rule.security_groups).length > 0 || rule.self === true,
-  }));
-  const standalone = attachedTo(
+/** The group's ingress: its inline rules and the rule resources attached to it. */
+function ingressOf(group: PlannedResource, stack: StackModel): IngressRule[] {
+  const attached = attachedTo(
     stack,
     group,
     ["aws_vpc_security_group_ingress_rule", "aws_security_group_rule"],
     "security_group_id",
-  ).flatMap((rule): Ingress[] => {
-    const v = rule.values;
-    if (rule.type === "aws_security_group_rule") {
-      if (v.type !== "ingress") return [];
-      return [
-        {
-          protocol: v.protocol,
-          from: v.from_port,
-          to: v.to_port,
-          cidrs: [...list(v.cidr_blocks), ...list(v.ipv6_cidr_blocks)],
-          fromGroup: !isUnset(v.source_security_group_id) || v.self === true,
-        },
-      ];
-    }
-    return [
-      {
-        protocol: v.ip_protocol,
-        from: v.from_port,
-        to: v.to_port,
-        cidrs: [v.cidr_ipv4, v.cidr_ipv6].filter((c) => !isUnset(c)),
-        fromGroup: !isUnset(v.referenced_security_group_id),
-      },
-    ];
-  });
-  return [...inline, ...standalone];
+  );
+  return [group, ...attached].flatMap(ingressRules);
 }
 
 function judgeRange(cidr: unknown): Verdict {
@@ -83,16 +43,16 @@ function judgeRange(cidr: unknown): Verdict {
   return fail(`admits ${String(cidr)}, which is not a private (VPC) range`);
 }
 
-function judge(rule: Ingress, group: string): Verdict {
+function judge(rule: IngressRule, group: string): Verdict {
   const https =
     (rule.protocol === "tcp" || rule.protocol === "6") &&
     Number(rule.from) === 443 &&
     Number(rule.to) === 443;
   if (!https) {
-    const ports =
-      rule.from === rule.to ? `port ${String(rule.from)}` : `ports ${String(rule.from)}-${String(rule.to)}`;
     const what =
-      rule.protocol === "-1" || rule.protocol === "all" ? "all traffic" : `${String(rule.protocol)} ${ports}`;
+      rule.protocol === "-1" || rule.protocol === "all"
+        ? "all traffic"
+        : `${String(rule.protocol)} ${portRange(rule)}`;
     return fail(`${group} admits ${what}; an interface endpoint needs TCP 443 only`);
   }
   if (rule.fromGroup) return pass();
