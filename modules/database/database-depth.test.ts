@@ -10,9 +10,8 @@ const usKey = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-12
 const tf = (expression: string) => `\${${expression}}`;
 const euProvider = (scope: Construct) => new AwsProvider(scope, "eu", { region: "eu-west-1", alias: "eu" });
 
-// Read replicas and blue/green updates are not offered: RDS refuses both for an instance whose
-// master password Secrets Manager manages (RDS User Guide, "Limitations for Secrets Manager
-// integration"), and this module always has RDS manage it.
+// Read replicas and blue/green updates (which need a write-only master password): read-replica.test.ts
+// and master-password.test.ts.
 
 describe("defaults stay as they were", () => {
   const s = synthesise((scope) => {

@@ -9,9 +9,11 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group/index.js"
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret/index.js";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation/index.js";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
-import { conditional, Fn, type IResolvable, Op, TerraformIterator, Token } from "cdktf";
+import { conditional, Fn, type IResolvable, Op, TerraformIterator, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertLogGroupClass, type LogGroupClass } from "../logs/log-group-class.js";
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
@@ -47,6 +49,7 @@ import {
   SECRET_ROTATION_DAYS,
   storagePerformance,
 } from "./instance-options.js";
+import { ReadReplica, type ReadReplicaOptions, type ReplicaSource } from "./read-replica.js";
 
 export { POSTGRES_PORT } from "./database-ref.js";
 
@@ -163,6 +166,43 @@ export const RESTORE_SOURCE_RULE = "give exactly one of sourceDbInstanceIdentifi
 /** Why a restore cannot go into its own source. */
 export const RESTORE_INTO_SOURCE_RULE =
   "is this instance's own identifier; a restore creates a new instance, so give the restored Database a construct of its own with another purpose";
+
+/** Who keeps the master password: RDS (in Secrets Manager) or the kit, from a write-only variable. */
+export const MASTER_PASSWORD_MODES = ["rds", "write-only"] as const;
+/** Why rotation days need the RDS-managed secret. */
+export const WRITE_ONLY_ROTATION_RULE =
+  'rotates the secret RDS manages; with masterPassword.managedBy "write-only" the kit\'s own secret would need a rotation Lambda, which is not offered: rotate by bumping masterPassword.version and supplying a new value';
+/** Why a restore keeps the RDS-managed password. */
+export const WRITE_ONLY_RESTORE_RULE =
+  'cannot be combined with masterPassword.managedBy "write-only": a restored instance keeps its source\'s password, which the kit\'s secret would not hold; restore with the RDS-managed password, then switch to "write-only" in a later apply';
+/** Why blue/green updates need a password RDS does not manage. */
+export const BLUE_GREEN_PASSWORD_RULE =
+  'needs masterPassword: { managedBy: "write-only", version }: RDS blue/green deployments do not support master passwords managed in Secrets Manager';
+
+/** The default: RDS generates the master password, keeps it in Secrets Manager and rotates it. */
+export interface DatabaseRdsManagedPassword {
+  /** RDS manages the password (`manage_master_user_password`). */
+  readonly managedBy: "rds";
+}
+
+/**
+ * The master password comes from an ephemeral Terraform input variable and is written, through
+ * write-only attributes, to the instance (`password_wo`) and to a secret of the kit's own with the
+ * same JSON shape as RDS's (`{"username","password"}`): neither value reaches state or a plan file.
+ * Needed for read replicas and blue/green updates, which RDS refuses for a password it manages.
+ */
+export interface DatabaseWriteOnlyPassword {
+  /** The kit writes the password given in the variable `Database.masterPasswordVariable`. */
+  readonly managedBy: "write-only";
+  /**
+   * Bump to set a new password (rotation): the variable's value is written to the instance and the
+   * secret when the database is created and whenever this number changes, and ignored otherwise.
+   */
+  readonly version: number;
+}
+
+/** Who keeps the master password. */
+export type DatabaseMasterPassword = DatabaseRdsManagedPassword | DatabaseWriteOnlyPassword;
 
 /** A restore from a DB snapshot (`aws_db_instance.snapshot_identifier`). */
 export interface DatabaseSnapshotRestore {
@@ -296,6 +336,24 @@ export interface DatabaseProps {
    */
   readonly masterUsername?: string;
   /**
+   * Who keeps the master password. `{ managedBy: "rds" }`: RDS generates it, keeps it in Secrets
+   * Manager and rotates it. `{ managedBy: "write-only", version }`: the value of the ephemeral
+   * variable `masterPasswordVariable` (`TF_VAR_<name>`) is written to the instance (`password_wo`)
+   * and to a secret of the kit's own, `<project>-<env>-<purpose>-master` (the database's key), when
+   * the instance is created and whenever `version` changes — never to state or plans. Read replicas
+   * and `blueGreenUpdate` need `"write-only"`; `masterSecretRotationDays` and `restore` need `"rds"`.
+   * @default { managedBy: "rds" }
+   */
+  readonly masterPassword?: DatabaseMasterPassword;
+  /**
+   * Apply changes that would restart or replace the instance — an engine upgrade above all — through
+   * an RDS blue/green deployment (`blue_green_update`): a green copy is updated, kept in sync, and
+   * switched over, then the old one deleted. Needs `masterPassword.managedBy: "write-only"`. A major
+   * upgrade replicates logically: set `rds.logical_replication` to `1` in `parameters` beforehand.
+   * @default false
+   */
+  readonly blueGreenUpdate?: boolean;
+  /**
    * Retention of the `postgresql` and `upgrade` log groups RDS exports to.
    * @default 30
    */
@@ -361,6 +419,7 @@ export interface DatabaseProps {
   /**
    * Days between rotations of the RDS-managed master secret, 1–1000 (Secrets Manager's managed
    * rotation schedule for it, set with `aws_secretsmanager_secret_rotation`, no Lambda involved).
+   * Only with the RDS-managed password.
    * @default - RDS's own schedule: every 7 days
    */
   readonly masterSecretRotationDays?: number;
@@ -425,8 +484,21 @@ export class Database extends Construct implements DatabaseRef {
   readonly subnetGroup: DbSubnetGroup;
   /** The parameter group: TLS required, slow queries logged, and `parameters`. */
   readonly parameterGroup: DbParameterGroup;
-  /** The secret (managed by RDS, JSON `{username, password}`) that holds the master credentials. */
+  /**
+   * The secret that holds the master credentials, JSON `{username, password}`: RDS's own, or with
+   * `masterPassword.managedBy: "write-only"` the kit's (its ARN as read from the secret's version, so
+   * consumers wait until the value is written).
+   */
   readonly masterSecretArn: string;
+  /** Who keeps the master password (`masterPassword.managedBy`). */
+  readonly masterPasswordManagedBy: (typeof MASTER_PASSWORD_MODES)[number];
+  /**
+   * With a write-only password: the ephemeral Terraform variable that supplies it, `<purpose>_master_password`
+   * (hyphens as underscores); set `TF_VAR_<name>` for plan and apply.
+   */
+  readonly masterPasswordVariable: TerraformVariable | undefined;
+  /** With a write-only password: the kit's secret holding the master credentials. */
+  readonly masterSecret: SecretsmanagerSecret | undefined;
   /** The log groups RDS exports to, by log type. */
   readonly logGroups: Readonly<Record<(typeof EXPORTED_LOGS)[number], CloudwatchLogGroup>>;
   /** The customer-managed KMS key, if one was given. */
@@ -437,6 +509,8 @@ export class Database extends Construct implements DatabaseRef {
   readonly masterSecretRotation: SecretsmanagerSecretRotation | undefined;
   /** The cross-region backup replication, when `backupReplication` is given. */
   readonly backupReplication: DbInstanceAutomatedBackupsReplication | undefined;
+  /** What read replicas take from their source. @internal */
+  readonly replicaSource: ReplicaSource;
 
   private readonly access: DatabaseAccess;
 
@@ -448,6 +522,10 @@ export class Database extends Construct implements DatabaseRef {
     this.identifier = naming.name(purpose, RDS_IDENTIFIER_MAX);
     this.databaseName = settings.databaseName;
     this.masterUsername = settings.masterUsername;
+    const writeOnly =
+      settings.masterPassword.managedBy === "write-only" ? settings.masterPassword : undefined;
+    this.masterPasswordManagedBy = settings.masterPassword.managedBy;
+    this.masterPasswordVariable = writeOnly ? masterPasswordVariable(this, purpose) : undefined;
 
     this.securityGroup = createSecurityGroup(this, "security-group", {
       naming,
@@ -546,8 +624,16 @@ export class Database extends Construct implements DatabaseRef {
       ...(props.restore
         ? restoreSource(props.restore)
         : { dbName: settings.databaseName, username: settings.masterUsername }),
-      manageMasterUserPassword: true,
-      ...(props.kmsKeyArn ? { masterUserSecretKmsKeyId: props.kmsKeyArn } : {}),
+      ...(writeOnly && this.masterPasswordVariable
+        ? {
+            passwordWo: this.masterPasswordVariable.stringValue,
+            passwordWoVersion: writeOnly.version,
+          }
+        : {
+            manageMasterUserPassword: true,
+            ...(props.kmsKeyArn ? { masterUserSecretKmsKeyId: props.kmsKeyArn } : {}),
+          }),
+      ...(props.blueGreenUpdate ? { blueGreenUpdate: { enabled: true } } : {}),
       iamDatabaseAuthenticationEnabled: true,
       port: POSTGRES_PORT,
 
@@ -589,7 +675,36 @@ export class Database extends Construct implements DatabaseRef {
     this.address = this.instance.address;
     this.endpoint = this.instance.endpoint;
     this.resourceId = this.instance.resourceId;
-    this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+    if (writeOnly && this.masterPasswordVariable) {
+      const secretName = naming.name(`${purpose}-master`);
+      this.masterSecret = new SecretsmanagerSecret(this, "master-secret", {
+        name: secretName,
+        description: `Master credentials of ${this.identifier} (JSON username, password), written with the instance's password`,
+        ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
+        recoveryWindowInDays: Token.isUnresolved(protectedData)
+          ? Token.asNumber(conditional(protectedData, 30, 0))
+          : protectedData
+            ? 30
+            : 0,
+        tags: { Name: secretName },
+      });
+      const version = new SecretsmanagerSecretVersion(this, "master-secret-version", {
+        secretId: this.masterSecret.id,
+        // The same ephemeral value as the instance's password_wo, in the shape of RDS's own secret.
+        secretStringWo: Fn.jsonencode({
+          username: settings.masterUsername,
+          password: this.masterPasswordVariable.stringValue,
+        }),
+        secretStringWoVersion: writeOnly.version,
+        // Written once the instance has taken the password: a failed create or change leaves the
+        // secret holding the password the instance still has.
+        dependsOn: [this.instance],
+      });
+      this.masterSecretArn = version.arn;
+    } else {
+      this.masterSecret = undefined;
+      this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+    }
     this.access = new DatabaseAccess(this, {
       database: this,
       region: naming.region,
@@ -611,6 +726,35 @@ export class Database extends Construct implements DatabaseRef {
     this.backupReplication = props.backupReplication
       ? this.replicateBackups(props.backupReplication, settings)
       : undefined;
+
+    this.replicaSource = {
+      naming,
+      purpose,
+      vpcId: props.vpcId,
+      instanceClass: settings.instanceClass,
+      allocatedStorageGb: settings.allocatedStorageGb,
+      maxAllocatedStorageGb: settings.maxAllocatedStorageGb,
+      deletionProtection: settings.deletionProtection,
+      logRetentionDays: settings.logRetentionDays,
+      logGroupClass: props.logGroupClass,
+      kmsKeyArn: props.kmsKeyArn,
+      parameters: [
+        ...managedParameters,
+        ...(Token.isUnresolved(settings.parameters) ? [] : settings.parameters),
+      ].map((p) => ({ name: p.name, value: p.value, applyMethod: p.applyMethod ?? "immediate" })),
+      major: settings.major,
+      masterPasswordManagedBy: this.masterPasswordManagedBy,
+    };
+  }
+
+  /**
+   * Adds a read replica of this database: same region (in this database's VPC and subnet group) or,
+   * with `crossRegion`, in another region with a subnet group, security group and KMS key there. See
+   * `ReadReplicaOptions`. Needs `masterPassword.managedBy: "write-only"`: RDS cannot replicate an
+   * instance whose master password it manages.
+   */
+  addReadReplica(id: string, options: ReadReplicaOptions = {}): ReadReplica {
+    return new ReadReplica(this, id, { ...options, source: this });
   }
 
   private replicateBackups(
@@ -695,6 +839,7 @@ interface Settings {
   readonly slowQueryThresholdMs: number;
   readonly performanceInsightsRetentionDays: number;
   readonly parameters: readonly DatabaseParameter[];
+  readonly masterPassword: DatabaseMasterPassword;
 }
 
 /**
@@ -836,6 +981,8 @@ function resolveSettings(props: DatabaseProps): Settings {
     checkRestore(props.restore, props.naming.name(purpose, RDS_IDENTIFIER_MAX), fail);
   }
 
+  const masterPassword = checkMasterPassword(props, fail);
+
   checkObservability("database", props, performanceInsightsRetentionDays);
   checkStoragePerformance("database", allocatedStorageGb, props.iops, props.storageThroughputMiBps);
   if (props.masterSecretRotationDays !== undefined) {
@@ -859,7 +1006,53 @@ function resolveSettings(props: DatabaseProps): Settings {
     slowQueryThresholdMs,
     performanceInsightsRetentionDays,
     parameters,
+    masterPassword,
   };
+}
+
+/**
+ * Checks `masterPassword` and what depends on it: rotation days and restores need RDS's secret,
+ * blue/green updates need a password RDS does not manage.
+ */
+function checkMasterPassword(
+  props: DatabaseProps,
+  fail: (field: string, message: string) => never,
+): DatabaseMasterPassword {
+  const masterPassword = props.masterPassword ?? { managedBy: "rds" };
+  if (!(MASTER_PASSWORD_MODES as readonly string[]).includes(masterPassword.managedBy)) {
+    fail(
+      "masterPassword.managedBy",
+      `"${masterPassword.managedBy}" must be one of ${MASTER_PASSWORD_MODES.map((m) => `"${m}"`).join(", ")}`,
+    );
+  }
+  if (masterPassword.managedBy === "write-only") {
+    assertIntegerInRange(masterPassword.version, "database.masterPassword.version", { min: 1 });
+    if (props.masterSecretRotationDays !== undefined) {
+      fail("masterSecretRotationDays", WRITE_ONLY_ROTATION_RULE);
+    }
+    if (props.restore !== undefined) fail("restore", WRITE_ONLY_RESTORE_RULE);
+  }
+  if (props.blueGreenUpdate === true && masterPassword.managedBy !== "write-only") {
+    fail("blueGreenUpdate", BLUE_GREEN_PASSWORD_RULE);
+  }
+  return masterPassword;
+}
+
+/**
+ * The ephemeral input variable a write-only master password comes from: sensitive, required, never
+ * stored (Terraform ≥ 1.10 keeps ephemeral values out of plan files and state).
+ */
+function masterPasswordVariable(scope: Construct, purpose: string): TerraformVariable {
+  const variable = new TerraformVariable(scope, "master-password", {
+    type: "string",
+    sensitive: true,
+    nullable: false,
+    description: `Master password of the ${purpose} database. Ephemeral: never stored. Written to the instance and its secret when the database is created or masterPassword.version changes; ignored otherwise.`,
+  });
+  variable.overrideLogicalId(`${purpose.replace(/-/g, "_")}_master_password`);
+  // CDKTF 0.21's TerraformVariable has no `ephemeral` field.
+  variable.addOverride("ephemeral", true);
+  return variable;
 }
 
 /** Checks a restore: one kind, one source, one time, well-formed, and not into its own source. */

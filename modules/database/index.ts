@@ -1,5 +1,6 @@
 /**
- * Database: RDS for PostgreSQL, private and encrypted, its master password managed in Secrets Manager;
+ * Database: RDS for PostgreSQL, private and encrypted, its master password managed in Secrets Manager
+ * (by RDS, or written from a write-only variable); read replicas;
  * `Database.fromAttributes` for one created elsewhere.
  *
  * @packageDocumentation
@@ -26,3 +27,4 @@ export {
   SECRET_ROTATION_DAYS,
 } from "./instance-options.js";
 export * from "./max-connections.js";
+export * from "./read-replica.js";

@@ -1,7 +1,7 @@
 /**
- * What a `Database` has beyond the instance itself: enhanced monitoring (and
+ * What a `Database` and a `ReadReplica` share beyond the instance itself: enhanced monitoring (and
  * its role), Database Insights, gp3 performance, and the customer-managed key a cross-region copy
- * (replicated backups) is encrypted with in its own region.
+ * (a replica, replicated backups) is encrypted with in its own region.
  */
 import type { DbInstanceConfig } from "@cdktf/provider-aws/lib/db-instance/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
@@ -63,7 +63,7 @@ export const GP3_THRESHOLD_RULE = `can be set only with allocatedStorageGb of at
 /** Days between rotations of a Secrets Manager secret (`AutomaticallyAfterDays`). */
 export const SECRET_ROTATION_DAYS: IntegerRange = { min: 1, max: 1000 };
 
-/** The observability props of a `Database`. */
+/** The observability props a `Database` and a `ReadReplica` share. */
 export interface InstanceObservabilityProps {
   readonly monitoringIntervalSeconds?: number;
   readonly monitoringRolePermissionsBoundaryArn?: string;
@@ -213,7 +213,7 @@ export interface RegionalKeyProps {
 }
 
 /**
- * A customer-managed key in another region for RDS copies there (replicated
+ * A customer-managed key in another region for RDS copies there (a cross-region replica, replicated
  * automated backups): rotated yearly, administered by the account, usable only through RDS in that
  * region by this account's principals that IAM allows to.
  */

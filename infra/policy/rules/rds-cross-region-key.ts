@@ -28,5 +28,5 @@ export const rdsCrossRegionKey = defineRule({
         : "replicated automated backups without kms_key_id: the copies are not encrypted with a key of the destination region",
     );
   },
-  fix: "Set kms_key_id to a KMS key ARN in the destination region (Database's backupReplication creates one, rotated, unless given).",
+  fix: "Set kms_key_id to a KMS key ARN in the destination region (Database's backupReplication and addReadReplica's crossRegion create one, rotated, unless given).",
 });
