@@ -1,4 +1,8 @@
-import { PreviewWorkloadBoundary, WorkloadBoundary } from "@aws-platform-kit/modules/ci-access";
+import {
+  InstanceBoundary,
+  PreviewWorkloadBoundary,
+  WorkloadBoundary,
+} from "@aws-platform-kit/modules/ci-access";
 import type { RepositoryRef } from "@aws-platform-kit/modules/compute";
 import { NAME_LIMITS, Naming } from "@aws-platform-kit/modules/naming";
 
@@ -125,6 +129,17 @@ export function previewHostResources(naming: Naming): { clusterName: string; loa
 export function workloadBoundaryArn(environment: string, accountId: string, field = "accountId"): string {
   assertStateAccount(accountId, field);
   return WorkloadBoundary.arnFor(bootstrapNaming(), environment);
+}
+
+/**
+ * The ARN of an environment's container instance boundary (the bootstrap stack's `CiAccess` creates
+ * one per environment), built from its name like `workloadBoundaryArn()`: the role of its ECS
+ * container instances (`service.compute: "ec2"`) carries it, which lets the ECS and SSM agents do
+ * their work and nothing else. Refuses another account, naming `field`.
+ */
+export function instanceBoundaryArn(environment: string, accountId: string, field = "accountId"): string {
+  assertStateAccount(accountId, field);
+  return InstanceBoundary.arnFor(bootstrapNaming(), environment);
 }
 
 function assertStateAccount(accountId: string, field: string): void {

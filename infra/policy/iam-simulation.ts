@@ -103,6 +103,96 @@ export const ADMIN_POLICY: NamedPolicy = {
 };
 
 /**
+ * The two AWS managed policies an ECS container instance's role carries (`Ec2Capacity`), written
+ * out as the AWS Managed Policy Reference documents them (`AmazonEC2ContainerServiceforEC2Role`,
+ * `AmazonSSMManagedInstanceCore` v2), for `SynthesisedIam`'s `awsManagedPolicies`. AWS revises
+ * them now and then (the ECS one is at v10); what matters here is that they grant `*`-wide agent
+ * actions (and `ssm:GetParameter(s)`, `ecs:CreateCluster`) that the instance boundary must cut down.
+ */
+export const CONTAINER_INSTANCE_MANAGED_POLICIES: Readonly<Record<string, PolicyDocument>> = {
+  "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role": {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: [
+          "ec2:DescribeTags",
+          "ecs:CreateCluster",
+          "ecs:DeregisterContainerInstance",
+          "ecs:DiscoverPollEndpoint",
+          "ecs:Poll",
+          "ecs:RegisterContainerInstance",
+          "ecs:StartTelemetrySession",
+          "ecs:UpdateContainerInstancesState",
+          "ecs:Submit*",
+          "ecr:GetAuthorizationToken",
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:GetDownloadUrlForLayer",
+          "ecr:BatchGetImage",
+          "logs:CreateLogStream",
+          "logs:PutLogEvents",
+        ],
+        Resource: "*",
+      },
+      {
+        Effect: "Allow",
+        Action: "ecs:TagResource",
+        Resource: "*",
+        Condition: { StringEquals: { "ecs:CreateAction": ["CreateCluster", "RegisterContainerInstance"] } },
+      },
+    ],
+  },
+  "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore": {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: [
+          "ssm:DescribeAssociation",
+          "ssm:GetDeployablePatchSnapshotForInstance",
+          "ssm:GetDocument",
+          "ssm:DescribeDocument",
+          "ssm:GetManifest",
+          "ssm:GetParameter",
+          "ssm:GetParameters",
+          "ssm:ListAssociations",
+          "ssm:ListInstanceAssociations",
+          "ssm:PutInventory",
+          "ssm:PutComplianceItems",
+          "ssm:PutConfigurePackageResult",
+          "ssm:UpdateAssociationStatus",
+          "ssm:UpdateInstanceAssociationStatus",
+          "ssm:UpdateInstanceInformation",
+        ],
+        Resource: "*",
+      },
+      {
+        Effect: "Allow",
+        Action: [
+          "ssmmessages:CreateControlChannel",
+          "ssmmessages:CreateDataChannel",
+          "ssmmessages:OpenControlChannel",
+          "ssmmessages:OpenDataChannel",
+        ],
+        Resource: "*",
+      },
+      {
+        Effect: "Allow",
+        Action: [
+          "ec2messages:AcknowledgeMessage",
+          "ec2messages:DeleteMessage",
+          "ec2messages:FailMessage",
+          "ec2messages:GetEndpoint",
+          "ec2messages:GetMessages",
+          "ec2messages:SendReply",
+        ],
+        Resource: "*",
+      },
+    ],
+  },
+};
+
+/**
  * What no role of the kit may ever do to IAM users in `accountId`: create one, give it an access key
  * or a console password, or attach a policy to it (administrator access here). Requests for `rows`.
  */
@@ -564,6 +654,8 @@ function arnPattern(template: string): RegExp {
       if (variable === "Region") return "[a-z0-9-]*";
       if (variable === "Account") return "(?:\\d{12}|aws)";
       if (variable === "BucketName") return "[a-z0-9.-]+";
+      // Log group names hold "/" (`/ecs/<name>`), also before `:log-stream:<stream>`.
+      if (variable === "LogGroupName") return "[^:]+";
       // Names at the end (object keys, log group names, role paths) may hold "/"; others may not.
       return i === lastVariable ? ".+" : "[^/]+";
     })

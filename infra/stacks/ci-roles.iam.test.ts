@@ -11,12 +11,19 @@ import { expandIamActions } from "@cloud-copilot/iam-expand";
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "../app.js";
-import { ENVIRONMENT_NAMES, loadEnvironment, project } from "../environments/index.js";
+import {
+  ENVIRONMENT_NAMES,
+  environmentInputs,
+  loadEnvironment,
+  parseEnvironment,
+  project,
+} from "../environments/index.js";
 import { previewRepository, sharedRepository } from "../environments/project.js";
 import {
   ADMIN_POLICY,
   type AssumeExpectation,
   actionData,
+  CONTAINER_INSTANCE_MANAGED_POLICIES,
   type Expectation,
   handWrittenRole,
   type Request,
@@ -30,6 +37,7 @@ import {
   webIdentity,
 } from "../policy/iam-simulation.js";
 import { REMOTE_STATE_FIXTURES } from "../terraform/offline-plan.js";
+import { PlatformStack } from "./platform-stack.js";
 
 const A = project.state.accountId;
 const P = project.name;
@@ -42,14 +50,40 @@ type Env = (typeof ENVIRONMENTS)[number];
 const PLAN = `${P}-bootstrap-ci-plan`;
 const PREVIEW = `${P}-bootstrap-ci-preview`;
 const applyRole = (env: Env) => `${P}-bootstrap-ci-apply-${env}`;
+const PREVIEW_BOUNDARY_ARN = `arn:aws:iam::${A}:policy/${P}-bootstrap-preview-workload-boundary`;
+
+/**
+ * The environment built on ECS container instances (`service.compute: "ec2"`, which no shipped
+ * config uses): dev, switched over as a user would (a NAT gateway and on-demand capacity, which
+ * EC2 capacity needs; X86_64 like its tasks), so its apply role is tested against the real stack.
+ */
+const EC2_ENV = "dev" satisfies Env;
+const ec2Input = (() => {
+  const dev = environmentInputs[EC2_ENV];
+  return {
+    ...dev,
+    network: { ...dev.network, natMode: "single" },
+    service: {
+      ...dev.service,
+      capacity: "on-demand",
+      compute: "ec2",
+      ec2: { imageId: "ami-0123456789abcdef0", instanceType: "t3.small", minInstances: 1, maxInstances: 2 },
+    },
+  };
+})();
 
 let iam: SynthesisedIam;
 beforeAll(async () => {
-  const app = buildApp({ outdir: testOutdir(), previews: [{ prNumber: PR, imageTag: "3f2c1a9" }] });
+  const app = buildApp({
+    outdir: testOutdir(),
+    environments: ENVIRONMENTS.filter((e) => e !== EC2_ENV),
+    previews: [{ prNumber: PR, imageTag: "3f2c1a9" }],
+  });
+  new PlatformStack(app, EC2_ENV, { config: parseEnvironment(EC2_ENV, ec2Input) });
   const stacks = Object.fromEntries(
     app.node.children.map((stack) => [stack.node.id, JSON.parse(Testing.synth(stack as never)) as StackJson]),
   );
-  iam = await SynthesisedIam.fromStacks(stacks);
+  iam = await SynthesisedIam.fromStacks(stacks, { awsManagedPolicies: CONTAINER_INSTANCE_MANAGED_POLICIES });
 });
 
 const role = (name: string) => iam.role(name);
@@ -604,6 +638,220 @@ describe.each(ENVIRONMENTS)("the %s apply role", (env) => {
   });
 });
 
+describe(`the ${EC2_ENV} apply role applies ECS container instances (service.compute "ec2")`, () => {
+  const OTHER = "staging" satisfies Env;
+  const ECS_AGENT_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role";
+  const SSM_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+  const boundaryArn = (kind: "workload" | "instance", env: Env) =>
+    `arn:aws:iam::${A}:policy/${P}-bootstrap-${env}-${kind}-boundary`;
+  /** What an environment's EC2 capacity is, by the names `Ec2Capacity` gives it. */
+  const capacity = (env: Env) => {
+    const r = region(env);
+    const arn = (service: string, rest: string) => `arn:aws:${service}:${r}:${A}:${rest}`;
+    const name = `${P}-${env}-ec2`;
+    return {
+      env,
+      name,
+      tags: iam.defaultTags(env),
+      group: arn(
+        "autoscaling",
+        `autoScalingGroup:${fakeId(env, 8)}-0000-4000-8000-${fakeId(env, 12)}:autoScalingGroupName/${name}`,
+      ),
+      launchTemplate: arn("ec2", `launch-template/lt-${fakeId(env, 17)}`),
+      instance: arn("ec2", `instance/i-${fakeId(`${env}-ec2`, 17)}`),
+      volume: arn("ec2", `volume/vol-${fakeId(env, 17)}`),
+      networkInterface: arn("ec2", `network-interface/eni-${fakeId(env, 17)}`),
+      subnet: arn("ec2", `subnet/subnet-${fakeId(env, 17)}`),
+      securityGroup: arn("ec2", `security-group/sg-${fakeId(`${env}-ec2`, 17)}`),
+      image: `arn:aws:ec2:${r}::image/ami-0123456789abcdef0`,
+      role: `arn:aws:iam::${A}:role/${name}-instance`,
+      profile: `arn:aws:iam::${A}:instance-profile/${name}-instance`,
+      capacityProvider: arn("ecs", `capacity-provider/${name}`),
+      cluster: arn("ecs", `cluster/${P}-${env}-cluster`),
+    };
+  };
+  type Capacity = ReturnType<typeof capacity>;
+  const apply = () => role(applyRole(EC2_ENV));
+  const attach = (roleArn: string, policyArn: string, boundary: string): Request => ({
+    action: "iam:AttachRolePolicy",
+    resource: roleArn,
+    context: { "iam:PolicyARN": policyArn, "iam:PermissionsBoundary": boundary },
+  });
+  /** Everything its apply makes of the EC2 capacity of `c`, in `c`'s names, tags and boundary. */
+  const applyRequests = (c: Capacity): Request[] => {
+    const tagged = { resourceTags: c.tags };
+    const instanceBoundary = boundaryArn("instance", c.env);
+    return [
+      {
+        action: "iam:CreateRole",
+        resource: c.role,
+        requestTags: c.tags,
+        context: { "iam:PermissionsBoundary": instanceBoundary },
+      },
+      attach(c.role, ECS_AGENT_POLICY, instanceBoundary),
+      attach(c.role, SSM_POLICY, instanceBoundary),
+      { action: "iam:CreateInstanceProfile", resource: c.profile, requestTags: c.tags },
+      { action: "iam:AddRoleToInstanceProfile", resource: c.profile },
+      { action: "iam:PassRole", resource: c.role, context: { "iam:PassedToService": "ec2.amazonaws.com" } },
+      { action: "ec2:CreateLaunchTemplate", resource: c.launchTemplate, requestTags: c.tags },
+      { action: "autoscaling:CreateAutoScalingGroup", resource: c.group },
+      { action: "autoscaling:UpdateAutoScalingGroup", resource: c.group },
+      { action: "autoscaling:CreateOrUpdateTags", resource: c.group, requestTags: { Name: c.name } },
+      { action: "autoscaling:StartInstanceRefresh", resource: c.group },
+      { action: "autoscaling:SetInstanceProtection", resource: c.group },
+      { action: "autoscaling:DeleteAutoScalingGroup", resource: c.group },
+      // What launching from its template is authorised on (the group checks it on create).
+      { action: "ec2:RunInstances", resource: c.launchTemplate, ...tagged },
+      { action: "ec2:RunInstances", resource: c.subnet, ...tagged },
+      { action: "ec2:RunInstances", resource: c.securityGroup, ...tagged },
+      { action: "ec2:RunInstances", resource: c.instance, requestTags: c.tags },
+      { action: "ec2:RunInstances", resource: c.volume, requestTags: c.tags },
+      { action: "ec2:CreateTags", resource: c.instance, requestTags: c.tags },
+      { action: "ecs:CreateCapacityProvider", resource: c.capacityProvider, requestTags: c.tags },
+      { action: "ecs:PutClusterCapacityProviders", resource: c.cluster, ...tagged },
+      { action: "iam:RemoveRoleFromInstanceProfile", resource: c.profile },
+      { action: "iam:DeleteInstanceProfile", resource: c.profile },
+    ];
+  };
+
+  test("the requests aim at what the stack creates: group, template, role, profile and capacity provider names, the instance boundary", () => {
+    const c = capacity(EC2_ENV);
+    const name = (type: string) => String(iam.config(EC2_ENV, iam.only(EC2_ENV, type)).name);
+    expect(name("aws_autoscaling_group")).toBe(c.name);
+    expect(name("aws_launch_template")).toBe(c.name);
+    expect(name("aws_ecs_capacity_provider")).toBe(c.name);
+    expect(name("aws_iam_instance_profile")).toBe(c.profile.split("/").pop());
+    const instanceRole = iam.role(`${c.name}-instance`);
+    expect(instanceRole.permissionsBoundary?.arn).toBe(boundaryArn("instance", EC2_ENV));
+    expect(instanceRole.policies.map((p) => p.arn).sort()).toEqual([SSM_POLICY, ECS_AGENT_POLICY].sort());
+    // Its workload roles keep the workload boundary.
+    expect(iam.role(`${P}-${EC2_ENV}-app-task`).permissionsBoundary?.arn).toBe(
+      boundaryArn("workload", EC2_ENV),
+    );
+  });
+
+  test("creates and destroys its own: group, template, instance role and profile, the agents' policies, launching from Amazon's image", () => {
+    const c = capacity(EC2_ENV);
+    expect(
+      unexpected(
+        rows(
+          apply(),
+          [
+            ...applyRequests(c),
+            { action: "ec2:RunInstances", resource: c.image, context: { "ec2:Owner": "amazon" } },
+            { action: "ec2:RunInstances", resource: c.networkInterface },
+            {
+              action: "iam:CreateServiceLinkedRole",
+              resource: `arn:aws:iam::${A}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+              context: { "iam:AWSServiceName": "autoscaling.amazonaws.com" },
+            },
+            // Reads: the read policy (`*` only).
+            { action: "autoscaling:DescribeAutoScalingGroups", resource: "*" },
+            { action: "autoscaling:DescribeScalingActivities", resource: "*" },
+            { action: "iam:GetInstanceProfile", resource: c.profile },
+            { action: "iam:ListInstanceProfilesForRole", resource: c.role },
+          ],
+          true,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  test(`does none of it in ${OTHER}'s names or with ${OTHER}'s tags or boundary`, () => {
+    const c = capacity(OTHER);
+    // Its own profile and group names, but another environment's role: still refused.
+    const crossed: Request[] = [
+      attach(capacity(EC2_ENV).role, ECS_AGENT_POLICY, boundaryArn("instance", OTHER)),
+      {
+        action: "iam:CreateRole",
+        resource: capacity(EC2_ENV).role,
+        requestTags: capacity(EC2_ENV).tags,
+        context: { "iam:PermissionsBoundary": boundaryArn("instance", OTHER) },
+      },
+    ];
+    expect(unexpected(rows(apply(), [...applyRequests(c), ...crossed], false))).toEqual([]);
+  });
+
+  test("attaches the agents' policies only to a role under its instance boundary, and no other AWS managed policy", () => {
+    const c = capacity(EC2_ENV);
+    const taskRole = `arn:aws:iam::${A}:role/${P}-${EC2_ENV}-app-task`;
+    expect(
+      unexpected(
+        rows(
+          apply(),
+          [
+            attach(taskRole, ECS_AGENT_POLICY, boundaryArn("workload", EC2_ENV)),
+            attach(taskRole, SSM_POLICY, boundaryArn("workload", EC2_ENV)),
+            attach(c.role, ECS_AGENT_POLICY, PREVIEW_BOUNDARY_ARN),
+            attach(c.role, ADMIN_POLICY.arn as string, boundaryArn("instance", EC2_ENV)),
+            attach(c.role, "arn:aws:iam::aws:policy/AmazonSSMFullAccess", boundaryArn("instance", EC2_ENV)),
+            {
+              action: "iam:AttachRolePolicy",
+              resource: c.role,
+              context: { "iam:PolicyARN": ECS_AGENT_POLICY },
+            },
+          ],
+          false,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  test("creates no role without a boundary or with another one, launches no image but Amazon's, passes roles to no other service", () => {
+    const c = capacity(EC2_ENV);
+    const role = `arn:aws:iam::${A}:role/${P}-${EC2_ENV}-anything`;
+    expect(
+      unexpected(
+        rows(
+          apply(),
+          [
+            { action: "iam:CreateRole", resource: role, requestTags: c.tags, context: {} },
+            {
+              action: "iam:CreateRole",
+              resource: role,
+              requestTags: c.tags,
+              context: { "iam:PermissionsBoundary": PREVIEW_BOUNDARY_ARN },
+            },
+            {
+              action: "iam:CreateRole",
+              resource: role,
+              requestTags: c.tags,
+              context: { "iam:PermissionsBoundary": boundaryArn("workload", OTHER) },
+            },
+            { action: "ec2:RunInstances", resource: c.image, context: { "ec2:Owner": "210987654321" } },
+            { action: "ec2:RunInstances", resource: c.image, context: { "ec2:Owner": "aws-marketplace" } },
+            {
+              action: "iam:PassRole",
+              resource: c.role,
+              context: { "iam:PassedToService": "lambda.amazonaws.com" },
+            },
+            {
+              action: "iam:CreateServiceLinkedRole",
+              resource: `arn:aws:iam::${A}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+              context: { "iam:AWSServiceName": "ec2scheduled.amazonaws.com" },
+            },
+            // The boundaries themselves stay as the bootstrap stack wrote them.
+            { action: "iam:CreatePolicyVersion", resource: boundaryArn("instance", EC2_ENV) },
+            { action: "iam:DeletePolicy", resource: boundaryArn("instance", OTHER) },
+          ],
+          false,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  test("the preview and plan roles can do none of it", () => {
+    const c = capacity(EC2_ENV);
+    const requests = [
+      ...applyRequests(c),
+      { action: "ec2:RunInstances", resource: c.image, context: { "ec2:Owner": "amazon" } },
+    ].filter((r) => !r.action.startsWith("ec2:RunInstances") || r.resource === c.image);
+    expect(
+      unexpected([...rows(role(PREVIEW), requests, false), ...rows(role(PLAN), requests, false)]),
+    ).toEqual([]);
+  });
+});
+
 describe("the preview role", () => {
   const previewRole = () => role(PREVIEW);
 
@@ -954,15 +1202,32 @@ describe("roles and users", () => {
     ).toEqual([]);
   });
 
-  test("no CI role creates, grants or re-trusts a role without its workload boundary", () => {
+  test("no CI role creates, grants or re-trusts a role without its own boundary (an apply role: its environment's workload or instance boundary)", () => {
+    const instanceBoundaryOf = (env: Env) =>
+      `arn:aws:iam::${A}:policy/${P}-bootstrap-${env}-instance-boundary`;
     const boundaries = [
-      ...new Set(iam.roles.flatMap((r) => (r.permissionsBoundary?.arn ? [r.permissionsBoundary.arn] : []))),
+      ...new Set([
+        ...iam.roles.flatMap((r) => (r.permissionsBoundary?.arn ? [r.permissionsBoundary.arn] : [])),
+        ...ENVIRONMENTS.map(instanceBoundaryOf),
+      ]),
     ];
     // The role each CI role could otherwise manage, with the boundary it must carry.
-    const targets: Array<{ ci: string; role: string; tags: Record<string, string>; boundary: string }> = [
+    const targets: Array<{
+      ci: string;
+      role: string;
+      tags: Record<string, string>;
+      boundary: string;
+      alsoAllowed?: string;
+    }> = [
       ...ENVIRONMENTS.map((env) => {
         const t = environment(env);
-        return { ci: applyRole(env), role: t.taskRole, tags: t.tags, boundary: t.boundary };
+        return {
+          ci: applyRole(env),
+          role: t.taskRole,
+          tags: t.tags,
+          boundary: t.boundary,
+          alsoAllowed: instanceBoundaryOf(env),
+        };
       }),
       { ci: PREVIEW, role: preview().taskRole, tags: preview().tags, boundary: preview().boundary },
       {
@@ -986,16 +1251,17 @@ describe("roles and users", () => {
         { action: "iam:UpdateAssumeRolePolicy", resource: target.role, resourceTags: target.tags, context },
       ];
     };
-    const wrongBoundaries = (own: string) => [
+    const wrongBoundaries = (own: readonly string[]) => [
       undefined,
       ADMIN_POLICY.arn as string,
-      ...boundaries.filter((arn) => arn !== own),
+      ...boundaries.filter((arn) => !own.includes(arn)),
     ];
+    expect(boundaries.length).toBeGreaterThan(ENVIRONMENTS.length * 2);
     expect(
       unexpected(
         targets.flatMap((target) =>
-          wrongBoundaries(target.boundary).flatMap((boundary) =>
-            rows(role(target.ci), requests(target, boundary), false),
+          wrongBoundaries([target.boundary, ...(target.alsoAllowed ? [target.alsoAllowed] : [])]).flatMap(
+            (boundary) => rows(role(target.ci), requests(target, boundary), false),
           ),
         ),
       ),

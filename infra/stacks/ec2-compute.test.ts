@@ -70,7 +70,7 @@ describe("staging on EC2 container instances", () => {
       expect(after[type], type).toEqual(expect.arrayContaining(names));
   });
 
-  test("the service runs on the EC2 capacity provider, in the private subnets, with the workload boundary", () => {
+  test("the service runs on the EC2 capacity provider, in the private subnets; the instances' role has the instance boundary", () => {
     const [, service] = only(onEc2, "aws_ecs_service");
     const [providerName] = only(onEc2, "aws_ecs_capacity_provider");
     expect(service.capacity_provider_strategy).toEqual([
@@ -91,7 +91,7 @@ describe("staging on EC2 container instances", () => {
       name.startsWith("ec2-capacity_instance-role"),
     )?.[1];
     expect(role?.permissions_boundary).toBe(
-      "arn:aws:iam::123456789012:policy/acme-bootstrap-staging-workload-boundary",
+      "arn:aws:iam::123456789012:policy/acme-bootstrap-staging-instance-boundary",
     );
   });
 

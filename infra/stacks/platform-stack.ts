@@ -21,7 +21,12 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import type { Construct, Node } from "constructs";
 import { capacityProviderStrategy, clusterNeedsSpot } from "../environments/capacity.js";
-import { environmentNaming, sharedRepository, workloadBoundaryArn } from "../environments/project.js";
+import {
+  environmentNaming,
+  instanceBoundaryArn,
+  sharedRepository,
+  workloadBoundaryArn,
+} from "../environments/project.js";
 import { PLACEHOLDER_IMAGE_TAG } from "../environments/release.js";
 import type { DatabaseRestoreConfig, EnvironmentConfig } from "../environments/schema.js";
 import { albInternal } from "../policy/rules/alb-internal.js";
@@ -252,7 +257,12 @@ export class PlatformStack extends AwsStack {
             minInstances: ec2.minInstances,
             maxInstances: ec2.maxInstances,
             ...(ec2.rootVolumeGb ? { rootVolumeGb: ec2.rootVolumeGb } : {}),
-            permissionsBoundaryArn,
+            // The agents' own boundary: the workload boundary allows no ECS or SSM agent action.
+            permissionsBoundaryArn: instanceBoundaryArn(
+              config.name,
+              config.accountId,
+              `${config.name}.accountId`,
+            ),
           })
         : undefined;
     this.service = new FargateService(this, "service", {

@@ -8,9 +8,19 @@ import { testOutdir } from "@aws-platform-kit/modules/testing";
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "../app.js";
-import { ENVIRONMENT_NAMES, loadEnvironment, project } from "../environments/index.js";
 import {
+  ENVIRONMENT_NAMES,
+  environmentInputs,
+  loadEnvironment,
+  parseEnvironment,
+  project,
+} from "../environments/index.js";
+import { previewRepository, sharedRepository } from "../environments/project.js";
+import {
+  ADMIN_POLICY,
+  CONTAINER_INSTANCE_MANAGED_POLICIES,
   type Expectation,
+  handWrittenRole,
   type Request,
   type SimulatedRole,
   type StackJson,
@@ -18,6 +28,7 @@ import {
   unexpected,
   userCredentialRequests,
 } from "../policy/iam-simulation.js";
+import { PlatformStack } from "./platform-stack.js";
 
 const A = project.state.accountId;
 const P = project.name;
@@ -28,13 +39,38 @@ const ENVIRONMENTS = ENVIRONMENT_NAMES;
 type Env = (typeof ENVIRONMENTS)[number];
 const host = loadEnvironment(project.previews.hostEnvironment).name as Env;
 
+/**
+ * The environment built on ECS container instances (`service.compute: "ec2"`, which no shipped
+ * config uses): dev switched over as a user would (NAT, on-demand capacity, X86_64 instances), so
+ * its container instance role is tested as the stack creates it.
+ */
+const EC2_ENV = "dev" satisfies Env;
+const ec2Input = (() => {
+  const dev = environmentInputs[EC2_ENV];
+  return {
+    ...dev,
+    network: { ...dev.network, natMode: "single" },
+    service: {
+      ...dev.service,
+      capacity: "on-demand",
+      compute: "ec2",
+      ec2: { imageId: "ami-0123456789abcdef0", instanceType: "t3.small", minInstances: 1, maxInstances: 2 },
+    },
+  };
+})();
+
 let iam: SynthesisedIam;
 beforeAll(async () => {
-  const app = buildApp({ outdir: testOutdir(), previews: [{ prNumber: PR, imageTag: "3f2c1a9" }] });
+  const app = buildApp({
+    outdir: testOutdir(),
+    environments: ENVIRONMENTS.filter((e) => e !== EC2_ENV),
+    previews: [{ prNumber: PR, imageTag: "3f2c1a9" }],
+  });
+  new PlatformStack(app, EC2_ENV, { config: parseEnvironment(EC2_ENV, ec2Input) });
   const stacks = Object.fromEntries(
     app.node.children.map((stack) => [stack.node.id, JSON.parse(Testing.synth(stack as never)) as StackJson]),
   );
-  iam = await SynthesisedIam.fromStacks(stacks);
+  iam = await SynthesisedIam.fromStacks(stacks, { awsManagedPolicies: CONTAINER_INSTANCE_MANAGED_POLICIES });
 });
 
 const rows = (who: SimulatedRole, requests: readonly Request[], allowed: boolean): Expectation[] =>
@@ -325,5 +361,129 @@ describe("every workload role of every stack", () => {
       ];
     };
     expect(unexpected(workloadRoles().flatMap((r) => rows(r, requests(r.stack), false)))).toEqual([]);
+  });
+});
+
+describe(`the ${EC2_ENV} container instances' role (service.compute "ec2")`, () => {
+  const OTHER = "staging" satisfies Env;
+  const instanceRole = () => iam.role(`${P}-${EC2_ENV}-ec2-instance`);
+  /** The most any role under the instance boundary could be granted. */
+  const anyInstanceRole = () =>
+    handWrittenRole({
+      name: `${P}-${EC2_ENV}-anything`,
+      accountId: A,
+      policies: [ADMIN_POLICY],
+      permissionsBoundary: iam.policy(`arn:aws:iam::${A}:policy/${P}-bootstrap-${EC2_ENV}-instance-boundary`),
+    });
+  const r = loadEnvironment(EC2_ENV).region;
+  const arn = (service: string, rest: string, region = r) => `arn:aws:${service}:${region}:${A}:${rest}`;
+  const cluster = (env: Env) => arn("ecs", `cluster/${P}-${env}-cluster`, loadEnvironment(env).region);
+  const containerInstance = (env: Env) =>
+    arn(
+      "ecs",
+      `container-instance/${P}-${env}-cluster/0123456789abcdef0123456789abcdef`,
+      loadEnvironment(env).region,
+    );
+  const inRegion = { context: { "aws:RequestedRegion": r } };
+  /** What the ECS and SSM agents do on an instance of the environment. */
+  const agentRequests = (): Request[] => {
+    const tags = iam.defaultTags(EC2_ENV);
+    return [
+      { action: "ecs:DiscoverPollEndpoint", resource: "*", ...inRegion },
+      { action: "ecs:RegisterContainerInstance", resource: cluster(EC2_ENV), resourceTags: tags },
+      { action: "ecs:Poll", resource: containerInstance(EC2_ENV) },
+      { action: "ecs:StartTelemetrySession", resource: containerInstance(EC2_ENV) },
+      { action: "ecs:SubmitTaskStateChange", resource: cluster(EC2_ENV), resourceTags: tags },
+      { action: "ecs:SubmitContainerStateChange", resource: cluster(EC2_ENV), resourceTags: tags },
+      { action: "ecs:UpdateContainerInstancesState", resource: containerInstance(EC2_ENV) },
+      { action: "ecs:DeregisterContainerInstance", resource: cluster(EC2_ENV), resourceTags: tags },
+      { action: "ec2:DescribeTags", resource: "*", ...inRegion },
+      { action: "ecr:GetAuthorizationToken", resource: "*" },
+      { action: "ecr:BatchGetImage", resource: sharedRepository().repositoryArn },
+      { action: "ecr:GetDownloadUrlForLayer", resource: sharedRepository().repositoryArn },
+      {
+        action: "logs:PutLogEvents",
+        resource: arn("logs", `log-group:/ecs/${P}-${EC2_ENV}-app:log-stream:agent-1`),
+      },
+      { action: "ssm:UpdateInstanceInformation", resource: arn("ec2", "instance/i-0123456789abcdef0") },
+      { action: "ssm:ListInstanceAssociations", resource: arn("ec2", "instance/i-0123456789abcdef0") },
+      { action: "ssmmessages:CreateControlChannel", resource: "*" },
+      { action: "ssmmessages:OpenDataChannel", resource: "*" },
+      { action: "ec2messages:GetMessages", resource: "*" },
+    ];
+  };
+  /** What neither the agents nor anything else on the instances may do. */
+  const forbidden = (): Request[] => {
+    const tags = iam.defaultTags(EC2_ENV);
+    const own = environment(EC2_ENV);
+    return [
+      {
+        action: "ecs:RunTask",
+        resource: arn("ecs", `task-definition/${P}-${EC2_ENV}-app:1`),
+        requestTags: tags,
+        context: { "ecs:cluster": cluster(EC2_ENV) },
+      },
+      {
+        action: "ecs:CreateService",
+        resource: arn("ecs", `service/${P}-${EC2_ENV}-cluster/${P}-${EC2_ENV}-other`),
+        requestTags: tags,
+      },
+      {
+        action: "ecs:CreateCluster",
+        resource: arn("ecs", `cluster/${P}-${EC2_ENV}-other`),
+        requestTags: tags,
+      },
+      {
+        action: "ecs:RegisterContainerInstance",
+        resource: cluster(OTHER),
+        resourceTags: iam.defaultTags(OTHER),
+      },
+      { action: "ecs:SubmitTaskStateChange", resource: cluster(OTHER), resourceTags: iam.defaultTags(OTHER) },
+      { action: "ecs:Poll", resource: containerInstance(OTHER) },
+      { action: "ecs:DiscoverPollEndpoint", resource: "*", context: { "aws:RequestedRegion": "eu-west-1" } },
+      masterSecretOf(own),
+      { action: "secretsmanager:GetSecretValue", resource: own.signingKey, resourceTags: own.tags },
+      { action: "ssm:GetParameter", resource: arn("ssm", `parameter/${P}-${EC2_ENV}/app-signing-key`) },
+      ...objectRequests(own.uploads, "users/42/avatar.png"),
+      { action: "ecr:BatchGetImage", resource: previewRepository().repositoryArn },
+      {
+        action: "logs:PutLogEvents",
+        resource: arn("logs", `log-group:/ecs/${P}-${OTHER}-app:log-stream:agent-1`),
+      },
+      { action: "iam:CreateRole", resource: `arn:aws:iam::${A}:role/${P}-${EC2_ENV}-anything`, context: {} },
+      {
+        action: "iam:PassRole",
+        resource: `arn:aws:iam::${A}:role/${P}-${EC2_ENV}-app-task`,
+        context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+      },
+      { action: "sts:AssumeRole", resource: `arn:aws:iam::${A}:role/${P}-${EC2_ENV}-app-task` },
+      ...userCredentialRequests(A),
+    ];
+  };
+
+  test("is the stack's instance role: the agents' two AWS managed policies, under the instance boundary", () => {
+    expect(instanceRole().permissionsBoundary?.name).toBe(`${P}-bootstrap-${EC2_ENV}-instance-boundary`);
+    expect(
+      instanceRole()
+        .policies.map((p) => p.name)
+        .sort(),
+    ).toEqual(["AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore"]);
+  });
+
+  test(`lets the ECS and SSM agents register with ${EC2_ENV}'s cluster, pull its image, write its logs and open sessions`, () => {
+    expect(unexpected(rows(instanceRole(), agentRequests(), true))).toEqual([]);
+  });
+
+  test(`runs no task, reads no secret, parameter or object, joins no cluster of ${OTHER}, touches no IAM`, () => {
+    expect(unexpected(rows(instanceRole(), forbidden(), false))).toEqual([]);
+  });
+
+  test("no role under the instance boundary can do more, whatever its policies (administrator access here)", () => {
+    expect(
+      unexpected([
+        ...rows(anyInstanceRole(), agentRequests(), true),
+        ...rows(anyInstanceRole(), forbidden(), false),
+      ]),
+    ).toEqual([]);
   });
 });

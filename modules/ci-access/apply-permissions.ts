@@ -11,6 +11,7 @@
  * README ("What one environment's apply role can still reach").
  */
 import type { PolicyStatement } from "../iam/policy.js";
+import { INSTANCE_ROLE_MANAGED_POLICY_ARNS } from "./instance-boundary.js";
 import type { PermissionScope } from "./permissions.js";
 import { RDS_MASTER_SECRET_TAG } from "./workload-boundary.js";
 
@@ -25,6 +26,14 @@ export interface ApplyEnvironmentScope {
   readonly hostedZoneId: string;
   /** Its permissions boundary, as a literal ARN: every role it creates or changes must carry it. */
   readonly workloadBoundaryArn: string;
+  /**
+   * Its container instance boundary (`InstanceBoundary`), as a literal ARN: roles it creates or
+   * changes may carry this one instead, and only those may get the two AWS managed policies ECS
+   * container instances need. With it come the statements `Ec2Capacity` (`service.compute: "ec2"`)
+   * needs: autoscaling groups, instance profiles, launching from Amazon's images.
+   * @default - none: every role carries the workload boundary, and no EC2 capacity can be applied
+   */
+  readonly instanceBoundaryArn?: string;
 }
 
 /** The actions that tag or untag a resource whose ARN carries only an id (scoped by the tag itself). */
@@ -51,7 +60,12 @@ export function applyStatements(scope: PermissionScope, env: ApplyEnvironmentSco
   const tagged = { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: env.name } };
   const createdTagged = { StringEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG_KEY}`]: env.name } };
   const role = `arn:aws:iam::${a}:role/${ep}*`;
-  const boundary = { StringEquals: { "iam:PermissionsBoundary": env.workloadBoundaryArn } };
+  const boundaries = [env.workloadBoundaryArn, ...(env.instanceBoundaryArn ? [env.instanceBoundaryArn] : [])];
+  const boundary = {
+    StringEquals: {
+      "iam:PermissionsBoundary": boundaries.length === 1 ? env.workloadBoundaryArn : boundaries,
+    },
+  };
   const loadBalancer = `arn:aws:elasticloadbalancing:*:${a}:loadbalancer/app/${ep}*/*`;
   return [
     // EC2 ARNs carry ids, not names: the Environment tag is the scope.
@@ -327,6 +341,98 @@ export function applyStatements(scope: PermissionScope, env: ApplyEnvironmentSco
         Null: { [`aws:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: "false" },
         StringNotEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG_KEY}`]: env.name },
       },
+    },
+  ];
+}
+
+/**
+ * What the apply role of `env` needs for `Ec2Capacity` (ECS container instances,
+ * `service.compute: "ec2"`) beyond `applyStatements`, which already cover its launch template,
+ * security group and capacity provider (EC2 by the Environment tag, ECS by name) and let roles carry
+ * the instance boundary. `ci-access.ts` attaches them as a managed policy of their own (the inline
+ * quota is full). The autoscaling group is scoped by name: the provider's `default_tags` do not
+ * reach `aws_autoscaling_group`, so no Environment tag can scope it. Its reads
+ * (`autoscaling:Describe*`, `*` only) and the instance profile's (`iam:GetInstanceProfile`,
+ * `iam:ListInstanceProfilesForRole`) are in the read policy. Empty without `instanceBoundaryArn`.
+ */
+export function applyEc2CapacityStatements(
+  scope: PermissionScope,
+  env: ApplyEnvironmentScope,
+): PolicyStatement[] {
+  const instanceBoundaryArn = env.instanceBoundaryArn;
+  if (!instanceBoundaryArn) return [];
+  const { accountId: a } = scope;
+  const ep = `${scope.project}-${env.name}-`;
+  const role = `arn:aws:iam::${a}:role/${ep}*`;
+  return [
+    {
+      sid: "AutoScalingGroups",
+      actions: [
+        "autoscaling:CreateAutoScalingGroup",
+        "autoscaling:UpdateAutoScalingGroup",
+        "autoscaling:DeleteAutoScalingGroup",
+        "autoscaling:CreateOrUpdateTags",
+        "autoscaling:DeleteTags",
+        "autoscaling:SetInstanceProtection",
+        // instance_refresh: a new image or instance type rolls the instances.
+        "autoscaling:StartInstanceRefresh",
+        "autoscaling:CancelInstanceRefresh",
+      ],
+      resources: [`arn:aws:autoscaling:*:${a}:autoScalingGroup:*:autoScalingGroupName/${ep}*`],
+    },
+    {
+      sid: "InstanceProfiles",
+      actions: [
+        "iam:CreateInstanceProfile",
+        "iam:DeleteInstanceProfile",
+        "iam:AddRoleToInstanceProfile",
+        "iam:RemoveRoleFromInstanceProfile",
+        "iam:TagInstanceProfile",
+        "iam:UntagInstanceProfile",
+      ],
+      resources: [`arn:aws:iam::${a}:instance-profile/${ep}*`],
+    },
+    // The ECS agent's and Session Manager's AWS managed policies, and no other, only on a role
+    // under this environment's instance boundary: a workload role never gets them.
+    {
+      sid: "AttachContainerInstancePolicies",
+      actions: ["iam:AttachRolePolicy"],
+      resources: [role],
+      conditions: {
+        ArnEquals: { "iam:PolicyARN": [...INSTANCE_ROLE_MANAGED_POLICY_ARNS] },
+        StringEquals: { "iam:PermissionsBoundary": instanceBoundaryArn },
+      },
+    },
+    // Adding a role to an instance profile, and launching instances with one (the autoscaling
+    // group checks it for its launch template), pass the role to EC2. iam:PassRole takes no
+    // boundary condition: a role passed so is still capped by its own boundary.
+    {
+      sid: "PassRolesToInstances",
+      actions: ["iam:PassRole"],
+      resources: [role],
+      conditions: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+    },
+    {
+      sid: "AutoScalingServiceLinkedRole",
+      actions: ["iam:CreateServiceLinkedRole"],
+      resources: [`arn:aws:iam::${a}:role/aws-service-role/autoscaling.amazonaws.com/*`],
+      conditions: { StringEquals: { "iam:AWSServiceName": "autoscaling.amazonaws.com" } },
+    },
+    // Images carry no account in their ARN and no Environment tag: Amazon's own images only (the
+    // ECS-optimized AMIs are), by owner — the narrowest scope RunInstances offers on an image.
+    {
+      sid: "LaunchFromAmazonImages",
+      actions: ["ec2:RunInstances"],
+      resources: ["arn:aws:ec2:*::image/*"],
+      conditions: { StringEquals: { "ec2:Owner": "amazon" } },
+    },
+    // The network interface a launch creates has no tag to scope it (the launch template tags the
+    // instance and its volume); it is placed in a subnet and security group that the statements
+    // above already limit to this environment's.
+    {
+      sid: "LaunchNetworkInterfaces",
+      actions: ["ec2:RunInstances"],
+      resources: [`arn:aws:ec2:*:${a}:network-interface/*`],
     },
   ];
 }

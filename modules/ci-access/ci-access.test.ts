@@ -92,12 +92,14 @@ function policyRef(s: Synthesised, name: string): string {
   return `\${aws_iam_policy.${found[0]}.arn}`;
 }
 const boundaryOf = (env: string) => `arn:aws:iam::123456789012:policy/acme-test-${env}-workload-boundary`;
+const instanceBoundaryOf = (env: string) =>
+  `arn:aws:iam::123456789012:policy/acme-test-${env}-instance-boundary`;
 const PREVIEW_BOUNDARY = "arn:aws:iam::123456789012:policy/acme-test-preview-workload-boundary";
-/** The boundary each role that creates roles must give them. */
-const BOUNDARY_OF: Record<string, string> = {
-  preview: PREVIEW_BOUNDARY,
-  "apply-dev": boundaryOf("dev"),
-  "apply-prod": boundaryOf("prod"),
+/** The boundaries each role that creates roles may give them (an apply role: either of its environment's). */
+const BOUNDARY_OF: Record<string, string[]> = {
+  preview: [PREVIEW_BOUNDARY],
+  "apply-dev": [boundaryOf("dev"), instanceBoundaryOf("dev")],
+  "apply-prod": [boundaryOf("prod"), instanceBoundaryOf("prod")],
 };
 const APPLY_KINDS = ["apply-dev", "apply-staging", "apply-prod"];
 /** Everything the role may do: its inline policies and the shared read policy. */
@@ -225,8 +227,9 @@ describe("no wildcard action or principal anywhere", () => {
       ...full.list("aws_iam_role").map((r) => r.assume_role_policy),
     ];
     // 5 trust policies; 14 inline policies (plan 1, preview 4, each apply role 3); the two read
-    // policies, four boundary guards, the preview upkeep and roles policies, four boundaries.
-    expect(documents).toHaveLength(31);
+    // policies, four boundary guards, the preview upkeep and roles policies, four workload
+    // boundaries, three instance boundaries and three apply roles' EC2 capacity policies.
+    expect(documents).toHaveLength(37);
     for (const document of documents) {
       for (const s of policy(document).Statement) {
         expect(list(s.Action)).not.toContain("*");
@@ -600,7 +603,7 @@ describe("apply roles: one per environment, each reaching only its own environme
   test("may attach only its environment's managed policies, and only to roles under its boundary", () => {
     expect(manage("dev").find((s) => list(s.Action).includes("iam:AttachRolePolicy"))?.Condition).toEqual({
       ArnLike: { "iam:PolicyARN": "arn:aws:iam::123456789012:policy/acme-dev-*" },
-      StringEquals: { "iam:PermissionsBoundary": boundaryOf("dev") },
+      StringEquals: { "iam:PermissionsBoundary": [boundaryOf("dev"), instanceBoundaryOf("dev")] },
     });
   });
 
@@ -700,7 +703,10 @@ describe("roles created by CI carry a workload boundary: preview the preview one
 
   test("no preview statement names an environment's workload boundary", () => {
     const text = JSON.stringify(Object.values(inline(full, "preview")));
-    for (const env of ["dev", "staging", "prod"]) expect(text).not.toContain(boundaryOf(env));
+    for (const env of ["dev", "staging", "prod"]) {
+      expect(text).not.toContain(boundaryOf(env));
+      expect(text).not.toContain(instanceBoundaryOf(env));
+    }
   });
 
   test("apply creates roles, grants them and changes who may assume them only with its environment's boundary", () => {
@@ -716,7 +722,9 @@ describe("roles created by CI carry a workload boundary: preview the preview one
         "iam:DetachRolePolicy",
       ],
       Resource: "arn:aws:iam::123456789012:role/acme-dev-*",
-      Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryOf("dev") } },
+      Condition: {
+        StringEquals: { "iam:PermissionsBoundary": [boundaryOf("dev"), instanceBoundaryOf("dev")] },
+      },
     });
   });
 
@@ -740,17 +748,17 @@ describe("roles created by CI carry a workload boundary: preview the preview one
       const granting = allows.filter((s) => list(s.Action).some((a) => grants.some((g) => matches(a, g))));
       expect(granting.length).toBeGreaterThan(0);
       for (const s of granting) {
-        expect(s.Condition, String(s.Sid)).toHaveProperty(
-          ["StringEquals", "iam:PermissionsBoundary"],
-          BOUNDARY_OF[kind],
-        );
+        const condition = (s.Condition as { StringEquals?: Record<string, unknown> } | undefined)
+          ?.StringEquals?.["iam:PermissionsBoundary"];
+        expect(list(condition).length, String(s.Sid)).toBeGreaterThan(0);
+        expect(BOUNDARY_OF[kind], String(s.Sid)).toEqual(expect.arrayContaining(list(condition)));
       }
     },
   );
 
-  test.each([
-    ["apply-dev", "acme-test-ci-dev-boundary-guard", boundaryOf("dev")],
-    ["apply-prod", "acme-test-ci-prod-boundary-guard", boundaryOf("prod")],
+  test.each<[string, string, string | string[]]>([
+    ["apply-dev", "acme-test-ci-dev-boundary-guard", [boundaryOf("dev"), instanceBoundaryOf("dev")]],
+    ["apply-prod", "acme-test-ci-prod-boundary-guard", [boundaryOf("prod"), instanceBoundaryOf("prod")]],
     ["preview", "acme-test-ci-preview-boundary-guard", PREVIEW_BOUNDARY],
   ])(
     "%s (not plan) carries explicit denies: no role without its boundary, none removed, no boundary changed",
@@ -791,7 +799,15 @@ describe("roles created by CI carry a workload boundary: preview the preview one
             "iam:DeletePolicyVersion",
             "iam:SetDefaultPolicyVersion",
           ],
-          Resource: [boundaryOf("dev"), boundaryOf("staging"), boundaryOf("prod"), PREVIEW_BOUNDARY],
+          Resource: [
+            boundaryOf("dev"),
+            boundaryOf("staging"),
+            boundaryOf("prod"),
+            instanceBoundaryOf("dev"),
+            instanceBoundaryOf("staging"),
+            instanceBoundaryOf("prod"),
+            PREVIEW_BOUNDARY,
+          ],
         },
       ]);
     },
@@ -805,6 +821,105 @@ describe("roles created by CI carry a workload boundary: preview the preview one
         .join("")
         .replace(/\$\{[^}]+\}/g, "x".repeat(80)).length;
     for (const kind of ["plan", "preview", ...APPLY_KINDS]) expect(size(kind), kind).toBeLessThan(10_240);
+  });
+});
+
+describe("EC2 container instances: each apply role's own managed policy, and the instance boundaries", () => {
+  const ec2 = (env: string) => managed(full, `acme-test-ci-${env}-ec2-capacity`);
+  const statement = (env: string, name: string) => {
+    const found = ec2(env).find((s) => s.Sid === name);
+    if (!found) throw new Error(`no statement ${name}`);
+    return found;
+  };
+
+  test("one instance boundary per environment, named <project>-<bootstrap>-<env>-instance-boundary, exposed by slug", () => {
+    for (const env of ["dev", "staging", "prod"])
+      expect(managed(full, `acme-test-${env}-instance-boundary`).length).toBeGreaterThan(5);
+    let ci: CiAccess | undefined;
+    synthesise((scope) => {
+      const state = new StateBackend(scope, "state", { naming: testNaming });
+      ci = new CiAccess(scope, "ci", {
+        naming: testNaming,
+        state,
+        applyEnvironments: [environment("prod")],
+        ...base,
+      });
+    });
+    expect(Object.keys(ci?.instanceBoundaries ?? {})).toEqual(["prod"]);
+    expect(ci?.instanceBoundaries.prod?.policyArn).toBe(instanceBoundaryOf("prod"));
+    expect(Object.keys(ci?.ec2CapacityPolicies ?? {})).toEqual(["prod"]);
+  });
+
+  test("the policy is attached to its own apply role only, never to plan or preview", () => {
+    for (const env of ["dev", "staging", "prod"]) {
+      const ref = policyRef(full, `acme-test-ci-${env}-ec2-capacity`);
+      for (const kind of ["plan", "preview", ...APPLY_KINDS])
+        expect(attached(full, kind).includes(ref), `${kind} / ${env}`).toBe(kind === `apply-${env}`);
+    }
+  });
+
+  test("autoscaling groups and instance profiles by the environment's name prefix", () => {
+    expect(statement("staging", "AutoScalingGroups").Resource).toBe(
+      "arn:aws:autoscaling:*:123456789012:autoScalingGroup:*:autoScalingGroupName/acme-staging-*",
+    );
+    expect(list(statement("staging", "AutoScalingGroups").Action)).toEqual(
+      expect.arrayContaining([
+        "autoscaling:CreateAutoScalingGroup",
+        "autoscaling:UpdateAutoScalingGroup",
+        "autoscaling:DeleteAutoScalingGroup",
+        "autoscaling:SetInstanceProtection",
+      ]),
+    );
+    expect(statement("staging", "InstanceProfiles").Resource).toBe(
+      "arn:aws:iam::123456789012:instance-profile/acme-staging-*",
+    );
+    const text = JSON.stringify(ec2("staging"));
+    expect(text).not.toMatch(/acme-(dev|prod|pr)-|acme-test-(dev|prod)-/);
+  });
+
+  test("attaches exactly the agents' two AWS managed policies, and only to roles under its instance boundary", () => {
+    expect(statement("dev", "AttachContainerInstancePolicies")).toEqual({
+      Sid: "AttachContainerInstancePolicies",
+      Effect: "Allow",
+      Action: "iam:AttachRolePolicy",
+      Resource: "arn:aws:iam::123456789012:role/acme-dev-*",
+      Condition: {
+        ArnEquals: {
+          "iam:PolicyARN": [
+            "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
+            "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+          ],
+        },
+        StringEquals: { "iam:PermissionsBoundary": instanceBoundaryOf("dev") },
+      },
+    });
+  });
+
+  test("passes roles to EC2, creates Auto Scaling's service-linked role, and launches only Amazon's images", () => {
+    expect(statement("dev", "PassRolesToInstances")).toMatchObject({
+      Resource: "arn:aws:iam::123456789012:role/acme-dev-*",
+      Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+    });
+    expect(statement("dev", "AutoScalingServiceLinkedRole").Condition).toEqual({
+      StringEquals: { "iam:AWSServiceName": "autoscaling.amazonaws.com" },
+    });
+    expect(statement("dev", "LaunchFromAmazonImages")).toMatchObject({
+      Action: "ec2:RunInstances",
+      Resource: "arn:aws:ec2:*::image/*",
+      Condition: { StringEquals: { "ec2:Owner": "amazon" } },
+    });
+  });
+
+  test("no service-wide action, no action on '*', no IAM action beyond roles and instance profiles of the environment", () => {
+    for (const s of ec2("dev")) {
+      expect(s.Effect).toBe("Allow");
+      for (const action of list(s.Action)) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+      expect(list(s.Resource)).not.toContain("*");
+      for (const resource of list(s.Resource).filter((r) => r.startsWith("arn:aws:iam:")))
+        expect(resource).toMatch(
+          /^arn:aws:iam::123456789012:(role\/acme-dev-\*|instance-profile\/acme-dev-\*|role\/aws-service-role\/autoscaling\.amazonaws\.com\/\*)$/,
+        );
+    }
   });
 });
 

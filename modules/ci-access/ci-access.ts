@@ -7,7 +7,13 @@ import { attachPolicy, policyDocument, trustPolicyDocument } from "../iam/policy
 import { NAME_LIMITS, type Naming } from "../naming/naming.js";
 import type { StateBackend } from "../state/state-backend.js";
 import { PropError } from "../validation/prop-error.js";
-import { type ApplyEnvironmentScope, applyStatements, applyUnscopedStatements } from "./apply-permissions.js";
+import {
+  type ApplyEnvironmentScope,
+  applyEc2CapacityStatements,
+  applyStatements,
+  applyUnscopedStatements,
+} from "./apply-permissions.js";
+import { InstanceBoundary } from "./instance-boundary.js";
 import { boundaryGuardStatements, type PermissionScope, type PreviewHost } from "./permissions.js";
 import {
   previewRoleStatements,
@@ -131,7 +137,8 @@ export interface ApplyEnvironment {
  *   (`<project>-pr-*`, tagged `Preview=true`), their state and locks under `previewStateKeyPrefix`;
  *   roles it creates carry the preview workload boundary.
  * - `apply-<env>` (the GitHub environment `<env>` only): creates and changes that environment's
- *   stack and nothing of another; roles it creates carry that environment's workload boundary.
+ *   stack and nothing of another; roles it creates carry that environment's workload boundary (or,
+ *   for ECS container instances, its instance boundary).
  */
 export class CiAccess extends Construct {
   /** The GitHub OIDC provider, when created here (not with `existingOidcProviderArn`). */
@@ -158,6 +165,13 @@ export class CiAccess extends Construct {
    */
   readonly workloadBoundaries: Readonly<Record<string, WorkloadBoundary>>;
   /**
+   * Each environment's container instance boundary, by slug: the ECS and SSM agents only. Its apply
+   * role may create roles with it too, and attach the container instances' two AWS managed
+   * policies only to those; environment stacks pass `InstanceBoundary.arnFor(naming, env)` to
+   * `Ec2Capacity`'s `permissionsBoundaryArn`.
+   */
+  readonly instanceBoundaries: Readonly<Record<string, InstanceBoundary>>;
+  /**
    * The narrower boundary every role the preview role creates must carry
    * (`<project>-<env>-preview-workload-boundary`); preview stacks pass its `policyArn`.
    */
@@ -167,6 +181,12 @@ export class CiAccess extends Construct {
    * environment's boundary, no boundary removed, no boundary policy changed.
    */
   readonly boundaryGuardPolicies: Readonly<Record<string, IamPolicy>>;
+  /**
+   * What each apply role needs for ECS container instances (`Ec2Capacity`), by environment:
+   * autoscaling groups, instance profiles, the agents' AWS managed policies on instance-boundary
+   * roles, launching from Amazon's images (managed: the inline quota is full).
+   */
+  readonly ec2CapacityPolicies: Readonly<Record<string, IamPolicy>>;
   /** The same denies for the preview role, with the preview workload boundary. */
   readonly previewBoundaryGuardPolicy: IamPolicy;
   /** The preview role's own secrets and re-tagging (managed: the inline quota is nearly full). */
@@ -243,6 +263,16 @@ export class CiAccess extends Construct {
       });
     }
     this.workloadBoundaries = workloadBoundaries;
+    const instanceBoundaries: Record<string, InstanceBoundary> = {};
+    for (const env of props.applyEnvironments) {
+      const slug = env.naming.environment;
+      instanceBoundaries[slug] = new InstanceBoundary(this, `instance-boundary-${slug}`, {
+        naming,
+        environment: env.naming,
+        repositoryArn: props.releaseRepositoryArn,
+      });
+    }
+    this.instanceBoundaries = instanceBoundaries;
     this.previewWorkloadBoundary = new PreviewWorkloadBoundary(this, "preview-workload-boundary", {
       naming,
       ...props.previewWorkloads,
@@ -254,6 +284,7 @@ export class CiAccess extends Construct {
       bootstrapPrefix: naming.prefix,
       stateBucketArn: state.bucketArn,
       workloadBoundaryArns: Object.values(workloadBoundaries).map((b) => b.policyArn),
+      instanceBoundaryArns: Object.values(instanceBoundaries).map((b) => b.policyArn),
       previewWorkloadBoundaryArn: this.previewWorkloadBoundary.policyArn,
       previewHost: {
         region: props.previewWorkloads.hostNaming.region,
@@ -289,11 +320,17 @@ export class CiAccess extends Construct {
 
     // Managed, like the read policy: denies on each role that creates roles, outside the inline
     // quota. Each role gets its own boundary: an apply role its environment's, preview the preview one.
-    const guard = (id: string, name: string, ciRole: IamRole, boundaryArn: string, description: string) => {
+    const guard = (
+      id: string,
+      name: string,
+      ciRole: IamRole,
+      boundaryArns: string | readonly string[],
+      description: string,
+    ) => {
       const guardPolicy = new IamPolicy(this, `${id}-policy`, {
         name,
         description,
-        policy: policyDocument(boundaryGuardStatements(permissionScope, boundaryArn)),
+        policy: policyDocument(boundaryGuardStatements(permissionScope, boundaryArns)),
         tags: { Name: name },
       });
       new IamRolePolicyAttachment(this, id, { role: ciRole.name, policyArn: guardPolicy.arn });
@@ -355,10 +392,12 @@ export class CiAccess extends Construct {
 
     const applyRoles: Record<string, IamRole> = {};
     const guards: Record<string, IamPolicy> = {};
+    const ec2CapacityPolicies: Record<string, IamPolicy> = {};
     const exceptions: PolicyException[] = [];
     for (const env of props.applyEnvironments) {
       const slug = env.naming.environment;
       const boundaryArn = (workloadBoundaries[slug] as WorkloadBoundary).policyArn;
+      const instanceBoundaryArn = (instanceBoundaries[slug] as InstanceBoundary).policyArn;
       const applyRole = role(
         `apply-${slug}`,
         [`${repo}:environment:${slug}`],
@@ -370,13 +409,15 @@ export class CiAccess extends Construct {
         `apply-${slug}-boundary-guard`,
         naming.name(`ci-${slug}-boundary-guard`),
         applyRole,
-        boundaryArn,
+        [boundaryArn, instanceBoundaryArn],
+        // Unchanged since before the instance boundary: a new description would replace the policy.
         `Roles only with the ${slug} workload boundary; no boundary is removed or changed`,
       );
       const envScope: ApplyEnvironmentScope = {
         name: slug,
         hostedZoneId: env.hostedZoneId,
         workloadBoundaryArn: boundaryArn,
+        instanceBoundaryArn,
       };
       const manage = attachPolicy(
         this,
@@ -395,6 +436,17 @@ export class CiAccess extends Construct {
         "actions-without-resource-scope",
         applyUnscopedStatements(envScope),
       );
+      const ec2Name = naming.name(`ci-${slug}-ec2-capacity`);
+      ec2CapacityPolicies[slug] = new IamPolicy(this, `apply-${slug}-ec2-capacity-policy`, {
+        name: ec2Name,
+        description: `ECS container instances of the ${slug} environment: autoscaling group, instance profile, agent policies under the ${slug} instance boundary`,
+        policy: policyDocument(applyEc2CapacityStatements(permissionScope, envScope)),
+        tags: { Name: ec2Name },
+      });
+      new IamRolePolicyAttachment(this, `apply-${slug}-ec2-capacity`, {
+        role: applyRole.name,
+        policyArn: (ec2CapacityPolicies[slug] as IamPolicy).arn,
+      });
       state.grantReadWriteState(applyRole, { keyPrefix: `${props.stateKeyPrefix}${slug}/` });
       exceptions.push({
         scope: manage,
@@ -404,6 +456,7 @@ export class CiAccess extends Construct {
     }
     this.applyRoles = applyRoles;
     this.boundaryGuardPolicies = guards;
+    this.ec2CapacityPolicies = ec2CapacityPolicies;
     this.policyExceptions = exceptions;
   }
 }

@@ -31,6 +31,12 @@ export interface PermissionScope {
    */
   readonly workloadBoundaryArns: readonly string[];
   /**
+   * Every environment's container instance boundary (`InstanceBoundary`), as literal ARNs: no CI
+   * role may change any of them either.
+   * @default - none
+   */
+  readonly instanceBoundaryArns?: readonly string[];
+  /**
    * The narrower boundary every role the preview role creates or changes must carry
    * (`PreviewWorkloadBoundary`), as a literal ARN.
    */
@@ -88,20 +94,28 @@ export const BOUNDARY_POLICY_CHANGES = [
 
 /**
  * Explicit denies for a role that creates roles (preview, apply), so no Allow added later can undo
- * them: no role may be created or granted permissions without `boundaryArn` (the role's own
- * boundary: the preview workload boundary for preview, the workload boundary for apply), no role's
- * boundary may be removed, and neither boundary policy may be changed or deleted.
- * (`StringNotEquals` is also true when a role has no boundary at all.)
+ * them: no role may be created or granted permissions without one of `boundaryArns` (the role's own
+ * boundaries: the preview workload boundary for preview; the environment's workload boundary, and
+ * its container instance boundary, for apply), no role's boundary may be removed, and no boundary
+ * policy may be changed or deleted. (`StringNotEquals` is also true when a role has no boundary at
+ * all; with a list, it is true when the boundary is none of them.)
  */
-export function boundaryGuardStatements(scope: PermissionScope, boundaryArn: string): PolicyStatement[] {
+export function boundaryGuardStatements(
+  scope: PermissionScope,
+  boundaryArns: string | readonly string[],
+): PolicyStatement[] {
   const roles = `arn:aws:iam::${scope.accountId}:role/*`;
+  const own = typeof boundaryArns === "string" ? [boundaryArns] : [...boundaryArns];
+  if (own.length === 0) throw new Error("boundaryGuardStatements: give at least one boundary ARN");
   return [
     {
       sid: "NoRoleWithoutTheWorkloadBoundary",
       effect: "Deny",
       actions: ROLE_GRANT_ACTIONS,
       resources: [roles],
-      conditions: { StringNotEquals: { "iam:PermissionsBoundary": boundaryArn } },
+      conditions: {
+        StringNotEquals: { "iam:PermissionsBoundary": own.length === 1 ? (own[0] as string) : own },
+      },
     },
     {
       sid: "NeverRemoveABoundary",
@@ -113,7 +127,11 @@ export function boundaryGuardStatements(scope: PermissionScope, boundaryArn: str
       sid: "NeverChangeTheWorkloadBoundaries",
       effect: "Deny",
       actions: BOUNDARY_POLICY_CHANGES,
-      resources: [...scope.workloadBoundaryArns, scope.previewWorkloadBoundaryArn],
+      resources: [
+        ...scope.workloadBoundaryArns,
+        ...(scope.instanceBoundaryArns ?? []),
+        scope.previewWorkloadBoundaryArn,
+      ],
     },
   ];
 }

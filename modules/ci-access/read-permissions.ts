@@ -23,6 +23,8 @@ export const TERRAFORM_READ_ACTIONS: readonly string[] = [
   "application-autoscaling:DescribeScalableTargets",
   "application-autoscaling:DescribeScalingPolicies",
   "application-autoscaling:ListTagsForResource",
+  // EC2 container instances' autoscaling groups (`Ec2Capacity`).
+  "autoscaling:Describe*",
   "budgets:ViewBudget",
   "budgets:ListTagsForResource",
   "cloudfront:GetCachePolicy",
@@ -114,6 +116,7 @@ export const TERRAFORM_READ_ACTIONS: readonly string[] = [
 export const TERRAFORM_READ_ACTIONS_WITHOUT_RESOURCE_TYPES: readonly string[] = [
   "application-autoscaling:DescribeScalableTargets",
   "application-autoscaling:DescribeScalingPolicies",
+  "autoscaling:Describe*",
   "cloudtrail:DescribeTrails",
   "ec2:DescribeA*",
   "ec2:DescribeB*",
