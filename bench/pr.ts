@@ -20,7 +20,7 @@ import {
 } from "./harness.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
-const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
+const runTs = path.join("scripts", "run-ts.mjs");
 const TARGET_SHARE = 0.45;
 const CHANGED_ENVIRONMENT = "staging";
 
@@ -39,9 +39,12 @@ interface PrRun {
   stacks: string[];
 }
 
-/** Runs `tsx <args>` from the repository root; a non-zero exit fails the run with the output's tail. */
+/**
+ * Runs `node scripts/run-ts.mjs <args>` from the repository root, as the npm scripts and plan.yml do;
+ * a non-zero exit fails the run with the output's tail.
+ */
 async function step(label: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const run = await timedRun(tsx, args, { cwd: repoRoot, env });
+  const run = await timedRun(process.execPath, [runTs, ...args], { cwd: repoRoot, env });
   if (run.code !== 0) throw new Error(`${label} exited ${run.code}: ${tail(run.stderr || run.stdout)}`);
   return run;
 }
@@ -166,9 +169,9 @@ export async function prSuite(options: SuiteOptions): Promise<SuiteResult> {
       warmup: options.warmup,
       seconds: (performance.now() - started) / 1000,
       method: [
-        `Subject ("pr check"), for a change of ${CHANGED_ENVIRONMENT}.service.desiredCount by one: \`tsx bench/synth-changed.ts\` (synthOrExit/buildApp with the shipped staging config altered in memory, no previews), \`tsx scripts/changed-stacks.ts --base --head\` as .github/workflows/plan.yml runs it (asserted to plan exactly ["${CHANGED_ENVIRONMENT}"]), \`tsx scripts/plan-offline.ts --outdir <dir> ${CHANGED_ENVIRONMENT}\`, then \`scripts/check.ts\` and \`scripts/cost.ts\` over that directory's plans.`,
-        "The base side (the unchanged app synthesised by `tsx bench/synth-app.ts`, no previews) is synthesised once before the rounds and not timed: CI has it from the base branch. Neither is the base branch's plan of the changed stacks that CI adds for a cost difference: the subject runs `cost` over the head plans only, as `verify` does.",
-        `Baseline ("full verify"): the steps of \`npm run verify\` — \`tsx scripts/synth.ts --preview 123\`, \`tsx scripts/plan-offline.ts\` of every stack (${verifyStacks.length}: ${verifyStacks.join(", ")}), \`scripts/check.ts\`, \`scripts/cost.ts\` — each a child process run with the repo's tsx directly (npm's own start-up, on both sides alike, is left out).`,
+        `Subject ("pr check"), for a change of ${CHANGED_ENVIRONMENT}.service.desiredCount by one: \`bench/synth-changed.ts\` (synthOrExit/buildApp with the shipped staging config altered in memory, no previews), \`scripts/changed-stacks.ts --base --head\` as .github/workflows/plan.yml runs it (asserted to plan exactly ["${CHANGED_ENVIRONMENT}"]), \`scripts/plan-offline.ts --outdir <dir> ${CHANGED_ENVIRONMENT}\`, then \`scripts/check.ts\` and \`scripts/cost.ts\` over that directory's plans.`,
+        "The base side (the unchanged app synthesised by `bench/synth-app.ts`, no previews) is synthesised once before the rounds and not timed: CI has it from the base branch. Neither is the base branch's plan of the changed stacks that CI adds for a cost difference: the subject runs `cost` over the head plans only, as `verify` does.",
+        `Baseline ("full verify"): the steps of \`npm run verify\` — \`scripts/synth.ts --preview 123\`, \`scripts/plan-offline.ts\` of every stack (${verifyStacks.length}: ${verifyStacks.join(", ")}), \`scripts/check.ts\`, \`scripts/cost.ts\` — each a child process. Every step on both sides runs as the npm scripts and plan.yml run it, \`node scripts/run-ts.mjs <entry>\` (npm's own start-up, on both sides alike, is left out), with the bundles already built: the first run after an edit rebuilds each entry's bundle once (see the synth suite's rebuilt figure).`,
         "Every run writes into a fresh temporary directory (no .terraform, no plans reused) that is deleted afterwards. Wall time: the sum of each step's time from spawn to exit; any step exiting non-zero fails the suite.",
       ],
       measurements,

@@ -1,8 +1,9 @@
 /**
- * synth: the project's in-process synth (tsx on bench/synth-app.ts, as `npm run synth` runs
- * scripts/synth.ts) against `npx cdktf synth` of the same app, each in a fresh child process: process
- * start and module loading are most of what users wait for. Then the growth curve of the in-process
- * synth over 0, 5, 20 and 50 preview stacks.
+ * synth: the project's in-process synth (bench/synth-app.ts run by scripts/run-ts.mjs, as `npm run
+ * synth` runs scripts/synth.ts) against `npx cdktf synth` of the same app run the same way (as
+ * cdktf.json's `app` runs infra/main.ts), each in a fresh child process: process start and module
+ * loading are most of what users wait for. Also the first run after an edit (the bundle rebuilt) and
+ * the app under tsx. Then the growth curve of the in-process synth over 0, 5, 20 and 50 previews.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -24,6 +25,7 @@ import {
 const repoRoot = path.resolve(import.meta.dirname, "..");
 const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
 const app = path.join("bench", "synth-app.ts");
+const runTs = path.join("scripts", "run-ts.mjs");
 
 /** Preview counts of the growth curve; 20 previews is the 24-stack app of the targets. */
 export const GROWTH_PREVIEWS = [0, 5, 20, 50] as const;
@@ -37,7 +39,7 @@ interface SynthRun {
   cpuSeconds: number;
 }
 
-type Runner = "in-process" | "cdktf CLI";
+type Runner = "in-process" | "in-process, bundle rebuilt" | "in-process under tsx" | "cdktf CLI";
 
 export async function synthSuite(options: SuiteOptions): Promise<SuiteResult> {
   const started = performance.now();
@@ -64,14 +66,22 @@ export async function synthSuite(options: SuiteOptions): Promise<SuiteResult> {
       CHECKPOINT_DISABLE: "1",
       CDKTF_OUTDIR: outdir,
     };
-    // The CLI runs the app the way cdktf.json does (`npx tsx …`) and sets CDKTF_OUTDIR from --output.
+    // The CLI runs the app the way cdktf.json does (`node scripts/run-ts.mjs …`) and sets
+    // CDKTF_OUTDIR from --output.
     const run =
       runner === "in-process"
-        ? await timedRun(tsx, [app], { cwd: repoRoot, env })
-        : await timedRun("npx", ["cdktf", "synth", "--app", `npx tsx ${app}`, "--output", outdir], {
-            cwd: repoRoot,
-            env,
-          });
+        ? await timedRun(process.execPath, [runTs, app], { cwd: repoRoot, env })
+        : runner === "in-process, bundle rebuilt"
+          ? await timedRun(process.execPath, [runTs, app], {
+              cwd: repoRoot,
+              env: { ...env, RUN_TS_NO_CACHE: "1" },
+            })
+          : runner === "in-process under tsx"
+            ? await timedRun(tsx, [app], { cwd: repoRoot, env })
+            : await timedRun("npx", ["cdktf", "synth", "--app", `node ${runTs} ${app}`, "--output", outdir], {
+                cwd: repoRoot,
+                env,
+              });
     try {
       if (run.code !== 0)
         throw new Error(`${runner} synth exited ${run.code}: ${tail(run.stderr || run.stdout)}`);
@@ -106,11 +116,18 @@ export async function synthSuite(options: SuiteOptions): Promise<SuiteResult> {
       [
         { name: "in-process", run: () => synthOnce("in-process", TARGET_PREVIEWS) },
         { name: "cdktf CLI", run: () => synthOnce("cdktf CLI", TARGET_PREVIEWS) },
+        {
+          name: "in-process, bundle rebuilt",
+          run: () => synthOnce("in-process, bundle rebuilt", TARGET_PREVIEWS),
+        },
+        { name: "in-process under tsx", run: () => synthOnce("in-process under tsx", TARGET_PREVIEWS) },
       ],
       { ...options, describe },
     );
     const subject = versus.get("in-process")!;
     const baseline = versus.get("cdktf CLI")!;
+    const rebuilt = versus.get("in-process, bundle rebuilt")!;
+    const underTsx = versus.get("in-process under tsx")!;
 
     options.log(`synth: growth over ${GROWTH_PREVIEWS.join(", ")} previews (in-process)`);
     const growth = await alternate<SynthRun>(
@@ -155,6 +172,20 @@ export async function synthSuite(options: SuiteOptions): Promise<SuiteResult> {
         "lower",
         subject.map((r) => r.peakRssMb),
         baseline.map((r) => r.peakRssMb),
+      ),
+      measurement(
+        `${stacks} stacks, first run after an edit (bundle rebuilt): wall time`,
+        "s",
+        "lower",
+        rebuilt.map((r) => r.seconds),
+        baseline.map((r) => r.seconds),
+      ),
+      measurement(
+        `${stacks} stacks, the same app under tsx (reference: before run-ts): wall time`,
+        "s",
+        "lower",
+        underTsx.map((r) => r.seconds),
+        baseline.map((r) => r.seconds),
       ),
       ...curve.map(({ previews, runs }) =>
         measurement(
@@ -209,7 +240,8 @@ export async function synthSuite(options: SuiteOptions): Promise<SuiteResult> {
       warmup: options.warmup,
       seconds: (performance.now() - started) / 1000,
       method: [
-        `Subject: \`tsx bench/synth-app.ts\` (synthOrExit: buildApp + synth, what \`npm run synth\` and infra/main.ts run) in a fresh child process per run; baseline: \`npx cdktf synth --app "npx tsx bench/synth-app.ts"\` — the same app file, so the CLI is the only difference. Each run writes to a fresh temporary directory.`,
+        `Subject: \`node scripts/run-ts.mjs bench/synth-app.ts\` (synthOrExit: buildApp + synth, what \`npm run synth\` and infra/main.ts run; run-ts.mjs runs the entry as one cached esbuild bundle of the repository's sources) in a fresh child process per run; baseline: \`npx cdktf synth --app "node scripts/run-ts.mjs bench/synth-app.ts"\` — the same app run the same way, as cdktf.json's \`app\` runs infra/main.ts, so the CLI is the only difference. Each run writes to a fresh temporary directory.`,
+        "Also measured in the same alternation: the first run after an edit (`RUN_TS_NO_CACHE=1`: the bundle is rebuilt, as on a fresh clone or after changing a source file) and the same app under tsx (every module through tsx's loader: how `npm run synth` ran before run-ts.mjs).",
         "Wall time: from spawn to exit, measured by the parent (process start and module loading included: users wait for them). CPU time: user + system time of the process that runs the synth (all its threads, from `process.resourceUsage()`), which other jobs on the machine disturb less than wall time.",
         "Peak RSS: `process.resourceUsage().maxRSS` (the kernel's high-water mark) reported by the process that runs buildApp + synth. For the CLI that is its app process; the CLI's own processes (npx, cdktf) are not in that figure.",
         `Growth: the in-process synth with ${GROWTH_PREVIEWS.join(", ")} previews, alternating sizes each round; the slope is a least-squares fit per round, reported as the median over rounds.`,
