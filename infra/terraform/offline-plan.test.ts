@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -10,7 +10,7 @@ import {
   planStacksOffline,
   REMOTE_STATE_FIXTURES,
 } from "./offline-plan.js";
-import { prepareToolchain } from "./toolchain.js";
+import { prepareToolchain, type Toolchain } from "./toolchain.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "offline-plan-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -136,5 +136,74 @@ describe("plan reports what validate would, without a separate validate", () => 
   test("an unknown argument fails the plan with terraform's error, not a bare exit code", () => {
     expect(planOf("invalid")?.ok).toBe(false);
     expect(planOf("invalid")?.errors).toEqual([expect.stringMatching(/no_such_argument/)]);
+  });
+});
+
+describe("the verified provider run in place plans what init + plan plans", () => {
+  // The same tiny stack, once through the direct provider (no init) and once through terraform init.
+  const write = (name: string, config: Record<string, unknown>) => {
+    const dir = join(scratch, "stacks", name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(config));
+    return dir;
+  };
+  const bucketStack = {
+    terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } },
+    provider: { aws: [{ region: "us-east-1" }] },
+    resource: {
+      aws_s3_bucket: { logs: { bucket: "offline-plan-direct" } },
+      aws_s3_bucket_versioning: {
+        // A Terraform reference, as cdk.tf.json holds it.
+        logs: {
+          bucket: ["$", "{aws_s3_bucket.logs.id}"].join(""),
+          versioning_configuration: { status: "Enabled" },
+        },
+      },
+    },
+  };
+  let toolchain: Toolchain;
+  let direct: Awaited<ReturnType<typeof planStackOffline>>;
+  let usual: Awaited<ReturnType<typeof planStackOffline>>;
+  let fallback: Awaited<ReturnType<typeof planStackOffline>>;
+  beforeAll(async () => {
+    toolchain = await prepareToolchain(join(scratch, "direct.rc"));
+    write("direct", bucketStack);
+    write("usual", bucketStack);
+    // A provider the direct config cannot run: only terraform init could install it.
+    write("other-provider", {
+      ...bucketStack,
+      terraform: {
+        required_providers: {
+          ...bucketStack.terraform.required_providers,
+          random: { source: "hashicorp/random" },
+        },
+      },
+    });
+    const { direct: _, ...withoutDirect } = toolchain;
+    [direct, usual, fallback] = await Promise.all([
+      planStackOffline(scratch, "direct", toolchain, { planDir: join(scratch, "plans-direct") }),
+      planStackOffline(scratch, "usual", withoutDirect, { planDir: join(scratch, "plans-usual") }),
+      planStackOffline(scratch, "other-provider", toolchain, { planDir: join(scratch, "plans-other") }),
+    ]);
+  }, 300_000);
+
+  test("this machine takes the direct path (its mirror matches the published checksum)", () => {
+    expect(toolchain.direct?.providerDir).toContain("registry.terraform.io/hashicorp/aws/5.100.0/");
+  });
+
+  test("same plan, no terraform init in the direct folder, and no warning of our own in the result", () => {
+    expect(direct).toMatchObject({ ok: true, add: 2, errors: [], warnings: [] });
+    expect(usual).toMatchObject({ ok: true, add: 2, errors: [], warnings: [] });
+    const changes = (file: string) =>
+      (JSON.parse(readFileSync(file, "utf8")) as { resource_changes: unknown[] }).resource_changes;
+    expect(changes(direct.planJson!)).toEqual(changes(usual.planJson!));
+    expect(existsSync(join(scratch, "stacks", "direct", ".terraform.lock.hcl"))).toBe(false);
+    expect(existsSync(join(scratch, "stacks", "usual", ".terraform.lock.hcl"))).toBe(true);
+  });
+
+  test("a stack that needs terraform init (another provider) goes down the usual path", () => {
+    // The usual path ran init, which cannot install hashicorp/random offline: its error, not the direct path's.
+    expect(fallback.ok).toBe(false);
+    expect(fallback.errors).toEqual([expect.stringMatching(/^terraform init failed: .*hashicorp\/random/s)]);
   });
 });

@@ -5,10 +5,10 @@
  * an unreachable proxy makes any stray request fail at once instead of hanging.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Toolchain } from "./toolchain.js";
+import { OFFLINE_BACKEND, type Toolchain } from "./toolchain.js";
 
 export const OVERRIDE_FILE = "offline_override.tf.json";
 export const PLAN_FILE = "offline.tfplan";
@@ -84,7 +84,7 @@ export function offlineOverride(
   };
   return {
     "//": "Written by plan:offline. Local state and fake credentials; nothing here reaches AWS.",
-    terraform: { backend: { local: { path: "offline.tfstate" } } },
+    terraform: { backend: OFFLINE_BACKEND },
     ...(remoteStates.length
       ? {
           data: {
@@ -182,12 +182,26 @@ function describe(d: Diagnostic): string {
   return [d.address, d.summary, d.detail?.split("\n")[0]].filter(Boolean).join(": ");
 }
 
+/** The warning every command prints while the direct provider (`dev_overrides`) is in use: ours, not the stack's. */
+export const DIRECT_PROVIDER_WARNING = "Provider development overrides are in effect";
+
 /** Warnings and errors as lines, each once: `plan` reports a configuration warning in its validate and its plan phase. */
 function split(diagnostics: readonly Diagnostic[]): { warnings: string[]; errors: string[] } {
   const lines = (severity: Diagnostic["severity"]) => [
-    ...new Set(diagnostics.filter((d) => d.severity === severity).map(describe)),
+    ...new Set(
+      diagnostics
+        .filter((d) => d.severity === severity && d.summary !== DIRECT_PROVIDER_WARNING)
+        .map(describe),
+    ),
   ];
   return { warnings: lines("warning"), errors: lines("error") };
+}
+
+/** An error that only `terraform init` resolves (backend, providers, lock file): the folder needs the usual path. */
+function needsInit(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some(
+    (d) => d.severity === "error" && /terraform init/.test(`${d.summary}\n${d.detail ?? ""}`),
+  );
 }
 
 /**
@@ -243,46 +257,74 @@ export async function planStackOffline(
     });
   }
 
+  // With the verified provider run in place, the folder needs no `terraform init`: only the backend
+  // state init would write. Anything else init would have fixed sends the stack down the usual path.
+  if (toolchain.direct) {
+    mkdirSync(join(dir, ".terraform"), { recursive: true });
+    copyFileSync(toolchain.direct.backendState, join(dir, ".terraform", "terraform.tfstate"));
+    const direct = await validateAndPlan(toolchain, dir, config, options, {
+      TF_CLI_CONFIG_FILE: toolchain.direct.cliConfig,
+    });
+    if (!("retry" in direct)) return result(direct);
+  }
+
   const init = await terraform(toolchain, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
   if (init.code !== 0)
     return result({ errors: [`terraform init failed: ${lastLines(init.stderr || init.stdout)}`] });
+  const planned = await validateAndPlan(toolchain, dir, config, options, {});
+  if ("retry" in planned) return result({ errors: planned.retry });
+  return result(planned);
 
-  // `plan` validates the configuration itself and reports the same diagnostics, so a separate
-  // `terraform validate` (which loads the provider schema again, ~5 s a stack) runs only when
-  // validating is all that was asked.
-  if (options.validateOnly) {
-    const validate = await terraform(toolchain, dir, ["validate", "-json", "-no-color"]);
-    const validation = JSON.parse(validate.stdout || "{}") as { valid?: boolean; diagnostics?: Diagnostic[] };
-    const { warnings, errors } = split(validation.diagnostics ?? []);
-    if (!validation.valid || errors.length > 0) {
-      return result({ warnings, errors: errors.length ? errors : [lastLines(validate.stderr)] });
+  /** Validate only, or plan and show: the outcome, or `retry` when only `terraform init` can help. */
+  async function validateAndPlan(
+    toolchain: Toolchain,
+    dir: string,
+    config: SynthesisedStack,
+    options: PlanOptions,
+    env: Record<string, string>,
+  ): Promise<Partial<StackPlan> | { retry: string[] }> {
+    // `plan` validates the configuration itself and reports the same diagnostics, so a separate
+    // `terraform validate` (which loads the provider schema again, ~5 s a stack) runs only when
+    // validating is all that was asked.
+    if (options.validateOnly) {
+      const validate = await terraform(toolchain, dir, ["validate", "-json", "-no-color"], env);
+      const validation = JSON.parse(validate.stdout || "{}") as {
+        valid?: boolean;
+        diagnostics?: Diagnostic[];
+      };
+      const { warnings, errors } = split(validation.diagnostics ?? []);
+      if (!validation.valid || errors.length > 0) {
+        if (needsInit(validation.diagnostics ?? [])) return { retry: errors };
+        return { warnings, errors: errors.length ? errors : [lastLines(validate.stderr)] };
+      }
+      return { ok: true, warnings };
     }
-    return result({ ok: true, warnings });
-  }
 
-  const plan = await terraform(
-    toolchain,
-    dir,
-    ["plan", "-json", "-input=false", "-no-color", "-lock=false", "-refresh=false", `-out=${PLAN_FILE}`],
-    placeholderVariables(config),
-  );
-  const { warnings, errors } = split(planDiagnostics(plan.stdout));
-  if (plan.code !== 0 || errors.length > 0) {
-    return result({
-      warnings,
-      errors: errors.length ? errors : [`terraform plan failed: ${lastLines(plan.stderr || plan.stdout)}`],
-    });
-  }
-  const show = await terraform(toolchain, dir, ["show", "-json", "-no-color", PLAN_FILE]);
-  if (show.code !== 0)
-    return result({ warnings, errors: [`terraform show failed: ${lastLines(show.stderr)}`] });
+    const plan = await terraform(
+      toolchain,
+      dir,
+      ["plan", "-json", "-input=false", "-no-color", "-lock=false", "-refresh=false", `-out=${PLAN_FILE}`],
+      { ...placeholderVariables(config), ...env },
+    );
+    const diagnostics = planDiagnostics(plan.stdout);
+    const { warnings, errors } = split(diagnostics);
+    if (plan.code !== 0 || errors.length > 0) {
+      if (needsInit(diagnostics)) return { retry: errors };
+      return {
+        warnings,
+        errors: errors.length ? errors : [`terraform plan failed: ${lastLines(plan.stderr || plan.stdout)}`],
+      };
+    }
+    const show = await terraform(toolchain, dir, ["show", "-json", "-no-color", PLAN_FILE], env);
+    if (show.code !== 0) return { warnings, errors: [`terraform show failed: ${lastLines(show.stderr)}`] };
 
-  const planDir = options.planDir ?? join(outdir, "plans");
-  mkdirSync(planDir, { recursive: true });
-  const planJson = join(planDir, `${stack}.json`);
-  writeFileSync(planJson, show.stdout);
-  const counts = countChanges(JSON.parse(show.stdout) as PlanJson);
-  return result({ ok: true, warnings, planJson, ...counts });
+    const planDir = options.planDir ?? join(outdir, "plans");
+    mkdirSync(planDir, { recursive: true });
+    const planJson = join(planDir, `${stack}.json`);
+    writeFileSync(planJson, show.stdout);
+    const counts = countChanges(JSON.parse(show.stdout) as PlanJson);
+    return { ok: true, warnings, planJson, ...counts };
+  }
 }
 
 export interface PlanJson {

@@ -1,13 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import {
+  AWS_PROVIDER_CHECKSUMS,
   AWS_PROVIDER_VERSION,
   chooseProviderSource,
   cliConfigText,
+  directCliConfigText,
   findProviderMirror,
+  packageChecksum,
+  providerPackageDir,
   ToolchainError,
+  verifyPackage,
 } from "./toolchain.js";
 
 const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
@@ -102,5 +107,61 @@ describe("where the AWS provider comes from", () => {
     expect(text).toContain('plugin_cache_dir = "/work/cdktf.out/terraform-plugin-cache"');
     expect(text).toContain("plugin_cache_may_break_dependency_lock_file = true");
     expect(text).not.toContain("provider_installation");
+  });
+});
+
+describe("the provider run in place, verified once against HashiCorp's checksum", () => {
+  const packageDir = () => {
+    const dir = join(root, "package");
+    mkdirSync(join(dir, "b"), { recursive: true });
+    writeFileSync(join(dir, "a"), "");
+    writeFileSync(join(dir, "b", "x"), "hello\n");
+    writeFileSync(join(dir, "LICENSE.txt"), "MPL\n");
+    return dir;
+  };
+  // Computed independently (Python: sha256 per file, sorted "<hex>  <path>\n" lines, sha256, base64),
+  // as Go's dirhash.Hash1 and so `terraform init` compute it.
+  const EXPECTED = "h1:NLRRiPYQQ7yD+3AV54bhwdickh/eGjVulD3ag9ISHCs=";
+
+  test("the h1 checksum is Terraform's: sorted relative paths, nested folders with forward slashes", async () => {
+    expect(await packageChecksum(packageDir())).toBe(EXPECTED);
+  });
+
+  test("the mirror on this machine holds exactly HashiCorp's release", async () => {
+    const checksum = AWS_PROVIDER_CHECKSUMS[platform];
+    expect(checksum, `a published checksum for ${platform}`).toBeDefined();
+    const dir = providerPackageDir({ kind: "mirror", path: findProviderMirror() });
+    expect(await packageChecksum(dir)).toBe(checksum);
+  });
+
+  test("a match is remembered by file stamps, and any change is checked by content again", async () => {
+    const dir = packageDir();
+    const cacheFile = join(root, "cache", "verified.json");
+    expect(await verifyPackage(dir, EXPECTED, cacheFile)).toBe(true);
+    expect(JSON.parse(readFileSync(cacheFile, "utf8"))[dir].checksum).toBe(EXPECTED);
+    // Same stamps: remembered (a wrong checksum is still refused, since the record is per checksum).
+    expect(await verifyPackage(dir, EXPECTED, cacheFile)).toBe(true);
+    expect(await verifyPackage(dir, "h1:other", cacheFile)).toBe(false);
+    // The binary replaced with other bytes of the same size: the stamps change, the content is hashed.
+    writeFileSync(join(dir, "b", "x"), "HELLO\n");
+    expect(await verifyPackage(dir, EXPECTED, cacheFile)).toBe(false);
+  });
+
+  test("a package that does not match is never recorded", async () => {
+    const dir = packageDir();
+    const cacheFile = join(root, "cache2", "verified.json");
+    expect(await verifyPackage(dir, "h1:not-this-package", cacheFile)).toBe(false);
+    expect(existsSync(cacheFile)).toBe(false);
+  });
+
+  test("its CLI config runs that folder as hashicorp/aws and installs nothing", () => {
+    const text = directCliConfigText(
+      "/opt/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64",
+    );
+    expect(text).toMatch(
+      /dev_overrides \{\n\s+"registry\.terraform\.io\/hashicorp\/aws" = "\/opt\/tf-plugins\/registry\.terraform\.io\/hashicorp\/aws\/5\.100\.0\/linux_amd64"/,
+    );
+    expect(text).not.toContain("filesystem_mirror");
+    expect(text).toMatch(/direct \{\n\s+exclude = \["registry\.terraform\.io\/\*\/\*"\]/);
   });
 });

@@ -6,8 +6,18 @@
  * one line.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -15,6 +25,19 @@ const run = promisify(execFile);
 /** The provider version `@cdktf/provider-aws@20.1.0` was generated from. */
 export const AWS_PROVIDER_VERSION = "5.100.0";
 export const MINIMUM_TERRAFORM = [1, 10, 0] as const;
+
+/**
+ * HashiCorp's published `h1:` checksum of the unpacked hashicorp/aws 5.100.0 package, by platform: the
+ * value `terraform init` records in `.terraform.lock.hcl` when it installs the signed release (the same
+ * line appears in public lock files). The offline plan runs the provider straight from a package that
+ * matches it; platforms not listed take the usual `terraform init` path.
+ */
+export const AWS_PROVIDER_CHECKSUMS: Readonly<Record<string, string>> = {
+  linux_amd64: "h1:edXOJWE4ORX8Fm+dpVpICzMZJat4AX0VRCAy/xkcOc0=",
+};
+
+/** The backend every offline plan uses (its override file sets it): local state in the stack folder. */
+export const OFFLINE_BACKEND = { local: { path: "offline.tfstate" } } as const;
 
 /** Where provider mirrors are usually found when `TF_PROVIDER_MIRROR` is not set. */
 const MIRROR_CANDIDATES = [
@@ -45,6 +68,28 @@ export interface Toolchain {
   readonly mirror: string;
   /** The CLI config file written for this run. */
   readonly cliConfig: string;
+  /**
+   * How the offline plan skips `terraform init` and the per-command provider check: present when the
+   * provider package is unpacked on disk and matches `AWS_PROVIDER_CHECKSUMS` for this platform.
+   */
+  readonly direct?: DirectProvider;
+}
+
+/**
+ * The verified provider package run in place. `terraform init` of a stack folder only links the
+ * provider and writes a lock file, and every later command re-hashes the ~700 MB package against
+ * that lock file (about a second each for plan and show). Checked once against HashiCorp's
+ * published checksum instead, the package runs through a `dev_overrides` CLI config, and each folder
+ * gets the backend state `terraform init` would write for `OFFLINE_BACKEND`.
+ */
+export interface DirectProvider {
+  /** CLI config whose `dev_overrides` names the verified package directory. */
+  readonly cliConfig: string;
+  /** `.terraform/terraform.tfstate` of a folder initialised with `OFFLINE_BACKEND` alone. */
+  readonly backendState: string;
+  /** The package directory, verified against `checksum`. */
+  readonly providerDir: string;
+  readonly checksum: string;
 }
 
 export async function findTerraform(): Promise<{ path: string; version: string }> {
@@ -190,12 +235,146 @@ export async function prepareToolchain(configPath: string): Promise<Toolchain> {
   writeFileSync(configPath, cliConfigText(providerSource));
   const cliConfig = resolve(configPath);
   if (providerSource.kind === "registry") await fillPluginCache(path, cliConfig, providerSource.cacheDir);
+  const direct = await directProvider(path, cliConfig, providerSource);
   return {
     terraform: path,
     terraformVersion: version,
     providerSource,
     mirror: providerSource.kind === "mirror" ? providerSource.path : "",
     cliConfig,
+    ...(direct ? { direct } : {}),
+  };
+}
+
+/** The unpacked package directory of the pinned provider for this platform, if the source has one. */
+export function providerPackageDir(source: ProviderSource): string {
+  const root = source.kind === "mirror" ? source.path : source.cacheDir;
+  return join(root, "registry.terraform.io/hashicorp/aws", AWS_PROVIDER_VERSION, platform());
+}
+
+/** The CLI config that runs `providerDir` as hashicorp/aws without installing anything. */
+export function directCliConfigText(providerDir: string): string {
+  return `# Written by the offline plan: hashicorp/aws ${AWS_PROVIDER_VERSION} runs from this directory, whose
+# checksum was verified against HashiCorp's published one; nothing is installed or fetched.
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/hashicorp/aws" = ${JSON.stringify(providerDir)}
+  }
+  direct {
+    exclude = ["registry.terraform.io/*/*"]
+  }
+}
+disable_checkpoint = true
+`;
+}
+
+/**
+ * Terraform's `h1:` package checksum (Go's dirhash Hash1): SHA-256 over the sorted lines
+ * `<sha256 hex>  <relative path>\n`, one per file, base64.
+ */
+export async function packageChecksum(dir: string): Promise<string> {
+  const files = listFiles(dir);
+  let summary = "";
+  for (const file of files) {
+    const hash = createHash("sha256");
+    await new Promise<void>((done, fail) => {
+      createReadStream(join(dir, file), { highWaterMark: 4 * 1024 * 1024 })
+        .on("data", (chunk) => hash.update(chunk))
+        .on("end", () => done())
+        .on("error", fail);
+    });
+    summary += `${hash.digest("hex")}  ${file}\n`;
+  }
+  return `h1:${createHash("sha256").update(summary).digest("base64")}`;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"))
+    .sort();
+}
+
+/** Size, modification and change time and inode of every file: any write or replacement changes one. */
+function fileStamps(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    listFiles(dir).map((file) => {
+      const s = statSync(join(dir, file), { bigint: true });
+      return [file, `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`];
+    }),
+  );
+}
+
+/** Where verified package stamps are kept between runs, like Terraform's own plugin cache. */
+function verificationCacheFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "aws-platform-kit", "verified-providers.json");
+}
+
+/**
+ * Whether `dir` holds exactly the package with `checksum`. Hashing 700 MB takes about a second, so
+ * a match is remembered with each file's size, times and inode and re-checked by content when any
+ * of them changes.
+ */
+export async function verifyPackage(
+  dir: string,
+  checksum: string,
+  cacheFile = verificationCacheFile(),
+): Promise<boolean> {
+  const stamps = JSON.stringify(fileStamps(dir));
+  let cache: Record<string, { checksum: string; stamps: string }> = {};
+  try {
+    cache = JSON.parse(readFileSync(cacheFile, "utf8")) as typeof cache;
+  } catch {
+    // No cache yet, or unreadable: verify by content.
+  }
+  const known = cache[dir];
+  if (known && known.checksum === checksum && known.stamps === stamps) return true;
+  if ((await packageChecksum(dir)) !== checksum) return false;
+  try {
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    writeFileSync(cacheFile, JSON.stringify({ ...cache, [dir]: { checksum, stamps } }));
+  } catch {
+    // A read-only home only costs the next run the same hashing.
+  }
+  return true;
+}
+
+/**
+ * The direct provider for this run, or undefined where the offline plan keeps `terraform init` (no
+ * published checksum for this platform, or a packed mirror). A package that does not match the
+ * published checksum stops the run: it is not the release Terraform would have verified.
+ */
+async function directProvider(
+  terraform: string,
+  cliConfig: string,
+  source: ProviderSource,
+): Promise<DirectProvider | undefined> {
+  const checksum = AWS_PROVIDER_CHECKSUMS[platform()];
+  const providerDir = providerPackageDir(source);
+  if (!checksum || !existsSync(providerDir)) return undefined;
+  if (!(await verifyPackage(providerDir, checksum))) {
+    throw new ToolchainError(
+      `${providerDir} is not HashiCorp's hashicorp/aws ${AWS_PROVIDER_VERSION} for ${platform()} (its checksum is not ${checksum}): refill it with \`terraform providers mirror\` from the registry`,
+    );
+  }
+  // The backend state `terraform init` writes for OFFLINE_BACKEND, made once and copied into each folder.
+  const backendDir = join(dirname(cliConfig), "offline-backend");
+  mkdirSync(backendDir, { recursive: true });
+  writeFileSync(
+    join(backendDir, "main.tf.json"),
+    JSON.stringify({ terraform: { backend: OFFLINE_BACKEND } }),
+  );
+  await run(terraform, ["init", "-input=false", "-no-color"], {
+    cwd: backendDir,
+    env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1" },
+  });
+  const directConfig = cliConfig.replace(/(\.rc)?$/, ".direct.rc");
+  writeFileSync(directConfig, directCliConfigText(providerDir));
+  return {
+    cliConfig: directConfig,
+    backendState: join(backendDir, ".terraform", "terraform.tfstate"),
+    providerDir,
+    checksum,
   };
 }
 
