@@ -48,7 +48,7 @@ const suites: Record<string, SuiteDefinition> = {
   api: { rounds: 3, warmup: 1, run: apiSuite },
   upload: { rounds: 3, warmup: 1, run: uploadSuite },
   plan: { rounds: 2, warmup: 1, run: planSuite },
-  pr: { rounds: 2, warmup: 0, run: prSuite },
+  pr: { rounds: 2, warmup: 1, run: prSuite },
 };
 
 // The AWS SDK warns about Node 20 on every client it creates in this process; the figures are what matter here.

@@ -6,8 +6,8 @@
  * esbuild bundle of the repository's own sources, with plain Node: no per-module TypeScript loader
  * hooks, which cost about a second on every `npm run synth` (tsx transforms and resolves each of the
  * ~500 files the app imports through a loader thread). Packages stay ordinary imports from
- * node_modules; only `@aws-platform-kit/modules/*` is bundled from its TypeScript source, as tsx and
- * tsconfig.json resolve it.
+ * node_modules, except `@aws-platform-kit/modules/*` (bundled from its TypeScript source, as tsx and
+ * tsconfig.json resolve it) and the CDKTF libraries (`BUNDLED_PACKAGES`).
  *
  * The bundle is cached in node_modules/.cache/aws-platform-kit/ and rebuilt (about 0.5 s) when any
  * of its input files changed size or modification time, when the entry or esbuild changed, or when
@@ -21,7 +21,19 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "no
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const LAUNCHER_VERSION = 1;
+/** The launcher's own content: a change to how bundles are built invalidates every bundle. */
+const LAUNCHER_VERSION = createHash("sha256")
+  .update(readFileSync(import.meta.filename))
+  .digest("hex")
+  .slice(0, 16);
+/**
+ * Bundled rather than imported: the repository's own package, and the CommonJS libraries every synth
+ * loads (cdktf, constructs, the ~200 provider binding files it uses). Imported from ES modules, Node
+ * scans each CommonJS file for its export names and wraps it (about 0.2 s); bundled, esbuild has done
+ * that once. They read no files of their own at run time. Nothing else imports them, so no second
+ * copy of cdktf (whose tokens and `instanceof` checks must be one) is ever loaded beside the bundle's.
+ */
+const BUNDLED_PACKAGES = ["@aws-platform-kit/modules", "cdktf", "constructs", "@cdktf/provider-aws"];
 const repoRoot = resolve(import.meta.dirname, "..");
 const [entryArg, ...args] = process.argv.slice(2);
 if (!entryArg) {
@@ -74,10 +86,13 @@ async function build(version) {
   const ownSources = {
     name: "own-sources",
     setup(b) {
-      // Every bare specifier stays an import from node_modules, except this repository's own package,
-      // which tsconfig.json's `paths` map to its TypeScript source (what tsx runs).
+      // Bare specifiers stay imports from node_modules, except this repository's own package, which
+      // tsconfig.json's `paths` map to its TypeScript source (what tsx runs), and the CDKTF libraries.
+      // What a bundled package imports is bundled too, resolved from that package (cdktf ships its
+      // own dependencies inside its folder, where the bundle could not find them at run time).
       b.onResolve({ filter: /^[^./]/ }, (a) =>
-        a.path === "@aws-platform-kit/modules" || a.path.startsWith("@aws-platform-kit/modules/")
+        a.importer.includes(`${sep}node_modules${sep}`) ||
+        BUNDLED_PACKAGES.some((name) => a.path === name || a.path.startsWith(`${name}/`))
           ? undefined
           : { path: a.path, external: true },
       );
@@ -104,6 +119,10 @@ async function build(version) {
     metafile: true,
     tsconfig: join(repoRoot, "tsconfig.json"),
     plugins: [ownSources],
+    // The bundled CommonJS libraries `require` Node's built-ins (crypto, fs, path).
+    banner: {
+      js: 'import { createRequire as __runTsCreateRequire } from "node:module";\nconst require = __runTsCreateRequire(import.meta.url);',
+    },
     logLevel: "error",
     absWorkingDir: repoRoot,
   });
