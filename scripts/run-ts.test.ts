@@ -29,6 +29,7 @@ const launch = (args: string[], env: Record<string, string> = {}) =>
 describe("a TypeScript entry of its own", () => {
   const source = join(scratch, "src");
   const entry = join(source, "entry.ts");
+  // The entry awaits at the top level, so it runs as an ES module bundle.
   const bundleFiles = () => readdirSync(cacheDir).filter((f) => f.endsWith(".mjs"));
   beforeAll(() => {
     mkdirSync(join(source, "lib"), { recursive: true });
@@ -79,12 +80,30 @@ describe("a TypeScript entry of its own", () => {
     expect(statSync(bundle).mtimeMs).not.toBe(built);
   });
 
-  test("a type-only error does not matter, a syntax error fails with esbuild's message and exit code", async () => {
+  test("a syntax error fails with esbuild's message naming the file and line, and exit code 1", async () => {
     const broken = join(source, "broken.ts");
     writeFileSync(broken, "const x = ;\n");
     const failure = await launch([broken]).catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 1 });
-    expect((failure as { stderr: string }).stderr).toMatch(/broken\.ts:1:\d+: ERROR: Unexpected ";"/);
+    expect((failure as { stderr: string }).stderr).toMatch(/Unexpected ";"[\s\S]*broken\.ts:1:\d+/);
+  });
+
+  test("an entry without top-level await runs as CommonJS through V8's code cache, written once", async () => {
+    const plain = join(source, "plain.ts");
+    writeFileSync(
+      plain,
+      'import { value } from "./lib/value.js";\nconsole.log(JSON.stringify({ value, argv: process.argv.slice(2) }));\nprocess.exit(0);\n',
+    );
+    const first = await launch([plain, "one"]);
+    const caches = () => readdirSync(cacheDir).filter((f) => f.startsWith("plain") || f.includes("_plain-"));
+    expect(caches().filter((f) => f.endsWith(".cjs.v8cache"))).toHaveLength(1);
+    const cache = join(cacheDir, caches().find((f) => f.endsWith(".v8cache"))!);
+    const written = statSync(cache).mtimeMs;
+    const second = await launch([plain, "one"]);
+    expect(second.stdout).toBe(first.stdout);
+    expect(JSON.parse(second.stdout).argv).toEqual(["one"]);
+    // Accepted by V8, so not written again.
+    expect(statSync(cache).mtimeMs).toBe(written);
   });
 });
 
