@@ -79,3 +79,10 @@ describe("alternate", () => {
     expect(results.get("b")).toHaveLength(3);
   });
 });
+
+describe("the service runs in the bench as the image runs it", () => {
+  it("gets the runtime stage's ENV, including glibc's fixed mmap threshold (upload RSS)", async () => {
+    const { imageEnvironment } = await import("./service-stack.js");
+    expect(imageEnvironment()).toEqual({ NODE_ENV: "production", MALLOC_MMAP_THRESHOLD_: "131072" });
+  });
+});

@@ -109,6 +109,23 @@ export function imageNodeFlags(): string[] {
   return argv.slice(1, -1);
 }
 
+/**
+ * The environment the production image sets (`ENV KEY=value` of the Dockerfile's last stage), so
+ * the bench runs the service with it too. NODE_ENV comes from the service contract as well.
+ */
+export function imageEnvironment(): Record<string, string> {
+  const runtime = loadDockerfile(repoRoot).at(-1);
+  const env: Record<string, string> = {};
+  for (const instruction of runtime?.instructions.filter((i) => i.keyword === "ENV") ?? []) {
+    for (const pair of instruction.args.split(/\s+/)) {
+      const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(pair);
+      if (!match) throw new Error(`the Dockerfile's ENV "${instruction.args}" is not KEY=value pairs`);
+      env[match[1]!] = match[2]!;
+    }
+  }
+  return env;
+}
+
 export interface BenchStack {
   databaseUrl: string;
   s3Endpoint: string;
@@ -162,6 +179,7 @@ export function serviceEnv(stack: BenchStack, port: number, extra: Record<string
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: process.env.HOME ?? "/tmp",
+    ...imageEnvironment(),
     NODE_ENV: NODE_ENV!,
     LOG_LEVEL: LOG_LEVEL!,
     TRUST_PROXY_HOPS: TRUST_PROXY_HOPS!,
