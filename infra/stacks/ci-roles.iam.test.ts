@@ -11,13 +11,7 @@ import { expandIamActions } from "@cloud-copilot/iam-expand";
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "../app.js";
-import {
-  ENVIRONMENT_NAMES,
-  environmentInputs,
-  loadEnvironment,
-  parseEnvironment,
-  project,
-} from "../environments/index.js";
+import { ENVIRONMENT_NAMES, loadEnvironment, parseEnvironment, project } from "../environments/index.js";
 import { previewRepository, sharedRepository } from "../environments/project.js";
 import {
   ADMIN_POLICY,
@@ -37,6 +31,7 @@ import {
   webIdentity,
 } from "../policy/iam-simulation.js";
 import { REMOTE_STATE_FIXTURES } from "../terraform/offline-plan.js";
+import { devOnEc2, EC2_ENVIRONMENT } from "./ec2-environment.js";
 import { PlatformStack } from "./platform-stack.js";
 
 const A = project.state.accountId;
@@ -52,25 +47,9 @@ const PREVIEW = `${P}-bootstrap-ci-preview`;
 const applyRole = (env: Env) => `${P}-bootstrap-ci-apply-${env}`;
 const PREVIEW_BOUNDARY_ARN = `arn:aws:iam::${A}:policy/${P}-bootstrap-preview-workload-boundary`;
 
-/**
- * The environment built on ECS container instances (`service.compute: "ec2"`, which no shipped
- * config uses): dev, switched over as a user would (a NAT gateway and on-demand capacity, which
- * EC2 capacity needs; X86_64 like its tasks), so its apply role is tested against the real stack.
- */
-const EC2_ENV = "dev" satisfies Env;
-const ec2Input = (() => {
-  const dev = environmentInputs[EC2_ENV];
-  return {
-    ...dev,
-    network: { ...dev.network, natMode: "single" },
-    service: {
-      ...dev.service,
-      capacity: "on-demand",
-      compute: "ec2",
-      ec2: { imageId: "ami-0123456789abcdef0", instanceType: "t3.small", minInstances: 1, maxInstances: 2 },
-    },
-  };
-})();
+/** dev on ECS container instances (infra/stacks/ec2-environment.ts), built beside the shipped stacks. */
+const EC2_ENV = EC2_ENVIRONMENT satisfies Env;
+const ec2Input = devOnEc2();
 
 let iam: SynthesisedIam;
 beforeAll(async () => {

@@ -8,13 +8,7 @@ import { testOutdir } from "@aws-platform-kit/modules/testing";
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "../app.js";
-import {
-  ENVIRONMENT_NAMES,
-  environmentInputs,
-  loadEnvironment,
-  parseEnvironment,
-  project,
-} from "../environments/index.js";
+import { ENVIRONMENT_NAMES, loadEnvironment, parseEnvironment, project } from "../environments/index.js";
 import { previewRepository, sharedRepository } from "../environments/project.js";
 import {
   ADMIN_POLICY,
@@ -28,6 +22,7 @@ import {
   unexpected,
   userCredentialRequests,
 } from "../policy/iam-simulation.js";
+import { devOnEc2, EC2_ENVIRONMENT } from "./ec2-environment.js";
 import { PlatformStack } from "./platform-stack.js";
 
 const A = project.state.accountId;
@@ -39,25 +34,9 @@ const ENVIRONMENTS = ENVIRONMENT_NAMES;
 type Env = (typeof ENVIRONMENTS)[number];
 const host = loadEnvironment(project.previews.hostEnvironment).name as Env;
 
-/**
- * The environment built on ECS container instances (`service.compute: "ec2"`, which no shipped
- * config uses): dev switched over as a user would (NAT, on-demand capacity, X86_64 instances), so
- * its container instance role is tested as the stack creates it.
- */
-const EC2_ENV = "dev" satisfies Env;
-const ec2Input = (() => {
-  const dev = environmentInputs[EC2_ENV];
-  return {
-    ...dev,
-    network: { ...dev.network, natMode: "single" },
-    service: {
-      ...dev.service,
-      capacity: "on-demand",
-      compute: "ec2",
-      ec2: { imageId: "ami-0123456789abcdef0", instanceType: "t3.small", minInstances: 1, maxInstances: 2 },
-    },
-  };
-})();
+/** dev on ECS container instances (infra/stacks/ec2-environment.ts), built beside the shipped stacks. */
+const EC2_ENV = EC2_ENVIRONMENT satisfies Env;
+const ec2Input = devOnEc2();
 
 let iam: SynthesisedIam;
 beforeAll(async () => {
