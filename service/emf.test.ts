@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { CreateBucketCommand, DeleteBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmfPublisher, MAX_EMF_VALUES } from "./emf.js";
 import { type SignedUpUser, stack, startTestService, type TestService } from "./test/harness.js";
@@ -201,12 +202,30 @@ describe("CloudWatch embedded metric format", () => {
       env: { METRICS_EMF_INTERVAL_SECONDS: "3600", METRICS_NAMESPACE: "Test/Emf", DATABASE_POOL_MAX: "1" },
       emfWrite: (line) => waitingLines.push(line),
     });
+    // The pool's one connection is held (a statement waiting on an advisory lock another session
+    // holds) until requests are queued behind it, so the queue exists however fast or loaded the
+    // machine is; then it is let go and the queue drains through the requests.
+    const blocker = new pg.Client({ connectionString: small.env.DATABASE_URL });
+    await blocker.connect();
     try {
       const someone = await small.signUp();
+      await blocker.query("SELECT pg_advisory_lock(4242)");
+      const held = small.runtime.db.rows({ text: "SELECT pg_advisory_xact_lock(4242)", values: [] });
+      const deadline = Date.now() + 10_000;
       waitingLines.length = 0;
-      const responses = await Promise.all(
-        Array.from({ length: 20 }, () => small.call("GET", "/api/tasks", { token: someone.token })),
+      const pending = Array.from({ length: 20 }, () =>
+        small.call("GET", "/api/tasks", { token: someone.token }),
       );
+      while (small.runtime.db.poolStats().waiting < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(
+        small.runtime.db.poolStats().waiting,
+        "requests queued behind the held connection",
+      ).toBeGreaterThanOrEqual(2);
+      await blocker.query("SELECT pg_advisory_unlock(4242)");
+      await held;
+      const responses = await Promise.all(pending);
       expect(responses.every((r) => r.status === 200)).toBe(true);
       small.runtime.emf!.flush();
       const documents = waitingLines.map((line) => JSON.parse(line) as EmfDocument);
@@ -215,6 +234,7 @@ describe("CloudWatch embedded metric format", () => {
       expect(pool.DbPoolWaiting).toBeGreaterThan(0);
       expect(pool.Service).toBe("aws-platform-kit");
     } finally {
+      await blocker.end();
       await small.stop();
     }
   });
