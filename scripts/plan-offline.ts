@@ -1,7 +1,8 @@
 /**
  * npm run plan:offline [-- <stack> ...] [--validate-only] [--concurrency N]
- * terraform init + validate + plan + show -json for every synthesised stack, offline, with the
- * real AWS provider from the local mirror. Plans land in cdktf.out/plans/<stack>.json.
+ * plan (which validates) + show -json for every synthesised stack, offline, with the real AWS
+ * provider: run in place once verified against HashiCorp's checksum, else installed by terraform
+ * init from the local mirror or the registry. Plans land in cdktf.out/plans/<stack>.json.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -23,7 +24,9 @@ const { values, positionals } = parseArgs({
 if (values.help) {
   console.log(
     "usage: npm run plan:offline [-- [--validate-only] [--concurrency N] [--outdir DIR] [stack ...]]\n" +
-      "Needs terraform ≥ 1.10 on PATH (or TERRAFORM_BIN) and a provider mirror (TF_PROVIDER_MIRROR, else discovered).",
+      "Needs terraform ≥ 1.10 on PATH (or TERRAFORM_BIN). The AWS provider comes from a local mirror\n" +
+      "(TF_PROVIDER_MIRROR, else discovered) or, without one, from the registry into one shared cache;\n" +
+      "a package matching HashiCorp's published checksum runs in place, with no terraform init per stack.",
   );
   process.exit(0);
 }

@@ -257,32 +257,13 @@ export async function planStackOffline(
     });
   }
 
-  // With the verified provider run in place, the folder needs no `terraform init`: only the backend
-  // state init would write. Anything else init would have fixed sends the stack down the usual path.
-  if (toolchain.direct) {
-    mkdirSync(join(dir, ".terraform"), { recursive: true });
-    copyFileSync(toolchain.direct.backendState, join(dir, ".terraform", "terraform.tfstate"));
-    const direct = await validateAndPlan(toolchain, dir, config, options, {
-      TF_CLI_CONFIG_FILE: toolchain.direct.cliConfig,
-    });
-    if (!("retry" in direct)) return result(direct);
-  }
-
-  const init = await terraform(toolchain, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
-  if (init.code !== 0)
-    return result({ errors: [`terraform init failed: ${lastLines(init.stderr || init.stdout)}`] });
-  const planned = await validateAndPlan(toolchain, dir, config, options, {});
-  if ("retry" in planned) return result({ errors: planned.retry });
-  return result(planned);
-
-  /** Validate only, or plan and show: the outcome, or `retry` when only `terraform init` can help. */
-  async function validateAndPlan(
-    toolchain: Toolchain,
-    dir: string,
-    config: SynthesisedStack,
-    options: PlanOptions,
+  /**
+   * Validate only, or plan and show, with `env` added to terraform's environment. `needsInit` when
+   * an error is one only `terraform init` resolves (backend, providers, lock file).
+   */
+  const validateAndPlan = async (
     env: Record<string, string>,
-  ): Promise<Partial<StackPlan> | { retry: string[] }> {
+  ): Promise<{ outcome: Partial<StackPlan>; needsInit: boolean }> => {
     // `plan` validates the configuration itself and reports the same diagnostics, so a separate
     // `terraform validate` (which loads the provider schema again, ~5 s a stack) runs only when
     // validating is all that was asked.
@@ -292,12 +273,15 @@ export async function planStackOffline(
         valid?: boolean;
         diagnostics?: Diagnostic[];
       };
-      const { warnings, errors } = split(validation.diagnostics ?? []);
+      const diagnostics = validation.diagnostics ?? [];
+      const { warnings, errors } = split(diagnostics);
       if (!validation.valid || errors.length > 0) {
-        if (needsInit(validation.diagnostics ?? [])) return { retry: errors };
-        return { warnings, errors: errors.length ? errors : [lastLines(validate.stderr)] };
+        return {
+          outcome: { warnings, errors: errors.length ? errors : [lastLines(validate.stderr)] },
+          needsInit: needsInit(diagnostics),
+        };
       }
-      return { ok: true, warnings };
+      return { outcome: { ok: true, warnings }, needsInit: false };
     }
 
     const plan = await terraform(
@@ -309,22 +293,45 @@ export async function planStackOffline(
     const diagnostics = planDiagnostics(plan.stdout);
     const { warnings, errors } = split(diagnostics);
     if (plan.code !== 0 || errors.length > 0) {
-      if (needsInit(diagnostics)) return { retry: errors };
       return {
-        warnings,
-        errors: errors.length ? errors : [`terraform plan failed: ${lastLines(plan.stderr || plan.stdout)}`],
+        outcome: {
+          warnings,
+          errors: errors.length
+            ? errors
+            : [`terraform plan failed: ${lastLines(plan.stderr || plan.stdout)}`],
+        },
+        needsInit: needsInit(diagnostics),
       };
     }
     const show = await terraform(toolchain, dir, ["show", "-json", "-no-color", PLAN_FILE], env);
-    if (show.code !== 0) return { warnings, errors: [`terraform show failed: ${lastLines(show.stderr)}`] };
+    if (show.code !== 0) {
+      return {
+        outcome: { warnings, errors: [`terraform show failed: ${lastLines(show.stderr)}`] },
+        needsInit: false,
+      };
+    }
 
     const planDir = options.planDir ?? join(outdir, "plans");
     mkdirSync(planDir, { recursive: true });
     const planJson = join(planDir, `${stack}.json`);
     writeFileSync(planJson, show.stdout);
     const counts = countChanges(JSON.parse(show.stdout) as PlanJson);
-    return { ok: true, warnings, planJson, ...counts };
+    return { outcome: { ok: true, warnings, planJson, ...counts }, needsInit: false };
+  };
+
+  // With the verified provider run in place, the folder needs no `terraform init`: only the backend
+  // state init would write. Anything else init would have fixed sends the stack down the usual path.
+  if (toolchain.direct) {
+    mkdirSync(join(dir, ".terraform"), { recursive: true });
+    copyFileSync(toolchain.direct.backendState, join(dir, ".terraform", "terraform.tfstate"));
+    const direct = await validateAndPlan({ TF_CLI_CONFIG_FILE: toolchain.direct.cliConfig });
+    if (!direct.needsInit) return result(direct.outcome);
   }
+
+  const init = await terraform(toolchain, dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
+  if (init.code !== 0)
+    return result({ errors: [`terraform init failed: ${lastLines(init.stderr || init.stdout)}`] });
+  return result((await validateAndPlan({})).outcome);
 }
 
 export interface PlanJson {

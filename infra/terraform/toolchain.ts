@@ -87,9 +87,8 @@ export interface DirectProvider {
   readonly cliConfig: string;
   /** `.terraform/terraform.tfstate` of a folder initialised with `OFFLINE_BACKEND` alone. */
   readonly backendState: string;
-  /** The package directory, verified against `checksum`. */
+  /** The package directory, verified against `AWS_PROVIDER_CHECKSUMS`. */
   readonly providerDir: string;
-  readonly checksum: string;
 }
 
 export async function findTerraform(): Promise<{ path: string; version: string }> {
@@ -374,7 +373,6 @@ async function directProvider(
     cliConfig: directConfig,
     backendState: join(backendDir, ".terraform", "terraform.tfstate"),
     providerDir,
-    checksum,
   };
 }
 
